@@ -1,0 +1,14 @@
+namespace LlmClusters.Core.Queries;
+
+/// <summary>
+/// One statement, named after the question it answers. Values never enter <see cref="Text"/>: they travel in
+/// <see cref="Parameters"/> and are bound by the database to the <c>{name:Type}</c> placeholders.
+/// </summary>
+public sealed record SqlQuery(string Name, string Text, IReadOnlyDictionary<string, object?> Parameters)
+{
+    public SqlQuery(string name, string text) : this(name, text, new Dictionary<string, object?>()) { }
+
+    /// <summary>The parameters as the text form ClickHouse parses for each placeholder type.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> BoundValues() =>
+        Parameters.Select(p => new KeyValuePair<string, string>(p.Key, QueryParameterFormatter.Format(p.Value))).ToList();
+}

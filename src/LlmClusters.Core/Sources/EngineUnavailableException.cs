@@ -1,0 +1,10 @@
+namespace LlmClusters.Core.Sources;
+
+/// <summary>The embedded engine cannot run here; the message names the sources that can.</summary>
+public sealed class EngineUnavailableException : Exception
+{
+    public EngineUnavailableException(string reason)
+        : base(reason + " Use another source instead: 'Connect-LlmAnalytics -Server <host>' for a ClickHouse server, or 'Connect-LlmAnalytics -ProjectId <id>' for the PostHog API.")
+    {
+    }
+}

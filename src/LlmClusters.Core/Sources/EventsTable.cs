@@ -1,0 +1,33 @@
+using System.Text.RegularExpressions;
+
+namespace LlmClusters.Core.Sources;
+
+/// <summary>
+/// The name of the table holding PostHog's events, optionally with its database. Identifiers cannot be bound as
+/// parameters, so this is the one thing spliced into SQL text: it is checked against a strict pattern and quoted.
+/// </summary>
+public sealed partial record EventsTable
+{
+    public EventsTable(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || !Identifier().IsMatch(name))
+            throw new ArgumentException($"'{name}' is not a table name: use letters, digits and underscores, optionally as database.table.", nameof(name));
+        Name = name;
+        var parts = name.Split('.');
+        Database = parts.Length == 2 ? parts[0] : null;
+        Quoted = string.Join(".", parts.Select(p => "`" + p + "`"));
+    }
+
+    public static EventsTable Default { get; } = new("events");
+
+    public string Name { get; }
+    public string? Database { get; }
+
+    /// <summary>The name ready for SQL text, e.g. <c>`posthog`.`events`</c>.</summary>
+    public string Quoted { get; }
+
+    public override string ToString() => Name;
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,127}(\.[A-Za-z_][A-Za-z0-9_]{0,127})?$")]
+    private static partial Regex Identifier();
+}

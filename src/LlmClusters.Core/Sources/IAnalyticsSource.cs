@@ -1,0 +1,21 @@
+using LlmClusters.Core.Queries;
+
+namespace LlmClusters.Core.Sources;
+
+/// <summary>One place the module's ClickHouse SQL runs. Implementations bind every parameter; none splices values into SQL.</summary>
+public interface IAnalyticsSource : IDisposable
+{
+    AnalyticsSourceKind Kind { get; }
+
+    /// <summary>Where the data is, for messages and -Verbose; never holds a secret.</summary>
+    string Location { get; }
+
+    /// <summary>The events table as a quoted identifier, ready to stand in SQL text.</summary>
+    EventsTable Table { get; }
+
+    /// <summary>Runs a statement and returns its rows (none for DDL and inserts).</summary>
+    Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Appends rows, each one JSON object, to the events table.</summary>
+    Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken);
+}

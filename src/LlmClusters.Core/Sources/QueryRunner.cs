@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using LlmClusters.Core.Queries;
+
+namespace LlmClusters.Core.Sources;
+
+/// <summary>Runs named queries on a source and tells an observer what ran and how long it took.</summary>
+public sealed class QueryRunner
+{
+    private readonly IQueryObserver? _observer;
+
+    public QueryRunner(IAnalyticsSource source, IQueryObserver? observer = null)
+    {
+        Source = source;
+        _observer = observer;
+    }
+
+    public IAnalyticsSource Source { get; }
+
+    public async Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken)
+    {
+        _observer?.QueryStarting(query, Source.Location);
+        var clock = Stopwatch.StartNew();
+        var result = await Source.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        _observer?.QueryFinished(query, clock.Elapsed, result.Rows.Count);
+        return result;
+    }
+
+    public async Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken)
+    {
+        var insert = EventQueries.InsertEvents(Source.Table);
+        _observer?.QueryStarting(insert, Source.Location);
+        var clock = Stopwatch.StartNew();
+        await Source.InsertJsonRowsAsync(jsonRows, cancellationToken).ConfigureAwait(false);
+        _observer?.QueryFinished(insert, clock.Elapsed, jsonRows.Count);
+    }
+
+    /// <summary>Creates the events table (and its database) in PostHog's shape if it is not there yet.</summary>
+    public async Task EnsureEventsTableAsync(CancellationToken cancellationToken)
+    {
+        if (Source.Table.Database is not null) await QueryAsync(EventQueries.CreateDatabase(Source.Table), cancellationToken).ConfigureAwait(false);
+        await QueryAsync(EventQueries.CreateEventsTable(Source.Table), cancellationToken).ConfigureAwait(false);
+    }
+}
