@@ -1,0 +1,24 @@
+namespace LlmClusters.Core.Demo;
+
+/// <summary>What demo data to make. The same options (seed and end included) always give the same events.</summary>
+public sealed record DemoDataOptions
+{
+    public int Seed { get; init; } = 42;
+    public int TraceCount { get; init; } = 2000;
+
+    /// <summary>The exclusive end of the data, UTC; traffic covers <see cref="Days"/> days before it.</summary>
+    public DateTime End { get; init; } = DefaultEnd(DateTime.UtcNow);
+
+    public int Days { get; init; } = 14;
+    public long TeamId { get; init; } = 1;
+
+    /// <summary>Items per clustering run at most, as PostHog's max_samples.</summary>
+    public int MaxSamples { get; init; } = 1500;
+
+    /// <summary>The last whole hour that lies at least 15 minutes back, so every run event is already in the past.</summary>
+    public static DateTime DefaultEnd(DateTime utcNow)
+    {
+        var t = utcNow.ToUniversalTime().AddMinutes(-15);
+        return new DateTime(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc);
+    }
+}

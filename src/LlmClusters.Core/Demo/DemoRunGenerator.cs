@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace LlmClusters.Core.Demo;
+
+/// <summary>
+/// Writes clustering-run events in PostHog's format over the generated traffic. Membership follows each item's
+/// kind of traffic (a few items go to noise), so every item exists in its run's window and the clusters are
+/// the ones a good clustering would find. Metrics follow PostHog's definitions over the window's events.
+/// </summary>
+internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom random)
+{
+    private static readonly DemoRunPlan[] Plans =
+    [
+        new("trace", "Default - traces", true, null, 1, 0, 9, "hdbscan", DemoMetricsForm.Present),
+        new("trace", "Default - traces", true, null, 2, 1, 9, "hdbscan", DemoMetricsForm.Absent),
+        new("generation", "Default - generations", true, null, 1, 0, 6, "kmeans", DemoMetricsForm.Present),
+        new("trace", "Support: billing & login", true, null, 3, 2, 8, "hdbscan", DemoMetricsForm.Null, OnlyKinds: ["billing", "auth"]),
+        new("trace", null, false, "manual", 7, 0, 3, "kmeans", DemoMetricsForm.Present),
+        new("trace", null, false, null, 6, 5, 4, "kmeans", DemoMetricsForm.Absent, Legacy: true),
+    ];
+
+    public List<DemoClusterRun> Generate(IReadOnlyList<DemoTrace> traces)
+    {
+        var jobIds = new Dictionary<string, string>();
+        var runs = new List<DemoClusterRun>();
+        foreach (var plan in Plans)
+        {
+            string? jobId = null;
+            if (plan.HasJob && plan.JobName is not null && !jobIds.TryGetValue(plan.JobName, out jobId))
+                jobIds[plan.JobName] = jobId = random.Uuid().ToString("D");
+            var run = Make(plan, jobId, traces);
+            if (run is not null) runs.Add(run);
+        }
+        return runs;
+    }
+
+    private sealed record Item(string Key, string TraceId, string? GenerationId, DemoTrafficKind Kind, DateTime Timestamp, IReadOnlyList<DemoEvent> Events);
+
+    private DemoClusterRun? Make(DemoRunPlan plan, string? jobId, IReadOnlyList<DemoTrace> traces)
+    {
+        var windowEnd = options.End.AddDays(-plan.WindowEndDaysBack);
+        var windowStart = options.End.AddDays(-plan.WindowStartDaysBack);
+        var inWindow = traces.Where(t => t.Start >= windowStart && t.Start < windowEnd && (plan.OnlyKinds is null || plan.OnlyKinds.Contains(t.Kind.Key)));
+        var items = plan.Level == "generation"
+            ? inWindow.SelectMany(t => t.Events.Where(e => e.Event == "$ai_generation" && e.Timestamp < windowEnd)
+                .Select(e => new Item(e.Uuid.ToString("D"), t.TraceId, e.Uuid.ToString("D"), t.Kind, e.Timestamp, [e]))).ToList()
+            : inWindow.Select(t => new Item(t.TraceId, t.TraceId, null, t.Kind, t.Start,
+                t.Events.Where(e => e.Timestamp >= windowStart && e.Timestamp < windowEnd).ToList())).ToList();
+        if (items.Count == 0) return null;
+        if (items.Count > options.MaxSamples)
+        {
+            random.Shuffle(items);
+            items = items.Take(options.MaxSamples).ToList();
+        }
+
+        var noise = new List<Item>();
+        var byKind = new Dictionary<string, List<Item>>();
+        foreach (var item in items)
+        {
+            if (plan.Method == "hdbscan" && random.Chance(0.06)) noise.Add(item);
+            else (byKind.TryGetValue(item.Kind.Key, out var list) ? list : byKind[item.Kind.Key] = []).Add(item);
+        }
+        var groups = byKind.OrderByDescending(g => g.Value.Count).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+
+        var runId = plan.Legacy
+            ? $"{options.TeamId}_{windowEnd:yyyyMMdd}_{windowEnd:HHmmss}"
+            : $"{options.TeamId}_{plan.Level}_{windowEnd:yyyyMMdd}_{windowEnd:HHmmss}" + (jobId is null ? "" : "_" + jobId) + (plan.RunLabel is null ? "" : "_" + plan.RunLabel);
+        var clusters = new List<DemoCluster>();
+        var properties = DemoJson.Properties(w =>
+        {
+            w.WriteString("$ai_clustering_run_id", runId);
+            if (!plan.Legacy)
+            {
+                w.WriteString("$ai_clustering_level", plan.Level);
+                w.WriteString("$ai_clustering_job_id", jobId ?? "");
+                w.WriteString("$ai_clustering_job_name", plan.JobName ?? "");
+            }
+            w.WriteString("$ai_window_start", DemoJson.Iso(windowStart, plan.Legacy));
+            w.WriteString("$ai_window_end", DemoJson.Iso(windowEnd, plan.Legacy));
+            w.WriteNumber(plan.Legacy ? "$ai_total_traces_analyzed" : "$ai_total_items_analyzed", items.Count);
+            w.WriteStartArray("$ai_clusters");
+            for (var i = 0; i < groups.Count; i++)
+            {
+                var kind = groups[i].Value[0].Kind;
+                // Legacy runs kept PostHog's default titles for some clusters.
+                var title = plan.Legacy && i % 2 == 1 ? $"Cluster {i}" : kind.ClusterTitle;
+                clusters.Add(WriteCluster(w, plan, i, title, kind.ClusterDescription, groups[i].Value, kind.Key, windowStart, windowEnd, isNoise: false));
+            }
+            if (noise.Count > 0)
+                clusters.Add(WriteCluster(w, plan, -1, "Outliers", "Items that did not fit any cluster.", noise, null, windowStart, windowEnd, isNoise: true));
+            w.WriteEndArray();
+            if (!plan.Legacy)
+            {
+                w.WriteStartObject("$ai_clustering_params");
+                w.WriteString("clustering_method", plan.Method);
+                w.WriteStartObject("clustering_method_params");
+                if (plan.Method == "hdbscan") { w.WriteNumber("min_cluster_size_fraction", 0.05); w.WriteNumber("min_samples", 5); }
+                else { w.WriteNumber("min_k", 2); w.WriteNumber("max_k", 10); }
+                w.WriteEndObject();
+                w.WriteString("embedding_normalization", "l2");
+                w.WriteString("dimensionality_reduction_method", "umap");
+                w.WriteNumber("dimensionality_reduction_ndims", 100);
+                w.WriteString("visualization_method", plan.Method == "hdbscan" ? "umap" : "pca");
+                w.WriteNumber("max_samples", options.MaxSamples);
+                w.WriteEndObject();
+            }
+        });
+
+        var eventName = plan.Level == "generation" ? "$ai_generation_clusters" : "$ai_trace_clusters";
+        var at = windowEnd.AddMinutes(plan.MinutesAfterWindow);
+        var uuid = random.Uuid();
+        var row = DemoJson.Row(uuid, eventName, properties, at, options.TeamId, $"clustering_{options.TeamId}");
+        var runEvent = new DemoEvent(uuid, eventName, at, "", null, 0, 0, 0, 0, false, row);
+        return new DemoClusterRun(runId, plan.Legacy ? "trace" : plan.Level, windowStart, windowEnd, plan.Legacy,
+            plan.Metrics == DemoMetricsForm.Present, runEvent, clusters);
+    }
+
+    private DemoCluster WriteCluster(Utf8JsonWriter w, DemoRunPlan plan, int clusterId, string title, string description, List<Item> items,
+        string? kindKey, DateTime windowStart, DateTime windowEnd, bool isNoise)
+    {
+        var angle = 2 * Math.PI * (clusterId + 1) / 8.0;
+        var cx = Math.Round(5 * Math.Cos(angle), 4);
+        var cy = Math.Round(5 * Math.Sin(angle), 4);
+        var placed = items.Select(item => (Item: item, Distance: Math.Round(isNoise ? random.Between(0.6, 1.2) : random.Between(0.05, 0.55), 6))).ToList();
+        // Rank 0 is the most central item; in the noise cluster it is the most anomalous.
+        placed = isNoise ? placed.OrderByDescending(p => p.Distance).ToList() : placed.OrderBy(p => p.Distance).ToList();
+
+        w.WriteStartObject();
+        w.WriteNumber("cluster_id", clusterId);
+        w.WriteNumber("size", items.Count);
+        w.WriteString("title", title);
+        w.WriteString("description", description);
+        w.WriteStartObject("traces");
+        for (var rank = 0; rank < placed.Count; rank++)
+        {
+            var (item, distance) = placed[rank];
+            w.WriteStartObject(item.Key);
+            w.WriteNumber("distance_to_centroid", distance);
+            w.WriteNumber("rank", rank);
+            w.WriteNumber("x", Math.Round(isNoise ? random.Between(-9.0, 9.0) : cx + random.Gaussian() * 0.8, 4));
+            w.WriteNumber("y", Math.Round(isNoise ? random.Between(-9.0, 9.0) : cy + random.Gaussian() * 0.8, 4));
+            w.WriteString("timestamp", DemoJson.Iso(item.Timestamp, plan.Legacy));
+            if (!plan.Legacy)
+            {
+                w.WriteString("trace_id", item.TraceId);
+                if (item.GenerationId is null) w.WriteNull("generation_id");
+                else w.WriteString("generation_id", item.GenerationId);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteStartArray("centroid");
+        if (!isNoise) for (var d = 0; d < 8; d++) w.WriteNumberValue(Math.Round(random.Between(-1.0, 1.0), 5));
+        w.WriteEndArray();
+        w.WriteNumber("centroid_x", isNoise ? 0 : cx);
+        w.WriteNumber("centroid_y", isNoise ? 0 : cy);
+        if (plan.Metrics == DemoMetricsForm.Null) w.WriteNull("metrics");
+        else if (plan.Metrics == DemoMetricsForm.Present) WriteMetrics(w, items, plan.Level);
+        w.WriteEndObject();
+        return new DemoCluster(clusterId, kindKey, placed.Select(p => p.Item.Key).ToList());
+    }
+
+    /// <summary>PostHog's cluster metrics (trace_clustering/data.py) over each item's events in the window.</summary>
+    private static void WriteMetrics(Utf8JsonWriter w, List<Item> items, string level)
+    {
+        var costs = new List<double>();
+        var latencies = new List<double>();
+        var tokens = new List<double>();
+        int itemCount = 0, errors = 0;
+        foreach (var item in items)
+        {
+            if (item.Events.Count == 0) continue;
+            itemCount++;
+            var priced = item.Events.Where(e => e.Event is "$ai_generation" or "$ai_embedding").ToList();
+            var cost = priced.Sum(e => e.Cost);
+            var latency = item.Events.Where(e => e.Event == "$ai_generation").Sum(e => e.Latency);
+            var tokenSum = priced.Sum(e => (double)(e.InputTokens + e.OutputTokens));
+            if (cost > 0) costs.Add(cost);
+            if (latency > 0) latencies.Add(latency);
+            if (tokenSum > 0) tokens.Add(tokenSum);
+            if (item.Events.Any(e => e.IsError)) errors++;
+        }
+        w.WriteStartObject("metrics");
+        WriteMean(w, "avg_cost", costs);
+        WriteMean(w, "avg_latency", latencies);
+        WriteMean(w, "avg_tokens", tokens);
+        if (costs.Count > 0) w.WriteNumber("total_cost", Math.Round(costs.Sum(), 8));
+        else w.WriteNull("total_cost");
+        w.WriteNumber("error_rate", itemCount == 0 ? 0 : Math.Round((double)errors / itemCount, 6));
+        w.WriteNumber("error_count", errors);
+        w.WriteNumber("item_count", itemCount);
+        w.WriteEndObject();
+    }
+
+    private static void WriteMean(Utf8JsonWriter w, string name, List<double> values)
+    {
+        if (values.Count == 0) w.WriteNull(name);
+        else w.WriteNumber(name, Math.Round(values.Average(), 8));
+    }
+}

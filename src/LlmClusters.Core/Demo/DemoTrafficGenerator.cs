@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace LlmClusters.Core.Demo;
+
+/// <summary>
+/// Makes the traffic: $ai_trace roots with their $ai_generation, $ai_span and $ai_embedding events. Values come in
+/// every form PostHog receives (numbers, numeric strings, "true" strings, missing and null), as real SDKs send them.
+/// </summary>
+internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom random)
+{
+    private static readonly DemoModel Embedding = new("openai", "text-embedding-3-small", 0.00002, 0, 1);
+
+    public List<DemoTrace> Generate()
+    {
+        var traces = new List<DemoTrace>(options.TraceCount);
+        var users = Math.Max(20, options.TraceCount / 4);
+        var span = TimeSpan.FromDays(options.Days);
+        for (var i = 0; i < options.TraceCount; i++)
+        {
+            var kind = random.PickWeighted(DemoTrafficCatalog.Kinds, k => k.Share);
+            var start = options.End - span + TimeSpan.FromTicks((long)(random.Unit() * (span.Ticks - TimeSpan.TicksPerMinute)));
+            start = new DateTime(start.Ticks - start.Ticks % 10, DateTimeKind.Utc); // microseconds, as the column stores
+            var distinctId = "user_" + random.Between(1, users).ToString(CultureInfo.InvariantCulture);
+            traces.Add(MakeTrace(kind, start, distinctId));
+        }
+        traces.Sort((a, b) => a.Start.CompareTo(b.Start));
+        return traces;
+    }
+
+    private DemoTrace MakeTrace(DemoTrafficKind kind, DateTime start, string distinctId)
+    {
+        var traceId = random.Uuid().ToString("D");
+        var failing = random.Chance(kind.ErrorRate);
+        var model = random.PickWeighted(kind.Models, m => m.Weight);
+        var prompt = Fill(random.Pick(kind.Prompts), kind);
+        var answer = random.Pick(kind.Answers);
+        var error = random.Pick(kind.ErrorMessages);
+
+        var steps = new List<(string Event, string? ParentSpan)>();
+        var spanNames = kind.SpanNames.Where(_ => random.Chance(0.75)).ToList();
+        foreach (var s in spanNames) steps.Add(("$ai_span:" + s, null));
+        if (kind.UsesEmbedding) steps.Insert(0, ("$ai_embedding", null));
+        var generations = random.Between(kind.Generations.Min, kind.Generations.Max);
+        for (var g = 0; g < generations; g++) steps.Add(("$ai_generation", null));
+        var failingStep = failing ? random.Between(0, steps.Count - 1) : -1;
+
+        var events = new List<DemoEvent>(steps.Count + 1);
+        var clock = start.AddMilliseconds(random.Between(5, 40));
+        var totalLatency = 0.0;
+        var spanIds = new List<string>();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var isError = i == failingStep;
+            var name = steps[i].Event;
+            DemoEvent e;
+            if (name.StartsWith("$ai_span:", StringComparison.Ordinal))
+            {
+                var spanId = random.Uuid().ToString("D");
+                spanIds.Add(spanId);
+                e = Span(traceId, spanId, name["$ai_span:".Length..], clock, distinctId, isError, isError ? error : null, prompt);
+            }
+            else if (name == "$ai_embedding")
+            {
+                e = EmbeddingEvent(traceId, clock, distinctId, prompt);
+            }
+            else
+            {
+                var parent = spanIds.Count > 0 && random.Chance(0.5) ? random.Pick(spanIds) : traceId;
+                e = Generation(kind, model, traceId, parent, clock, distinctId, prompt, answer, generations, isError ? error : null);
+            }
+            events.Add(e);
+            totalLatency += e.Latency;
+            clock = clock.AddTicks((long)(Math.Max(e.Latency, 0.01) * TimeSpan.TicksPerSecond) / 10 * 10);
+        }
+
+        var properties = DemoJson.Properties(w =>
+        {
+            w.WriteString("$ai_trace_id", traceId);
+            if (random.Chance(0.8)) w.WriteString("$ai_trace_name", kind.TraceName);
+            else w.WriteString("$ai_span_name", kind.TraceName);
+            w.WriteStartObject("$ai_input_state");
+            w.WriteString("question", prompt);
+            w.WriteEndObject();
+            w.WriteStartObject("$ai_output_state");
+            if (failing) w.WriteNull("answer");
+            else w.WriteString("answer", answer);
+            w.WriteEndObject();
+            WriteNumber(w, "$ai_latency", Math.Round(totalLatency, 3));
+            WriteFlag(w, "$ai_is_error", failing);
+            if (failing) w.WriteString("$ai_error", error);
+        });
+        var rootUuid = random.Uuid();
+        events.Insert(0, new DemoEvent(rootUuid, "$ai_trace", start, traceId, null, 0, totalLatency, 0, 0, failing,
+            DemoJson.Row(rootUuid, "$ai_trace", properties, start, options.TeamId, distinctId)));
+        return new DemoTrace(traceId, kind, start, events);
+    }
+
+    private DemoEvent Generation(DemoTrafficKind kind, DemoModel model, string traceId, string parentId, DateTime at, string distinctId,
+        string prompt, string answer, int generations, string? error)
+    {
+        var uuid = random.Uuid();
+        var input = random.Between(kind.InputTokens.Min, kind.InputTokens.Max);
+        var output = error is null ? random.Between(kind.OutputTokens.Min, kind.OutputTokens.Max) : 0;
+        var cost = Math.Round(input / 1000.0 * model.InputCostPer1K + output / 1000.0 * model.OutputCostPer1K, 8);
+        var latency = Math.Round(random.Between(kind.LatencySeconds.Min, kind.LatencySeconds.Max) / generations, 3);
+        var costForm = random.Unit();
+
+        var properties = DemoJson.Properties(w =>
+        {
+            w.WriteString("$ai_trace_id", traceId);
+            w.WriteString("$ai_span_id", uuid.ToString("D"));
+            w.WriteString("$ai_parent_id", parentId);
+            w.WriteString("$ai_model", model.Name);
+            w.WriteString("$ai_provider", model.Provider);
+            w.WriteStartArray("$ai_input");
+            WriteMessage(w, "system", kind.SystemPrompt, asParts: false);
+            WriteMessage(w, "user", prompt, asParts: random.Chance(0.2));
+            w.WriteEndArray();
+            w.WriteStartArray("$ai_output_choices");
+            if (error is null) WriteMessage(w, "assistant", answer, asParts: random.Chance(0.1));
+            w.WriteEndArray();
+            WriteNumber(w, "$ai_input_tokens", input);
+            WriteNumber(w, "$ai_output_tokens", output);
+            // 3% of generations carry no cost at all and 2% a null one, as some SDKs send them.
+            if (costForm >= 0.05)
+            {
+                WriteNumber(w, "$ai_input_cost_usd", Math.Round(input / 1000.0 * model.InputCostPer1K, 8));
+                WriteNumber(w, "$ai_output_cost_usd", Math.Round(output / 1000.0 * model.OutputCostPer1K, 8));
+                WriteNumber(w, "$ai_total_cost_usd", cost);
+            }
+            else if (costForm >= 0.03)
+            {
+                w.WriteNull("$ai_total_cost_usd");
+            }
+            WriteNumber(w, "$ai_latency", latency);
+            WriteFlag(w, "$ai_is_error", error is not null);
+            if (error is not null) w.WriteString("$ai_error", error);
+            w.WriteNumber("$ai_http_status", error is null ? 200 : kind.ErrorHttpStatus);
+        });
+        return new DemoEvent(uuid, "$ai_generation", at, traceId, model.Name, costForm < 0.05 ? 0 : cost, latency, input, output,
+            error is not null, DemoJson.Row(uuid, "$ai_generation", properties, at, options.TeamId, distinctId));
+    }
+
+    private DemoEvent Span(string traceId, string spanId, string name, DateTime at, string distinctId, bool isError, string? error, string prompt)
+    {
+        var uuid = random.Uuid();
+        var latency = Math.Round(random.Between(0.02, 0.9), 3);
+        var properties = DemoJson.Properties(w =>
+        {
+            w.WriteString("$ai_trace_id", traceId);
+            w.WriteString("$ai_span_id", spanId);
+            w.WriteString("$ai_parent_id", traceId);
+            w.WriteString("$ai_span_name", name);
+            w.WriteStartObject("$ai_input_state");
+            w.WriteString("query", prompt.Length > 80 ? prompt[..80] : prompt);
+            w.WriteEndObject();
+            w.WriteStartObject("$ai_output_state");
+            w.WriteBoolean("ok", !isError);
+            w.WriteEndObject();
+            WriteNumber(w, "$ai_latency", latency);
+            WriteFlag(w, "$ai_is_error", isError);
+            if (error is not null) w.WriteString("$ai_error", error);
+        });
+        return new DemoEvent(uuid, "$ai_span", at, traceId, null, 0, latency, 0, 0, isError,
+            DemoJson.Row(uuid, "$ai_span", properties, at, options.TeamId, distinctId));
+    }
+
+    private DemoEvent EmbeddingEvent(string traceId, DateTime at, string distinctId, string prompt)
+    {
+        var uuid = random.Uuid();
+        var tokens = Math.Max(8, prompt.Length / 4);
+        var cost = Math.Round(tokens / 1000.0 * Embedding.InputCostPer1K, 10);
+        var latency = Math.Round(random.Between(0.05, 0.25), 3);
+        var properties = DemoJson.Properties(w =>
+        {
+            w.WriteString("$ai_trace_id", traceId);
+            w.WriteString("$ai_model", Embedding.Name);
+            w.WriteString("$ai_provider", Embedding.Provider);
+            WriteNumber(w, "$ai_input_tokens", tokens);
+            WriteNumber(w, "$ai_total_cost_usd", cost);
+            WriteNumber(w, "$ai_latency", latency);
+        });
+        return new DemoEvent(uuid, "$ai_embedding", at, traceId, Embedding.Name, cost, latency, tokens, 0, false,
+            DemoJson.Row(uuid, "$ai_embedding", properties, at, options.TeamId, distinctId));
+    }
+
+    private string Fill(string template, DemoTrafficKind kind)
+    {
+        var text = template;
+        for (var i = 0; i < kind.Slots.Length; i++) text = text.Replace("{" + i + "}", random.Pick(kind.Slots[i]), StringComparison.Ordinal);
+        return text;
+    }
+
+    // Message content is a string or, as newer SDKs send it, a list of typed parts.
+    private static void WriteMessage(Utf8JsonWriter w, string role, string text, bool asParts)
+    {
+        w.WriteStartObject();
+        w.WriteString("role", role);
+        if (asParts)
+        {
+            w.WriteStartArray("content");
+            w.WriteStartObject();
+            w.WriteString("type", "text");
+            w.WriteString("text", text);
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+        else
+        {
+            w.WriteString("content", text);
+        }
+        w.WriteEndObject();
+    }
+
+    // Some SDKs send numbers as JSON strings; PostHog stores what it gets.
+    private void WriteNumber(Utf8JsonWriter w, string name, double value)
+    {
+        if (random.Chance(0.08)) w.WriteString(name, value.ToString("R", CultureInfo.InvariantCulture));
+        else w.WriteNumber(name, value);
+    }
+
+    private void WriteFlag(Utf8JsonWriter w, string name, bool value)
+    {
+        var form = random.Unit();
+        if (!value && form < 0.3) return; // often left out when false
+        if (form < 0.4) w.WriteString(name, value ? "true" : "false");
+        else w.WriteBoolean(name, value);
+    }
+}
