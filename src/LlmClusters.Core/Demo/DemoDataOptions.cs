@@ -4,7 +4,10 @@ namespace LlmClusters.Core.Demo;
 public sealed record DemoDataOptions
 {
     public int Seed { get; init; } = 42;
-    public int TraceCount { get; init; } = 2000;
+    public int TraceCount { get; init; } = DefaultTraceCount;
+
+    /// <summary>A few thousand traces: enough for clusters of a useful size, loaded in about a second.</summary>
+    public const int DefaultTraceCount = 5000;
 
     /// <summary>The exclusive end of the data, UTC; traffic covers <see cref="Days"/> days before it.</summary>
     public DateTime End { get; init; } = DefaultEnd(DateTime.UtcNow);

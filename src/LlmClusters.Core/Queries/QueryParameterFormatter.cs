@@ -30,11 +30,15 @@ public static class QueryParameterFormatter
         _ => Escape(value.ToString() ?? string.Empty),
     };
 
-    /// <summary>Times go to the database in UTC with microseconds, the precision of PostHog's timestamp column.</summary>
+    /// <summary>
+    /// Times go to the database in UTC, with microseconds (the precision of PostHog's timestamp column) only when
+    /// there are any, so that whole seconds also bind to a plain DateTime placeholder.
+    /// </summary>
     public static string FormatDateTime(DateTime value)
     {
         var utc = value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime();
-        return utc.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+        var format = utc.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.ffffff";
+        return utc.ToString(format, CultureInfo.InvariantCulture);
     }
 
     private static string Quote(object? value) => value switch

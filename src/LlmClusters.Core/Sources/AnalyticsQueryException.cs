@@ -32,6 +32,6 @@ public sealed partial class AnalyticsQueryException : Exception
         return new AnalyticsQueryException(queryName, int.Parse(match.Groups["code"].Value), match.Groups["name"].Value, message);
     }
 
-    [GeneratedRegex(@"^Code:\s*(?<code>\d+)\.\s*(?:DB::Exception:\s*)?(?<message>.*?)(?:\s*\((?<name>[A-Z][A-Z0-9_]+)\))?(?:\s*\(version [^)]*\))?\.?$", RegexOptions.Singleline)]
+    [GeneratedRegex(@"^Code:\s*(?<code>\d+)\.\s*(?:DB::Exception:\s*)?(?<message>.*?)(?:\s*\((?<name>[A-Z][A-Z0-9_]+)\))?(?:\s*\(version .*\))?\.?$", RegexOptions.Singleline)]
     private static partial Regex ClickHouseError();
 }

@@ -34,6 +34,13 @@ public sealed class QueryRunner
         _observer?.QueryFinished(insert, clock.Elapsed, jsonRows.Count);
     }
 
+    /// <summary>Does the events table hold any event at all?</summary>
+    public async Task<bool> HasAnyEventAsync(CancellationToken cancellationToken)
+    {
+        var result = await QueryAsync(EventQueries.HasAnyEvent(Source.Table), cancellationToken).ConfigureAwait(false);
+        return Convert.ToInt64(result.Rows[0][0]) != 0;
+    }
+
     /// <summary>Creates the events table (and its database) in PostHog's shape if it is not there yet.</summary>
     public async Task EnsureEventsTableAsync(CancellationToken cancellationToken)
     {

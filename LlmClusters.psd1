@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'LlmClusters.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'c4b33041-1d82-4d8c-b14c-6bec6ad5644f'
+    Author               = 'LlmClusters'
+    CompanyName          = 'LlmClusters'
+    Copyright            = '(c) LlmClusters. MIT licence.'
+    Description          = 'Ask your PostHog LLM traffic questions from the shell: clustering runs, clusters, their items, metrics and traces, as objects.'
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('LlmClusters.format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-LlmAnalytics'
+        'Get-LlmAnalyticsConnection'
+        'Disconnect-LlmAnalytics'
+        'New-LlmDemoData'
+        'Invoke-LlmQuery'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('PostHog', 'LLM', 'ClickHouse', 'Clustering', 'Observability')
+            ProjectUri = 'https://github.com/llmclusters/llmclusters'
+        }
+    }
+}

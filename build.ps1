@@ -1,0 +1,162 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks the LlmClusters module. Installs everything it needs itself.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Demo
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Bench: how many events to generate (about five per trace).
+    [int] $BenchEvents = 1000000,
+
+    # Clean: also delete the downloaded engine library.
+    [switch] $IncludeEngine
+)
+
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Set-StrictMode -Version 3.0
+$PSStyle.OutputRendering = 'PlainText'   # no colour codes in logs, even when piped
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'LlmClusters'
+$EngineVersion = '26.5.3'
+$EnginePackage = '@chdb/lib-linux-x64-gnu'
+# The integrity npm reports for the pinned package; a download that does not match is refused.
+$EngineIntegrity = 'sha512-fPrLmRt5Moor9yGz4mazbrNje4t7X9KB2mTGkXFWRxRBs2iKy8yh6jx11xsa0Qr3iDFMU/yHqd+bVdYJXu3QaQ=='
+$EngineDir = Join-Path $Root ".engine/$EngineVersion"
+$EngineLibrary = Join-Path $EngineDir 'package/libchdb.so'
+
+function Invoke-Native {
+    param([Parameter(Mandatory)] [string] $Command, [string[]] $Arguments = @())
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+# A child pwsh from the same local tool, so that each run imports the built module into a fresh process.
+function Invoke-Pwsh([string[]] $Arguments) {
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive @Arguments
+}
+
+function Install-Engine {
+    if (-not $IsLinux -or [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -ne 'X64') {
+        Write-Warning 'The embedded engine (chDB) is fetched for Linux x64 only; the module will need the ClickHouse or PostHog source here.'
+        return
+    }
+    if (Test-Path $EngineLibrary) { return }
+    Write-Host "Fetching the embedded ClickHouse engine ($EnginePackage@$EngineVersion, about 166 MB)..."
+    New-Item -ItemType Directory -Force -Path $EngineDir | Out-Null
+    $packed = & npm pack "$EnginePackage@$EngineVersion" --json --pack-destination $EngineDir 2>$null
+    if ($LASTEXITCODE -ne 0) { throw "npm could not fetch $EnginePackage@$EngineVersion (exit code $LASTEXITCODE)." }
+    $info = ($packed | Out-String | ConvertFrom-Json)[0]
+    if ($info.integrity -ne $EngineIntegrity) { throw "npm reported integrity '$($info.integrity)' for $EnginePackage@$EngineVersion, expected '$EngineIntegrity'." }
+    $tarball = Join-Path $EngineDir $info.filename
+    $stream = [IO.File]::OpenRead($tarball)
+    try { $actual = 'sha512-' + [Convert]::ToBase64String([Security.Cryptography.SHA512]::HashData($stream)) } finally { $stream.Dispose() }
+    if ($actual -ne $EngineIntegrity) { Remove-Item $tarball; throw "The downloaded engine package does not match its pinned integrity; it was deleted." }
+    Invoke-Native tar @('-xzf', $tarball, '-C', $EngineDir, 'package/libchdb.so')
+    Remove-Item $tarball
+}
+
+function Invoke-Build {
+    Install-Engine
+    Invoke-Native dotnet @('build', (Join-Path $Root 'LlmClusters.Pwsh.sln'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    New-Item -ItemType Directory -Force -Path $ModuleOut | Out-Null
+    $bin = Join-Path $Root "src/LlmClusters/bin/$Configuration/net10.0"
+    Copy-Item (Join-Path $bin 'LlmClusters.dll'), (Join-Path $bin 'LlmClusters.Core.dll') $ModuleOut
+    Copy-Item (Join-Path $Root 'LlmClusters.psd1'), (Join-Path $Root 'src/LlmClusters/LlmClusters.format.ps1xml') $ModuleOut
+    if (Test-Path $EngineLibrary) {
+        # A link, not a copy: the library is 559 MB and the module only needs to find it beside itself.
+        New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'native') | Out-Null
+        New-Item -ItemType SymbolicLink -Path (Join-Path $ModuleOut 'native/libchdb.so') -Target $EngineLibrary | Out-Null
+    }
+    Invoke-Pwsh @('-File', (Join-Path $Root 'tools/New-ModuleHelp.ps1'), '-ModulePath', (Join-Path $ModuleOut 'LlmClusters.psd1'), '-DocsPath', (Join-Path $Root 'docs'))
+    if ($LASTEXITCODE -ne 0) { throw 'Writing the help failed.' }
+    Write-Host "Built the module into $ModuleOut"
+}
+
+function Get-PesterPath {
+    Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/pester/Pester.Download.csproj'), '--nologo', '-v', 'quiet')
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $Out 'TestResults'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    $env:LLMCLUSTERS_CHDB_LIBRARY = $EngineLibrary
+
+    Write-Host 'xUnit: core, sources and cmdlets'
+    & dotnet test (Join-Path $Root 'tests/LlmClusters.Tests') -c $Configuration --no-build --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $results
+    $xunitExit = $LASTEXITCODE
+    $xunitPassed = 0; $xunitFailed = 0
+    $trx = Join-Path $results 'xunit.trx'
+    if (Test-Path $trx) {
+        $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+        $xunitPassed = [int]$counters.passed
+        $xunitFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    }
+    if ($xunitExit -ne 0 -and $xunitFailed -eq 0) { $xunitFailed = 1 }   # the run itself broke
+
+    Write-Host 'Pester: the module as a user imports it'
+    $pester = Get-PesterPath
+    $summary = Join-Path $results 'pester.json'
+    Remove-Item Env:LLMCLUSTERS_CHDB_LIBRARY
+    Invoke-Pwsh @('-File', (Join-Path $Root 'tests/pester/Invoke-PesterRun.ps1'), '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'LlmClusters.psd1'), '-SummaryPath', $summary)
+    $pesterExit = $LASTEXITCODE
+    $pesterPassed = 0; $pesterFailed = 0
+    if (Test-Path $summary) {
+        $p = Get-Content -Raw $summary | ConvertFrom-Json
+        $pesterPassed = [int]$p.Passed; $pesterFailed = [int]$p.Failed
+    }
+    if ($pesterExit -ne 0 -and $pesterFailed -eq 0) { $pesterFailed = 1 }
+
+    $passed = $xunitPassed + $pesterPassed
+    $failed = $xunitFailed + $pesterFailed
+    if ($xunitPassed -eq 0 -or $pesterPassed -eq 0) { Write-Host 'A test suite ran no test.'; if ($failed -eq 0) { $failed = 1 } }
+    Write-Host "xUnit: $xunitPassed passed, $xunitFailed failed; Pester: $pesterPassed passed, $pesterFailed failed"
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Invoke-Pwsh @('-File', (Join-Path $Root 'tools/Show-Demo.ps1'), '-ModulePath', (Join-Path $ModuleOut 'LlmClusters.psd1'))
+    if ($LASTEXITCODE -ne 0) { throw 'The demo failed.' }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    Invoke-Pwsh @('-File', (Join-Path $Root 'tools/Measure-Module.ps1'), '-ModulePath', (Join-Path $ModuleOut 'LlmClusters.psd1'), '-Events', $BenchEvents)
+    if ($LASTEXITCODE -ne 0) { throw 'The benchmark failed.' }
+}
+
+function Invoke-Clean {
+    foreach ($path in @($Out) + (Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj).FullName) {
+        if ($path -and (Test-Path $path)) { Remove-Item $path -Recurse -Force }
+    }
+    if ($IncludeEngine -and (Test-Path (Join-Path $Root '.engine'))) { Remove-Item (Join-Path $Root '.engine') -Recurse -Force }
+    Write-Host 'Cleaned.'
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
+    'Clean' { Invoke-Clean }
+}

@@ -1,0 +1,42 @@
+using LlmClusters.Core.Sources;
+
+namespace LlmClusters.Core.Model;
+
+/// <summary>Where the module's queries run: what <c>Connect-LlmAnalytics</c> makes and every other cmdlet takes as -Connection.</summary>
+public sealed class LlmAnalyticsConnection : IDisposable
+{
+    public static readonly Uri DefaultPostHogHost = new("https://us.posthog.com");
+
+    public LlmAnalyticsConnection(IAnalyticsSource source, long? teamId = null, Uri? postHogHost = null, bool isDemo = false)
+    {
+        AnalyticsSource = source;
+        TeamId = teamId;
+        PostHogHost = postHogHost ?? DefaultPostHogHost;
+        IsDemo = isDemo;
+        ConnectedAt = DateTime.UtcNow;
+    }
+
+    public AnalyticsSourceKind Source => AnalyticsSource.Kind;
+
+    /// <summary>The data folder, server or project the queries go to; never holds a secret.</summary>
+    public string Location => AnalyticsSource.Location;
+
+    public string Table => AnalyticsSource.Table.Name;
+
+    /// <summary>The PostHog team (project) whose events are read; null reads every team in the table.</summary>
+    public long? TeamId { get; }
+
+    /// <summary>The PostHog web address that UiUrl links point to.</summary>
+    public Uri PostHogHost { get; }
+
+    public bool IsDemo { get; }
+    public DateTime ConnectedAt { get; }
+
+    internal IAnalyticsSource AnalyticsSource { get; }
+
+    public QueryRunner CreateRunner(IQueryObserver? observer) => new(AnalyticsSource, observer);
+
+    public override string ToString() => $"{Source}: {Location}";
+
+    public void Dispose() => AnalyticsSource.Dispose();
+}

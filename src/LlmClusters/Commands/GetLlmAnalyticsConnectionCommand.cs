@@ -1,0 +1,24 @@
+using System.Management.Automation;
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Sources;
+using LlmClusters.Infrastructure;
+
+namespace LlmClusters.Commands;
+
+/// <summary>Shows the session's current connection.</summary>
+[Cmdlet(VerbsCommon.Get, "LlmAnalyticsConnection")]
+[OutputType(typeof(LlmAnalyticsConnection))]
+public sealed class GetLlmAnalyticsConnectionCommand : LlmClustersCmdlet
+{
+    protected override void ProcessRecord()
+    {
+        var current = ConnectionRegistry.Current;
+        if (current is null)
+        {
+            WriteError(ErrorMapper.Record(new InvalidOperationException("Not connected."), "NotConnected", ErrorCategory.ConnectionError, null,
+                $"There is no current connection. Run Connect-LlmAnalytics (or Connect-LlmAnalytics -Demo); until then commands read the embedded data folder {EmbeddedSource.DefaultDataPath}."));
+            return;
+        }
+        WriteObject(current);
+    }
+}

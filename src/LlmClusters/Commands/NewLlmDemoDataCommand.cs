@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using LlmClusters.Core.Demo;
+using LlmClusters.Core.Model;
+using LlmClusters.Infrastructure;
+
+namespace LlmClusters.Commands;
+
+/// <summary>Writes deterministic demo LLM traffic and clustering runs into the connection's events table.</summary>
+[Cmdlet(VerbsCommon.New, "LlmDemoData", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(DemoLoadSummary))]
+public sealed class NewLlmDemoDataCommand : LlmClustersCmdlet
+{
+    [Parameter(Position = 0)]
+    [ValidateRange(1, 5_000_000)]
+    public int TraceCount { get; set; } = DemoDataOptions.DefaultTraceCount;
+
+    [Parameter]
+    public int Seed { get; set; } = 42;
+
+    /// <summary>The end of the generated data (exclusive); by default the last whole hour.</summary>
+    [Parameter]
+    public DateTime? End { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long TeamId { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(10, 1_000_000)]
+    public int MaxSamples { get; set; } = 1500;
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public LlmAnalyticsConnection? Connection { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
+        var target = $"{connection.Table} at {connection.Location}";
+        if (!ShouldProcess(target, $"Write demo data ({TraceCount:N0} traces, seed {Seed})")) return;
+
+        var runner = Runner(connection);
+        Await(token => runner.EnsureEventsTableAsync(token), target);
+        var hasEvents = Await(token => runner.HasAnyEventAsync(token), target);
+        if (hasEvents && !Force)
+        {
+            WriteError(ErrorMapper.Record(new InvalidOperationException("The table already holds events."), "TableNotEmpty", ErrorCategory.ResourceExists, target,
+                $"{target} already holds events; demo data would be added to them. Use -Force to add it anyway, or Connect-LlmAnalytics -Path <new folder> first."));
+            return;
+        }
+
+        var options = new DemoDataOptions
+        {
+            Seed = Seed,
+            TraceCount = TraceCount,
+            TeamId = TeamId,
+            MaxSamples = MaxSamples,
+            End = End is { } end ? (end.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(end, DateTimeKind.Local) : end).ToUniversalTime() : DemoDataOptions.DefaultEnd(DateTime.UtcNow),
+        };
+        WriteProgress(new ProgressRecord(1, "Generating demo data", $"{TraceCount:N0} traces"));
+        var data = Await(token => Task.Run(() => DemoDataGenerator.Generate(options), token), target);
+        var progress = Progress<DemoLoadProgress>(1, "Writing demo data to " + target,
+            p => ($"{p.EventsWritten:N0} of {p.EventsTotal:N0} events", p.EventsWritten * 100 / Math.Max(1, p.EventsTotal)));
+        WriteObject(Await(token => DemoDataLoader.LoadAsync(runner, data, progress, token), target));
+    }
+}

@@ -1,0 +1,27 @@
+using System.Management.Automation;
+using LlmClusters.Core.Sources;
+
+namespace LlmClusters.Infrastructure;
+
+/// <summary>One place that turns core exceptions into error records with a stable id, a real category and a fix.</summary>
+internal static class ErrorMapper
+{
+    public static ErrorRecord ToErrorRecord(Exception error, object? target) => error switch
+    {
+        AnalyticsQueryException { Code: 62 } q => Record(q, "SqlSyntaxError", ErrorCategory.InvalidArgument, target,
+            $"The SQL has a syntax error: {q.Message} Correct the statement and run it again."),
+        AnalyticsQueryException { Code: 60 or 81 } q => Record(q, "TableNotFound", ErrorCategory.ObjectNotFound, target,
+            $"{q.Message} Check -Table on Connect-LlmAnalytics, or load data first (New-LlmDemoData)."),
+        AnalyticsQueryException { Code: 47 or 46 or 43 or 53 or 456 } q => Record(q, "InvalidQuery", ErrorCategory.InvalidArgument, target,
+            $"The database rejected the query ({q.ErrorName}): {q.Message}"),
+        AnalyticsQueryException q => Record(q, "QueryFailed", ErrorCategory.InvalidOperation, target,
+            $"The query '{q.QueryName}' failed" + (q.Code > 0 ? $" (ClickHouse error {q.Code} {q.ErrorName})" : "") + $": {q.Message}"),
+        EngineUnavailableException e => Record(e, "EngineUnavailable", ErrorCategory.ResourceUnavailable, target, e.Message),
+        InvalidDataFolderException e => Record(e, "InvalidDataPath", ErrorCategory.InvalidArgument, e.Path, e.Message),
+        ArgumentException e => Record(e, "InvalidArgument", ErrorCategory.InvalidArgument, target, e.Message),
+        _ => Record(error, "UnexpectedError", ErrorCategory.NotSpecified, target, error.Message),
+    };
+
+    public static ErrorRecord Record(Exception error, string id, ErrorCategory category, object? target, string message) =>
+        new(error, id, category, target) { ErrorDetails = new ErrorDetails(message) };
+}

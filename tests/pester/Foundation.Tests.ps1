@@ -1,0 +1,173 @@
+BeforeAll {
+    Import-Module $env:LLMCLUSTERS_TEST_MODULE -Force
+    $script:DataPath = Join-Path ([IO.Path]::GetTempPath()) ("llmclusters-pester-" + [guid]::NewGuid().ToString('N'))
+    Connect-LlmAnalytics -Path $script:DataPath
+    $script:Loaded = New-LlmDemoData -TraceCount 400 -Seed 5 -End ([datetime]::new(2026, 3, 28, 0, 0, 0, [DateTimeKind]::Utc)) -Confirm:$false
+
+    # Runs a command in a new pwsh process and returns what it wrote as JSON.
+    function Invoke-InNewProcess([string] $Script, [hashtable] $Environment = @{}) {
+        $saved = @{}
+        foreach ($name in $Environment.Keys) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $Environment[$name]) }
+        try {
+            $output = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $Script 2>&1
+        }
+        finally {
+            foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        }
+        $output | Out-String
+    }
+}
+
+AfterAll {
+    Disconnect-LlmAnalytics
+    Remove-Item $script:DataPath -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'The module as a user imports it' {
+    It 'exports exactly its cmdlets' {
+        (Get-Command -Module LlmClusters).Name | Sort-Object |
+            Should -Be @('Connect-LlmAnalytics', 'Disconnect-LlmAnalytics', 'Get-LlmAnalyticsConnection', 'Invoke-LlmQuery', 'New-LlmDemoData')
+    }
+
+    It '<_> has help with a synopsis, a description, examples and every parameter described' -ForEach @(
+        'Connect-LlmAnalytics', 'Disconnect-LlmAnalytics', 'Get-LlmAnalyticsConnection', 'Invoke-LlmQuery', 'New-LlmDemoData') {
+        $help = Get-Help $_ -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match '^\s*Connect-|^\s*Get-|^\s*New-|^\s*Invoke-|^\s*Disconnect-'
+        $help.description.Text | Should -Not -BeNullOrEmpty
+        @($help.examples.example).Count | Should -BeGreaterThan 0
+        $help.examples.example[0].code | Should -Not -BeNullOrEmpty
+        $common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + 'WhatIf', 'Confirm'
+        foreach ($name in (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $parameter = $help.parameters.parameter | Where-Object name -eq $name
+            $parameter.description.Text | Should -Not -BeNullOrEmpty -Because "-$name needs a description"
+        }
+    }
+
+    It 'has an about topic' {
+        Get-Help about_LlmClusters | Out-String | Should -Match 'Connect-LlmAnalytics'
+    }
+}
+
+Describe 'Connect-LlmAnalytics' {
+    It 'makes the connection current and shows where it points' {
+        $connection = Get-LlmAnalyticsConnection
+        $connection.Source | Should -Be 'Embedded'
+        $connection.Location | Should -Be $script:DataPath
+        $connection.Table | Should -Be 'events'
+        $connection.PostHogHost | Should -Be 'https://us.posthog.com/'
+    }
+
+    It 'refuses a file as the data folder with one clear error' {
+        $file = New-TemporaryFile
+        try {
+            { Connect-LlmAnalytics -Path $file.FullName } | Should -Throw -ErrorId 'InvalidDataPath,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
+            $error[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $error[0].ErrorDetails.Message | Should -Match 'is a file'
+            (Get-LlmAnalyticsConnection).Location | Should -Be $script:DataPath
+        }
+        finally { Remove-Item $file }
+    }
+
+    It 'refuses a folder it cannot write' {
+        { Connect-LlmAnalytics -Path '/proc/llmclusters-no' } | Should -Throw -ErrorId 'InvalidDataPath,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
+    }
+
+    It 'refuses a table name that is not an identifier' {
+        { Connect-LlmAnalytics -Path $script:DataPath -Table 'events; DROP TABLE x' } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
+    }
+
+    It 'names the other sources when the engine library is missing' {
+        $bare = Join-Path ([IO.Path]::GetTempPath()) ("llmclusters-bare-" + [guid]::NewGuid().ToString('N'))
+        $moduleDir = Split-Path $env:LLMCLUSTERS_TEST_MODULE
+        New-Item -ItemType Directory $bare | Out-Null
+        Get-ChildItem $moduleDir -File | Copy-Item -Destination $bare
+        Copy-Item (Join-Path $moduleDir 'en-US') $bare -Recurse
+        $script = "`$PSStyle.OutputRendering = 'PlainText'; Import-Module '$bare/LlmClusters.psd1'; try { Connect-LlmAnalytics -Path '$bare/data' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.ErrorDetails.Message }"
+        $text = Invoke-InNewProcess $script @{ LLMCLUSTERS_CHDB_LIBRARY = $null }
+        Remove-Item $bare -Recurse -Force
+        $text | Should -Match 'EngineUnavailable,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
+        $text | Should -Match 'ResourceUnavailable'
+        $text | Should -Match 'Connect-LlmAnalytics -Server'
+        $text | Should -Match 'Connect-LlmAnalytics -ProjectId'
+        $text | Should -Not -Match '   at '
+    }
+}
+
+Describe 'New-LlmDemoData' {
+    It 'reports what it wrote' {
+        $script:Loaded.TraceCount | Should -Be 400
+        $script:Loaded.RunCount | Should -BeGreaterOrEqual 3
+        (Invoke-LlmQuery 'SELECT count() AS n FROM events').n | Should -Be $script:Loaded.EventCount
+    }
+
+    It 'does not add to a table that holds events unless forced' {
+        $before = (Invoke-LlmQuery 'SELECT count() AS n FROM events').n
+        New-LlmDemoData -TraceCount 10 -ErrorVariable refused -ErrorAction SilentlyContinue -Confirm:$false | Should -BeNullOrEmpty
+        $refused[0].FullyQualifiedErrorId | Should -Be 'TableNotEmpty,LlmClusters.Commands.NewLlmDemoDataCommand'
+        New-LlmDemoData -TraceCount 10 -Force -WhatIf | Should -BeNullOrEmpty
+        (Invoke-LlmQuery 'SELECT count() AS n FROM events').n | Should -Be $before
+    }
+
+    It 'writes trace-level, generation-level and legacy runs' {
+        $runs = Invoke-LlmQuery "SELECT event, JSONExtractString(properties, '`$ai_clustering_run_id') AS run_id, JSONHas(properties, '`$ai_clustering_level') AS has_level FROM events WHERE event LIKE '`$ai_%_clusters'"
+        $runs.event | Should -Contain '$ai_trace_clusters'
+        $runs.event | Should -Contain '$ai_generation_clusters'
+        @($runs | Where-Object { $_.has_level -eq 0 -and $_.run_id -match '^\d+_\d{8}_\d{6}$' }).Count | Should -Be 1
+    }
+}
+
+Describe 'Invoke-LlmQuery' {
+    It 'writes rows as objects with typed properties' {
+        $row = Invoke-LlmQuery "SELECT count() AS events, max(timestamp) AS newest, 'x' AS s, [1, 2] AS a FROM events"
+        $row.events | Should -BeOfType [uint64]
+        $row.newest | Should -BeOfType [datetime]
+        $row.newest.Kind | Should -Be 'Utc'
+        $row.a | Should -Be @(1, 2)
+    }
+
+    It 'binds values so that quotes and backslashes come back unchanged' {
+        $tricky = "O'Hara \\ `"quoted`" '; DROP TABLE events; --"
+        (Invoke-LlmQuery 'SELECT {v:String} AS v' -Parameter @{ v = $tricky }).v | Should -BeExactly $tricky
+        (Invoke-LlmQuery 'SELECT count() AS n FROM events').n | Should -BeGreaterThan 0
+    }
+
+    It 'binds arrays, dates and numbers from PowerShell values' {
+        $row = Invoke-LlmQuery 'SELECT has({names:Array(String)}, {one:String}) AS found, {n:Int64} + 1 AS next, toDate({d:DateTime}) AS day' -Parameter @{
+            names = @('$ai_trace', '$ai_span'); one = '$ai_span'; n = 41; d = [datetime]::new(2026, 3, 28, 23, 0, 0, [DateTimeKind]::Utc) }
+        $row.found | Should -Be 1
+        $row.next | Should -Be 42
+        $row.day | Should -Be ([datetime]'2026-03-28')
+    }
+
+    It 'takes SQL from the pipeline' {
+        ('SELECT 1 AS one', 'SELECT 2 AS one' | Invoke-LlmQuery).one | Should -Be @(1, 2)
+    }
+
+    It 'reports a syntax error as one error record with its ClickHouse code' {
+        { Invoke-LlmQuery 'SELEC 1' } | Should -Throw -ErrorId 'SqlSyntaxError,LlmClusters.Commands.InvokeLlmQueryCommand'
+        $error[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $error[0].Exception.Code | Should -Be 62
+        $error[0].ErrorDetails.Message | Should -Match 'Correct the statement'
+    }
+
+    It 'reports an unknown table as TableNotFound' {
+        { Invoke-LlmQuery 'SELECT * FROM no_such_events' } | Should -Throw -ErrorId 'TableNotFound,LlmClusters.Commands.InvokeLlmQueryCommand'
+    }
+
+    It 'shows the SQL and its duration under -Verbose' {
+        $verbose = Invoke-LlmQuery 'SELECT {v:String} AS v' -Parameter @{ v = 'hello' } -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match 'SELECT \{v:String\} AS v'
+        ($verbose.Message -join "`n") | Should -Match 'row\(s\) in \d+ ms'
+    }
+}
+
+Describe 'Disconnect-LlmAnalytics' {
+    It 'forgets the connection' {
+        Disconnect-LlmAnalytics
+        Get-LlmAnalyticsConnection -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $missing[0].FullyQualifiedErrorId | Should -Be 'NotConnected,LlmClusters.Commands.GetLlmAnalyticsConnectionCommand'
+        Connect-LlmAnalytics -Path $script:DataPath
+        (Get-LlmAnalyticsConnection).Location | Should -Be $script:DataPath
+    }
+}
