@@ -1,3 +1,5 @@
+using LlmClusters.Core.Demo;
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Tests;
@@ -8,11 +10,27 @@ namespace LlmClusters.Tests;
 /// </summary>
 public sealed class EngineFixture : IDisposable
 {
+    public static readonly DateTime DemoEnd = new(2026, 3, 28, 12, 0, 0, DateTimeKind.Utc);
+
+    private readonly Lazy<(EmbeddedSource Source, DemoData Data)> _demo;
+
     public EngineFixture()
     {
         DataPath = Path.Combine(Path.GetTempPath(), "llmclusters-tests-" + Guid.NewGuid().ToString("N"));
         Source = new EmbeddedSource(DataPath);
+        _demo = new Lazy<(EmbeddedSource, DemoData)>(() =>
+        {
+            var source = NewTable("demo_shared");
+            var data = DemoDataGenerator.Generate(new DemoDataOptions { Seed = 11, TraceCount = 1500, End = DemoEnd });
+            DemoDataLoader.LoadAsync(new QueryRunner(source), data, null, CancellationToken.None).GetAwaiter().GetResult();
+            return (source, data);
+        });
     }
+
+    /// <summary>Demo data loaded once for every test that only reads it.</summary>
+    public DemoData DemoData => _demo.Value.Data;
+
+    public LlmAnalyticsConnection DemoConnection(Uri? host = null) => new(_demo.Value.Source, postHogHost: host);
 
     public string DataPath { get; }
     public EmbeddedSource Source { get; }

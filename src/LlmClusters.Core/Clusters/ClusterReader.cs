@@ -1,0 +1,163 @@
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sources;
+
+namespace LlmClusters.Core.Clusters;
+
+/// <summary>Reads clustering runs, their clusters, items and jobs from a connection, as model objects.</summary>
+public sealed class ClusterReader
+{
+    private readonly LlmAnalyticsConnection _connection;
+    private readonly QueryRunner _runner;
+
+    public ClusterReader(LlmAnalyticsConnection connection, IQueryObserver? observer = null)
+    {
+        _connection = connection;
+        _runner = connection.CreateRunner(observer);
+    }
+
+    private EventsTable Table => _runner.Source.Table;
+    private Uri Host => _connection.PostHogHost;
+
+    public async Task<IReadOnlyList<ClusterRun>> ListRunsAsync(RunFilter filter, CancellationToken cancellationToken)
+    {
+        var result = await _runner.QueryAsync(ClusterQueries.ListRuns(Table, filter with { TeamId = filter.TeamId ?? _connection.TeamId }), cancellationToken).ConfigureAwait(false);
+        return ResultRow.All(result)
+            .Select(r => ToRun(r, (int)(r.Int64("cluster_count") ?? 0), r.Int64("noise_size") ?? 0))
+            .ToList();
+    }
+
+    /// <summary>The newest run (of a level), looking back a week first and then a year, so the usual case reads little.</summary>
+    public async Task<ClusterRun?> NewestRunAsync(string? level, DateTime utcNow, CancellationToken cancellationToken)
+    {
+        foreach (var days in new[] { 7, 365 })
+        {
+            var runs = await ListRunsAsync(new RunFilter { Since = utcNow.AddDays(-days), Until = utcNow.AddDays(1), Level = level, First = 1 }, cancellationToken).ConfigureAwait(false);
+            if (runs.Count > 0) return runs[0];
+        }
+        return null;
+    }
+
+    public async Task<RunClusters> ReadClustersAsync(ClusterRunId runId, CancellationToken cancellationToken)
+    {
+        var result = await _runner.QueryAsync(ClusterQueries.RunClusters(Table, runId, _connection.TeamId), cancellationToken).ConfigureAwait(false);
+        var rows = ResultRow.All(result).ToList();
+        if (rows.Count == 0) throw new RunNotFoundException(runId.RunId, _connection.Location);
+        if (!rows[0].Bool("payload_valid")) throw new InvalidRunPayloadException(runId.RunId);
+
+        var problems = new List<string>();
+        var clusters = new List<LlmCluster>();
+        var level = rows[0].StringOrEmpty("level");
+        foreach (var row in rows.Where(r => r.Bool("has_cluster")))
+        {
+            if (!row.Bool("is_object")) { problems.Add("an entry of $ai_clusters is not an object (skipped)"); continue; }
+            if (row.Int64("cluster_id") is not { } id) { problems.Add("a cluster has no numeric cluster_id (skipped)"); continue; }
+            var clusterId = (int)id;
+            var itemsInMap = row.Int64("items_in_map") ?? 0;
+            var size = row.Int64("size");
+            if (size is null || !row.Bool("size_ok")) problems.Add($"cluster {clusterId} has no numeric size (used its {itemsInMap} items)");
+            var title = row.String("title");
+            if (string.IsNullOrEmpty(title)) problems.Add($"cluster {clusterId} has no title");
+            var hasMetrics = row.Bool("has_metrics");
+            clusters.Add(new LlmCluster
+            {
+                RunId = runId.RunId,
+                Level = level,
+                ClusterId = clusterId,
+                Title = string.IsNullOrEmpty(title) ? DefaultTitle(clusterId) : title,
+                Description = row.String("description"),
+                Size = size ?? itemsInMap,
+                IsNoise = clusterId == -1,
+                CentroidX = row.Double("centroid_x"),
+                CentroidY = row.Double("centroid_y"),
+                WindowStart = row.DateTime("window_start"),
+                WindowEnd = row.DateTime("window_end"),
+                UiUrl = PostHogLinks.Cluster(Host, runId.RunId, clusterId),
+                ItemCount = hasMetrics ? row.Int64("m_item_count") : null,
+                TotalCost = hasMetrics ? row.Double("m_total_cost") : null,
+                AvgCost = hasMetrics ? row.Double("m_avg_cost") : null,
+                AvgLatency = hasMetrics ? row.Double("m_avg_latency") : null,
+                AvgTokens = hasMetrics ? row.Double("m_avg_tokens") : null,
+                ErrorCount = hasMetrics ? row.Int64("m_error_count") : null,
+                ErrorRate = hasMetrics ? row.Double("m_error_rate") : null,
+                MetricsSource = hasMetrics ? "Run" : "None",
+            });
+        }
+        var run = ToRun(rows[0], clusters.Count, clusters.Where(c => c.IsNoise).Sum(c => c.Size));
+        return new RunClusters(run, clusters, problems);
+    }
+
+    public async Task<IReadOnlyList<ClusterItem>> ReadItemsAsync(ClusterRunId runId, IReadOnlyCollection<int>? clusterIds, int? top, CancellationToken cancellationToken)
+    {
+        var result = await _runner.QueryAsync(ClusterQueries.ClusterItems(Table, runId, _connection.TeamId, clusterIds, top), cancellationToken).ConfigureAwait(false);
+        return ResultRow.All(result).Select(r =>
+        {
+            var level = r.StringOrEmpty("level");
+            var itemId = r.StringOrEmpty("item_id");
+            var byGeneration = level != "trace";
+            // Old trace-level runs keep only the key, which is the trace id.
+            var traceId = r.String("trace_id") ?? (byGeneration ? null : itemId);
+            var generationId = r.String("generation_id") ?? (level == "generation" ? itemId : null);
+            return new ClusterItem
+            {
+                RunId = runId.RunId,
+                ClusterId = (int)(r.Int64("cluster_id") ?? 0),
+                ItemId = itemId,
+                TraceId = traceId,
+                GenerationId = generationId,
+                Rank = r.Int64("rank") is { } rank ? (int)rank : null,
+                DistanceToCentroid = r.Double("distance_to_centroid"),
+                X = r.Double("x"),
+                Y = r.Double("y"),
+                Timestamp = r.DateTime("item_timestamp"),
+                Level = level,
+                WindowStart = r.DateTime("window_start"),
+                WindowEnd = r.DateTime("window_end"),
+                UiUrl = traceId is null ? PostHogLinks.Cluster(Host, runId.RunId, (int)(r.Int64("cluster_id") ?? 0)) : PostHogLinks.Trace(Host, traceId, generationId),
+            };
+        }).ToList();
+    }
+
+    public async Task<IReadOnlyList<ClusteringJob>> ListJobsAsync(DateTime since, DateTime until, CancellationToken cancellationToken)
+    {
+        var result = await _runner.QueryAsync(ClusterQueries.JobsSeenOnRuns(Table, since, until, _connection.TeamId), cancellationToken).ConfigureAwait(false);
+        return ResultRow.All(result).Select(r => new ClusteringJob
+        {
+            Id = r.StringOrEmpty("job_id"),
+            Name = r.StringOrEmpty("name"),
+            Level = r.StringOrEmpty("job_level"),
+            LastRunId = r.String("last_run_id"),
+            LastRunAt = r.DateTime("last_run_at"),
+            RunCount = r.Int64("run_count") ?? 0,
+        }).ToList();
+    }
+
+    /// <summary>PostHog's default titles for clusters that have none.</summary>
+    public static string DefaultTitle(int clusterId) => clusterId == -1 ? "Outliers" : $"Cluster {clusterId}";
+
+    private ClusterRun ToRun(ResultRow r, int clusterCount, long noiseSize)
+    {
+        var runId = r.StringOrEmpty("run_id");
+        var parameters = ClusteringParams.FromJson(r.String("params"));
+        return new ClusterRun
+        {
+            RunId = runId,
+            TeamId = r.Int64("team_id") ?? 0,
+            Level = r.StringOrEmpty("level"),
+            JobId = NullIfEmpty(r.String("job_id")),
+            JobName = NullIfEmpty(r.String("job_name")),
+            WindowStart = r.DateTime("window_start"),
+            WindowEnd = r.DateTime("window_end"),
+            TotalItemsAnalyzed = r.Int64("total_items"),
+            ClusterCount = clusterCount,
+            NoiseSize = noiseSize,
+            Timestamp = r.DateTime("timestamp") ?? default,
+            ClusteringMethod = parameters?.ClusteringMethod,
+            VisualizationMethod = parameters?.VisualizationMethod,
+            Params = parameters,
+            UiUrl = PostHogLinks.Run(Host, runId),
+        };
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,25 @@
+namespace LlmClusters.Core.Model;
+
+/// <summary>One item of a cluster: a trace (trace-level runs) or a generation event (generation-level runs).</summary>
+public sealed record ClusterItem
+{
+    public required string RunId { get; init; }
+    public int ClusterId { get; init; }
+
+    /// <summary>The key in the cluster's traces map: the trace id, or the generation event's uuid.</summary>
+    public required string ItemId { get; init; }
+
+    public string? TraceId { get; init; }
+    public string? GenerationId { get; init; }
+    public int? Rank { get; init; }
+    public double? DistanceToCentroid { get; init; }
+    public double? X { get; init; }
+    public double? Y { get; init; }
+    public DateTime? Timestamp { get; init; }
+    public required string Level { get; init; }
+    public DateTime? WindowStart { get; init; }
+    public DateTime? WindowEnd { get; init; }
+    public required string UiUrl { get; init; }
+
+    public override string ToString() => ItemId;
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace LlmClusters.Core.Model;
+
+/// <summary>The algorithm settings a run used ($ai_clustering_params); absent on old runs.</summary>
+public sealed record ClusteringParams
+{
+    public string? ClusteringMethod { get; init; }
+    public string? EmbeddingNormalization { get; init; }
+    public string? DimensionalityReductionMethod { get; init; }
+    public int? DimensionalityReductionNdims { get; init; }
+    public string? VisualizationMethod { get; init; }
+    public int? MaxSamples { get; init; }
+
+    /// <summary>The method's own settings (min_cluster_size, k, ...), as JSON.</summary>
+    public string? ClusteringMethodParams { get; init; }
+
+    /// <summary>The whole object as stored.</summary>
+    public string Json { get; init; } = "{}";
+
+    public override string ToString() => Json;
+
+    public static ClusteringParams? FromJson(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json) || json == "null") return null;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            return new ClusteringParams
+            {
+                ClusteringMethod = Text(root, "clustering_method"),
+                EmbeddingNormalization = Text(root, "embedding_normalization"),
+                DimensionalityReductionMethod = Text(root, "dimensionality_reduction_method"),
+                DimensionalityReductionNdims = Number(root, "dimensionality_reduction_ndims"),
+                VisualizationMethod = Text(root, "visualization_method"),
+                MaxSamples = Number(root, "max_samples"),
+                ClusteringMethodParams = root.TryGetProperty("clustering_method_params", out var p) && p.ValueKind == JsonValueKind.Object ? p.GetRawText() : null,
+                Json = json,
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static int? Number(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : null;
+}

@@ -1,0 +1,17 @@
+namespace LlmClusters.Core.Queries;
+
+/// <summary>Which runs to list. Times are UTC; the window is always bounded, as every query on events must be.</summary>
+public sealed record RunFilter
+{
+    public required DateTime Since { get; init; }
+    public required DateTime Until { get; init; }
+    public string? Level { get; init; }
+    public IReadOnlyCollection<string>? RunIds { get; init; }
+    public string? JobId { get; init; }
+
+    /// <summary>A LIKE pattern (see <see cref="LikePattern.FromWildcard"/>), matched case-insensitively.</summary>
+    public string? JobNamePattern { get; init; }
+
+    public long? TeamId { get; init; }
+    public long First { get; init; } = 100;
+}
