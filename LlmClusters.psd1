@@ -15,6 +15,11 @@
         'Disconnect-LlmAnalytics'
         'New-LlmDemoData'
         'Invoke-LlmQuery'
+        'Get-ClusterRun'
+        'Get-LlmCluster'
+        'Get-ClusterItem'
+        'Get-ClusteringJob'
+        'ConvertFrom-ClusterRunId'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -25,15 +25,17 @@ AfterAll {
 
 Describe 'The module as a user imports it' {
     It 'exports exactly its cmdlets' {
-        (Get-Command -Module LlmClusters).Name | Sort-Object |
-            Should -Be @('Connect-LlmAnalytics', 'Disconnect-LlmAnalytics', 'Get-LlmAnalyticsConnection', 'Invoke-LlmQuery', 'New-LlmDemoData')
+        (Get-Command -Module LlmClusters).Name | Sort-Object | Should -Be @(
+            'Connect-LlmAnalytics', 'ConvertFrom-ClusterRunId', 'Disconnect-LlmAnalytics', 'Get-ClusteringJob', 'Get-ClusterItem',
+            'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Invoke-LlmQuery', 'New-LlmDemoData')
     }
 
     It '<_> has help with a synopsis, a description, examples and every parameter described' -ForEach @(
-        'Connect-LlmAnalytics', 'Disconnect-LlmAnalytics', 'Get-LlmAnalyticsConnection', 'Invoke-LlmQuery', 'New-LlmDemoData') {
+        'Connect-LlmAnalytics', 'ConvertFrom-ClusterRunId', 'Disconnect-LlmAnalytics', 'Get-ClusteringJob', 'Get-ClusterItem',
+        'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Invoke-LlmQuery', 'New-LlmDemoData') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
-        $help.Synopsis | Should -Not -Match '^\s*Connect-|^\s*Get-|^\s*New-|^\s*Invoke-|^\s*Disconnect-'
+        $help.Synopsis | Should -Not -Match '^\s*(Connect|Get|New|Invoke|Disconnect|ConvertFrom)-'
         $help.description.Text | Should -Not -BeNullOrEmpty
         @($help.examples.example).Count | Should -BeGreaterThan 0
         $help.examples.example[0].code | Should -Not -BeNullOrEmpty

@@ -24,10 +24,11 @@ public sealed class InvokeLlmQueryCommand : LlmClustersCmdlet
     [Parameter]
     public LlmAnalyticsConnection? Connection { get; set; }
 
-    // PowerShell wraps values (and array items) in PSObject; the formatter needs the values themselves.
+    // PowerShell wraps values (and array items) in PSObject; the formatter needs the values themselves, times in UTC.
     private static object? Unwrap(object? value) => value switch
     {
         PSObject wrapped => Unwrap(wrapped.BaseObject),
+        DateTime time => ToUtc(time),
         object[] items => items.Select(Unwrap).ToArray(),
         _ => value,
     };

@@ -57,7 +57,7 @@ public sealed class NewLlmDemoDataCommand : LlmClustersCmdlet
             TraceCount = TraceCount,
             TeamId = TeamId,
             MaxSamples = MaxSamples,
-            End = End is { } end ? (end.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(end, DateTimeKind.Local) : end).ToUniversalTime() : DemoDataOptions.DefaultEnd(DateTime.UtcNow),
+            End = End is { } end ? ToUtc(end) : DemoDataOptions.DefaultEnd(DateTime.UtcNow),
         };
         WriteProgress(new ProgressRecord(1, "Generating demo data", $"{TraceCount:N0} traces"));
         var data = Await(token => Task.Run(() => DemoDataGenerator.Generate(options), token), target);

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Infrastructure;
@@ -16,6 +17,8 @@ internal static class ErrorMapper
             $"The database rejected the query ({q.ErrorName}): {q.Message}"),
         AnalyticsQueryException q => Record(q, "QueryFailed", ErrorCategory.InvalidOperation, target,
             $"The query '{q.QueryName}' failed" + (q.Code > 0 ? $" (ClickHouse error {q.Code} {q.ErrorName})" : "") + $": {q.Message}"),
+        RunNotFoundException e => Record(e, "RunNotFound", ErrorCategory.ObjectNotFound, e.RunId, e.Message),
+        InvalidRunPayloadException e => Record(e, "InvalidRunPayload", ErrorCategory.InvalidData, e.RunId, e.Message),
         EngineUnavailableException e => Record(e, "EngineUnavailable", ErrorCategory.ResourceUnavailable, target, e.Message),
         InvalidDataFolderException e => Record(e, "InvalidDataPath", ErrorCategory.InvalidArgument, e.Path, e.Message),
         ArgumentException e => Record(e, "InvalidArgument", ErrorCategory.InvalidArgument, target, e.Message),

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
@@ -37,9 +38,26 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         _wake.Set();
     }
 
-    /// <summary>Waits for core work, writing its queued messages meanwhile; maps its failure to an error record.</summary>
-    protected T Await<T>(Func<CancellationToken, Task<T>> work, string target)
+    /// <summary>Waits for core work, writing its queued messages meanwhile; its failure ends the command with one error record.</summary>
+    protected T Await<T>(Func<CancellationToken, Task<T>> work, object? target)
     {
+        if (TryAwait(work, target, out var result, out var error)) return result;
+        ThrowTerminatingError(error!);
+        throw new InvalidOperationException(); // not reached: ThrowTerminatingError always throws
+    }
+
+    /// <summary>As <see cref="Await{T}"/>, but a failure is written as a non-terminating error and the command goes on.</summary>
+    protected bool TryAwait<T>(Func<CancellationToken, Task<T>> work, object? target, out T result)
+    {
+        if (TryAwait(work, target, out result, out var error)) return true;
+        WriteError(error!);
+        return false;
+    }
+
+    private bool TryAwait<T>(Func<CancellationToken, Task<T>> work, object? target, out T result, out ErrorRecord? error)
+    {
+        result = default!;
+        error = null;
         Task<T> task;
         try
         {
@@ -47,19 +65,60 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
-            ThrowTerminatingError(ErrorMapper.ToErrorRecord(e, target));
-            throw; // not reached: ThrowTerminatingError always throws
+            error = ErrorMapper.ToErrorRecord(e, target);
+            return false;
         }
+
+        // Anything slower than a second shows a progress bar, so a long query never looks like a hang.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        ProgressRecord? waiting = null;
         while (!task.IsCompleted)
         {
             _wake.WaitOne(TimeSpan.FromMilliseconds(100));
             Drain();
+            if (clock.Elapsed > TimeSpan.FromSeconds(1) && !task.IsCompleted)
+            {
+                waiting ??= new ProgressRecord(WaitActivityId, MyInvocation.MyCommand.Name, "Waiting for the database");
+                waiting.StatusDescription = $"Waiting for the database: {clock.Elapsed.TotalSeconds:0} s";
+                WriteProgress(waiting);
+            }
         }
         Drain();
+        if (waiting is not null)
+        {
+            waiting.RecordType = ProgressRecordType.Completed;
+            WriteProgress(waiting);
+        }
         if (task.IsCanceled || (task.IsFaulted && task.Exception!.InnerException is OperationCanceledException && CancellationToken.IsCancellationRequested))
             throw new PipelineStoppedException();
-        if (task.IsFaulted) ThrowTerminatingError(ErrorMapper.ToErrorRecord(task.Exception!.InnerException ?? task.Exception, target));
-        return task.Result;
+        if (task.IsFaulted)
+        {
+            error = ErrorMapper.ToErrorRecord(task.Exception!.InnerException ?? task.Exception, target);
+            return false;
+        }
+        result = task.Result;
+        return true;
+    }
+
+    private const int WaitActivityId = 77;
+
+    /// <summary>The core's reader of runs and clusters on the given connection (or the session's).</summary>
+    protected ClusterReader Reader(LlmAnalyticsConnection? connection) =>
+        new(connection ?? ConnectionRegistry.CurrentOrDefault(), new VerboseQueryObserver(this));
+
+    /// <summary>
+    /// Times typed at the prompt ([datetime]'2026-03-01') have no zone: PowerShell users mean their local time.
+    /// The core works in UTC.
+    /// </summary>
+    internal static DateTime ToUtc(DateTime value) =>
+        value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Local).ToUniversalTime() : value.ToUniversalTime();
+
+    /// <summary>Parses a run id, or writes an InvalidRunId error and returns null.</summary>
+    protected ClusterRunId? ParseRunId(string runId)
+    {
+        if (ClusterRunId.TryParse(runId, out var parsed, out var problem)) return parsed;
+        WriteError(ErrorMapper.Record(new FormatException(problem), "InvalidRunId", ErrorCategory.InvalidArgument, runId, problem));
+        return null;
     }
 
     /// <summary>Runs quick synchronous core work (validation, construction), mapping its failure to an error record.</summary>
@@ -76,7 +135,7 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         }
     }
 
-    protected void Await(Func<CancellationToken, Task> work, string target) =>
+    protected void Await(Func<CancellationToken, Task> work, object? target) =>
         Await(async token => { await work(token).ConfigureAwait(false); return true; }, target);
 
     private void Drain()

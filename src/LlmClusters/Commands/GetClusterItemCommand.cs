@@ -1,0 +1,81 @@
+using System.Management.Automation;
+using LlmClusters.Completers;
+using LlmClusters.Core.Model;
+using LlmClusters.Infrastructure;
+
+namespace LlmClusters.Commands;
+
+/// <summary>Writes the items (traces or generations) of clusters by rank: "What's in this cluster?"</summary>
+[Cmdlet(VerbsCommon.Get, "ClusterItem")]
+[OutputType(typeof(ClusterItem))]
+public sealed class GetClusterItemCommand : LlmClustersCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
+    public string? RunId { get; set; }
+
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ClusterIdCompleter))]
+    public int[]? ClusterId { get; set; }
+
+    /// <summary>The most representative items only: the first N by rank in each cluster.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Top { get; set; }
+
+    [Parameter]
+    public LlmAnalyticsConnection? Connection { get; set; }
+
+    // Clusters piped from one run are read in one query, not one query per cluster.
+    private string? _pendingRun;
+    private readonly List<int> _pendingClusters = [];
+    private bool _pendingAll;
+
+    protected override void ProcessRecord()
+    {
+        var runId = RunId;
+        if (runId is null)
+        {
+            var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
+            var newest = Await(token => Reader(connection).NewestRunAsync(null, DateTime.UtcNow, token), connection.Location);
+            if (newest is null)
+            {
+                WriteError(ErrorMapper.Record(new InvalidOperationException("No clustering runs."), "NoClusterRuns", ErrorCategory.ObjectNotFound, connection.Location,
+                    $"There is no clustering run in the last year on {connection.Location}. Name a run with -RunId."));
+                return;
+            }
+            runId = newest.RunId;
+        }
+        if (_pendingRun is not null && _pendingRun != runId) Flush();
+        _pendingRun = runId;
+        if (ClusterId is { Length: > 0 }) _pendingClusters.AddRange(ClusterId);
+        else _pendingAll = true;
+    }
+
+    protected override void EndProcessing() => Flush();
+
+    private void Flush()
+    {
+        if (_pendingRun is null) return;
+        var runId = _pendingRun;
+        var clusters = _pendingAll ? null : _pendingClusters.Distinct().ToList();
+        _pendingRun = null;
+        _pendingClusters.Clear();
+        _pendingAll = false;
+        if (ParseRunId(runId) is not { } parsed) return;
+
+        var reader = Reader(Connection);
+        if (!TryAwait(token => reader.ReadItemsAsync(parsed, clusters, Top, token), runId, out var items)) return;
+        if (items.Count == 0)
+        {
+            // Tell an unknown run from an unknown cluster from an empty one.
+            if (!TryAwait(token => reader.ReadClustersAsync(parsed, token), runId, out var read)) return;
+            foreach (var missing in (clusters ?? []).Except(read.Clusters.Select(c => c.ClusterId)))
+                WriteError(ErrorMapper.Record(new ItemNotFoundException($"Cluster {missing} not found."), "ClusterNotFound", ErrorCategory.ObjectNotFound, missing,
+                    $"Run {runId} has no cluster {missing}. Its clusters are: {string.Join(", ", read.Clusters.Select(c => c.ClusterId))}."));
+            return;
+        }
+        foreach (var item in items) WriteObject(item);
+    }
+}

@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Model;
+using LlmClusters.Infrastructure;
+
+namespace LlmClusters.Commands;
+
+/// <summary>Lists the clustering jobs that wrote runs (inferred from run events on ClickHouse and embedded sources).</summary>
+[Cmdlet(VerbsCommon.Get, "ClusteringJob")]
+[OutputType(typeof(ClusteringJob))]
+public sealed class GetClusteringJobCommand : LlmClustersCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("JobId")]
+    [ValidateNotNullOrEmpty]
+    public string[]? Id { get; set; }
+
+    [Parameter]
+    [Alias("JobName")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    /// <summary>How far back to look for runs. Defaults to 90 days ago.</summary>
+    [Parameter]
+    public DateTime? Since { get; set; }
+
+    [Parameter]
+    public LlmAnalyticsConnection? Connection { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
+        var now = DateTime.UtcNow;
+        var since = Since is { } s ? ToUtc(s) : now.AddDays(-90);
+        var jobs = Await(token => Reader(connection).ListJobsAsync(since, now.AddMinutes(1), token), connection.Location);
+        var names = Name?.Select(n => new Wildcard(n)).ToList();
+        var selected = jobs.Where(j => (Id is null || Id.Contains(j.Id, StringComparer.OrdinalIgnoreCase)) && (names is null || names.Any(n => n.IsMatch(j.Name)))).ToList();
+        foreach (var job in selected) WriteObject(job);
+
+        foreach (var id in (Id ?? []).Where(id => !selected.Any(j => string.Equals(j.Id, id, StringComparison.OrdinalIgnoreCase))))
+            WriteError(ErrorMapper.Record(new ItemNotFoundException($"Job {id} not found."), "JobNotFound", ErrorCategory.ObjectNotFound, id,
+                $"No run since {since:u} was written by a job with id {id}. Widen the window with -Since."));
+        foreach (var name in (Name ?? []).Where(n => !Wildcard.HasWildcards(n) && !selected.Any(j => string.Equals(j.Name, n, StringComparison.OrdinalIgnoreCase))))
+            WriteError(ErrorMapper.Record(new ItemNotFoundException($"Job '{name}' not found."), "JobNotFound", ErrorCategory.ObjectNotFound, name,
+                $"No run since {since:u} was written by a job named '{name}'. Widen the window with -Since, or use a wildcard."));
+    }
+}

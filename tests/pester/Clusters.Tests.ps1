@@ -1,0 +1,196 @@
+BeforeAll {
+    Import-Module $env:LLMCLUSTERS_TEST_MODULE -Force
+    $script:DataPath = Join-Path ([IO.Path]::GetTempPath()) ("llmclusters-clusters-" + [guid]::NewGuid().ToString('N'))
+    Connect-LlmAnalytics -Path $script:DataPath
+    # Recent data (the default end), so the default windows of the cmdlets find it.
+    New-LlmDemoData -TraceCount 1200 -Seed 9 -Confirm:$false | Out-Null
+
+    function Add-RunEvent([string] $RunId, [string] $ClustersJson) {
+        $id = ConvertFrom-ClusterRunId $RunId
+        $properties = '{"$ai_clustering_run_id": "' + $RunId + '", "$ai_clustering_level": "trace", "$ai_clusters": ' + $ClustersJson + '}'
+        Invoke-LlmQuery "INSERT INTO events (uuid, event, properties, timestamp, team_id, distinct_id) VALUES (generateUUIDv4(), '`$ai_trace_clusters', {p:String}, {t:DateTime64(6, 'UTC')}, 1, 'test')" -Parameter @{
+            p = $properties; t = $id.WindowEnd.AddMinutes(1) }
+    }
+}
+
+AfterAll {
+    Disconnect-LlmAnalytics
+    Remove-Item $script:DataPath -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Get-ClusterRun' {
+    It 'lists the runs of the last 7 days, newest first' {
+        $runs = Get-ClusterRun
+        $runs.Count | Should -Be 6
+        $runs[0] | Should -BeOfType 'LlmClusters.Core.Model.ClusterRun'
+        $sorted = $runs | Sort-Object Timestamp -Descending
+        $runs.RunId | Should -Be $sorted.RunId
+        $runs.Level | Should -Contain 'generation'
+        ($runs | Where-Object { $_.RunId -match '^\d+_\d{8}_\d{6}$' }).Level | Should -Be 'trace'
+        $runs[0].UiUrl | Should -BeLike 'https://us.posthog.com/llm-analytics/clusters/*'
+    }
+
+    It 'filters by level, job name wildcard and count' {
+        (Get-ClusterRun -Level generation).Level | Should -Be 'generation'
+        @(Get-ClusterRun -JobName 'default - t*').Count | Should -Be 2
+        @(Get-ClusterRun -First 2).Count | Should -Be 2
+    }
+
+    It 'looks runs up by id from the pipeline, reporting the unknown and the malformed ones' {
+        $known = (Get-ClusterRun -First 2).RunId
+        $found = $known + '1_trace_20200101_000000' + 'garbage' | Get-ClusterRun -ErrorVariable problems -ErrorAction SilentlyContinue
+        $found.RunId | Sort-Object | Should -Be ($known | Sort-Object)
+        $problems.FullyQualifiedErrorId | Sort-Object | Should -Be @('InvalidRunId,LlmClusters.Commands.GetClusterRunCommand', 'RunNotFound,LlmClusters.Commands.GetClusterRunCommand')
+    }
+
+    It 'says so when a window holds no run' {
+        Get-ClusterRun -Since (Get-Date).AddYears(-3) -Until (Get-Date).AddYears(-2) -ErrorVariable empty -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $empty[0].FullyQualifiedErrorId | Should -Be 'NoClusterRuns,LlmClusters.Commands.GetClusterRunCommand'
+        $empty[0].ErrorDetails.Message | Should -Match 'Widen the window'
+    }
+
+    It 'refuses a window that ends before it starts' {
+        { Get-ClusterRun -Since (Get-Date) -Until (Get-Date).AddDays(-1) } | Should -Throw -ErrorId 'InvalidTimeRange,LlmClusters.Commands.GetClusterRunCommand'
+    }
+}
+
+Describe 'Get-LlmCluster' {
+    It 'reads the newest run when none is named' {
+        $newest = Get-ClusterRun -First 1
+        $clusters = Get-LlmCluster
+        $clusters[0] | Should -BeOfType 'LlmClusters.Core.Model.LlmCluster'
+        $clusters.RunId | Select-Object -Unique | Should -Be $newest.RunId
+        $clusters.Count | Should -Be $newest.ClusterCount
+    }
+
+    It 'takes runs from the pipeline' {
+        $runs = Get-ClusterRun
+        $clusters = $runs | Get-LlmCluster
+        $clusters.Count | Should -Be ($runs | Measure-Object ClusterCount -Sum).Sum
+        ($clusters.RunId | Select-Object -Unique).Count | Should -Be 6
+    }
+
+    It 'carries the run''s own metrics, sortable by error rate' {
+        $run = Get-ClusterRun -JobName 'Default - traces' -First 1
+        $clusters = $run | Get-LlmCluster -ExcludeNoise | Sort-Object ErrorRate -Descending
+        $clusters.IsNoise | Should -Not -Contain $true
+        $clusters[0].ErrorRate | Should -BeGreaterOrEqual $clusters[-1].ErrorRate
+        $clusters[0].MetricsSource | Should -Be 'Run'
+        $clusters[0].ItemCount | Should -BeGreaterThan 0
+    }
+
+    It 'selects clusters by title wildcard and reads quotes and non-ASCII titles' {
+        $run = Get-ClusterRun -JobName 'Default - traces' -First 1
+        ($run | Get-LlmCluster -Title '*invoice*').Title | Should -Be 'Refunds & billing: "Where''s my invoice?"'
+        ($run | Get-LlmCluster -Title '*翻訳*').Title | Should -BeLike 'Übersetzungen*'
+    }
+
+    It 'reports a cluster id the run does not have' {
+        Get-LlmCluster -ClusterId 0, 99 -ErrorVariable missing -ErrorAction SilentlyContinue | ForEach-Object ClusterId | Should -Be 0
+        $missing[0].FullyQualifiedErrorId | Should -Be 'ClusterNotFound,LlmClusters.Commands.GetLlmClusterCommand'
+    }
+
+    It 'exports one CSV row per cluster with readable columns' {
+        $csv = Join-Path $TestDrive 'clusters.csv'
+        $clusters = Get-LlmCluster
+        $clusters | Sort-Object Size -Descending | Export-Csv $csv
+        $rows = Import-Csv $csv
+        $rows.Count | Should -Be $clusters.Count
+        $columns = $rows[0].PSObject.Properties.Name
+        foreach ($name in 'RunId', 'ClusterId', 'Title', 'Description', 'Size', 'IsNoise', 'ErrorRate', 'AvgCost', 'UiUrl') { $columns | Should -Contain $name }
+        (Get-Content -Raw $csv) | Should -Not -Match 'LlmClusters\.Core'
+    }
+
+    It 'shows a table like print_clusters.py, and a list with the description' {
+        $table = Get-LlmCluster | Out-String -Width 200
+        $table | Should -Match 'ClusterId\s+Size\s+Title\s+ErrorRate\s+AvgCost'
+        $table | Should -Match 'Outliers'
+        $list = Get-LlmCluster -ClusterId 0 | Format-List | Out-String -Width 200
+        $list | Should -Match 'Description\s*:'
+    }
+
+    It 'reports a run whose clusters are not valid JSON' {
+        Add-RunEvent '1_trace_20260101_100000' '"[{\"cluster_id\": 0, \"title\": \"cut"'
+        { Get-LlmCluster -RunId 1_trace_20260101_100000 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRunPayload,LlmClusters.Commands.GetLlmClusterCommand'
+    }
+
+    It 'reads what it can of mistyped clusters and warns once' {
+        Add-RunEvent '1_trace_20260102_100000' '[{"cluster_id": "1", "size": "many", "traces": {"a": {}, "b": {}}}, {"title": "no id"}]'
+        $clusters = Get-LlmCluster -RunId 1_trace_20260102_100000 -WarningVariable warnings -WarningAction SilentlyContinue
+        $clusters.Title | Should -Be 'Cluster 1'
+        $clusters.Size | Should -Be 2
+        $warnings.Count | Should -Be 1
+        $warnings[0] | Should -Match 'no numeric size'
+    }
+
+    It 'refuses a malformed run id and an unknown one with their own ids' {
+        { Get-LlmCluster -RunId 'not_a_run' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRunId,LlmClusters.Commands.GetLlmClusterCommand'
+        { Get-LlmCluster -RunId '1_trace_20200101_000000' -ErrorAction Stop } | Should -Throw -ErrorId 'RunNotFound,LlmClusters.Commands.GetLlmClusterCommand'
+    }
+}
+
+Describe 'Get-ClusterItem' {
+    It 'writes the top items of each piped cluster by rank' {
+        $clusters = Get-LlmCluster
+        $items = $clusters | Get-ClusterItem -Top 3
+        $items[0] | Should -BeOfType 'LlmClusters.Core.Model.ClusterItem'
+        $items.Count | Should -Be (($clusters | ForEach-Object { [Math]::Min(3, $_.Size) } | Measure-Object -Sum).Sum)
+        foreach ($group in $items | Group-Object ClusterId) { $group.Group.Rank | Should -Be (0..($group.Count - 1)) }
+        $items[0].TraceId | Should -Not -BeNullOrEmpty
+        $items[0].UiUrl | Should -BeLike 'https://us.posthog.com/llm-analytics/traces/*'
+    }
+
+    It 'writes generation ids for generation-level runs' {
+        $item = Get-ClusterRun -Level generation | Get-LlmCluster | Select-Object -First 1 | Get-ClusterItem -Top 1
+        $item.GenerationId | Should -Be $item.ItemId
+        $item.TraceId | Should -Not -Be $item.ItemId
+    }
+
+    It 'reports a cluster the run does not have' {
+        $run = (Get-ClusterRun -First 1).RunId
+        Get-ClusterItem -RunId $run -ClusterId 99 -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $missing[0].FullyQualifiedErrorId | Should -Be 'ClusterNotFound,LlmClusters.Commands.GetClusterItemCommand'
+    }
+}
+
+Describe 'Get-ClusteringJob and ConvertFrom-ClusterRunId' {
+    It 'infers the jobs from run events' {
+        $jobs = Get-ClusteringJob
+        $jobs.Name | Sort-Object | Should -Be @('Default - generations', 'Default - traces', 'Support: billing & login')
+        (Get-ClusteringJob -Name 'default - t*').RunCount | Should -Be 2
+        Get-ClusteringJob -Id 'no-such-job' -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $missing[0].FullyQualifiedErrorId | Should -Be 'JobNotFound,LlmClusters.Commands.GetClusteringJobCommand'
+    }
+
+    It 'takes both run id formats apart' {
+        $new = ConvertFrom-ClusterRunId '2_generation_20260122_000043_019d92dc-3657-70b0-9a46-8c89b4a56b3c_rerun'
+        $new.TeamId | Should -Be 2
+        $new.Level | Should -Be 'generation'
+        $new.JobId | Should -Be '019d92dc-3657-70b0-9a46-8c89b4a56b3c'
+        $new.RunLabel | Should -Be 'rerun'
+        $new.DayStart | Should -Be ([datetime]::new(2026, 1, 22, 0, 0, 0, [DateTimeKind]::Utc))
+        $old = ConvertFrom-ClusterRunId '2_20260122_000043'
+        $old.Level | Should -Be 'trace'
+        $old.IsLegacy | Should -BeTrue
+        { ConvertFrom-ClusterRunId 'x_y' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRunId,LlmClusters.Commands.ConvertFromClusterRunIdCommand'
+    }
+}
+
+Describe 'Tab completion' {
+    It 'completes run ids' {
+        $runs = (Get-ClusterRun).RunId
+        $result = TabExpansion2 -inputScript 'Get-LlmCluster -RunId ' -cursorColumn 'Get-LlmCluster -RunId '.Length
+        $result.CompletionMatches.CompletionText | Sort-Object | Should -Be ($runs | Sort-Object)
+        $prefix = $runs[0].Substring(0, $runs[0].Length - 2)
+        $line = "Get-LlmCluster -RunId $prefix"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain $runs[0]
+    }
+
+    It 'completes the cluster ids of the chosen run' {
+        $run = Get-ClusterRun -Level generation
+        $line = "Get-LlmCluster -RunId $($run.RunId) -ClusterId "
+        $result = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        $result.CompletionMatches.CompletionText | Should -Be (Get-LlmCluster -RunId $run.RunId).ClusterId
+        $result.CompletionMatches[0].ToolTip | Should -Match 'items'
+    }
+}
