@@ -34,19 +34,7 @@ public sealed class GetClusterItemCommand : LlmClustersCmdlet
 
     protected override void ProcessRecord()
     {
-        var runId = RunId;
-        if (runId is null)
-        {
-            var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
-            var newest = Await(token => Reader(connection).NewestRunAsync(null, DateTime.UtcNow, token), connection.Location);
-            if (newest is null)
-            {
-                WriteError(ErrorMapper.Record(new InvalidOperationException("No clustering runs."), "NoClusterRuns", ErrorCategory.ObjectNotFound, connection.Location,
-                    $"There is no clustering run in the last year on {connection.Location}. Name a run with -RunId."));
-                return;
-            }
-            runId = newest.RunId;
-        }
+        if (RunIdOrNewest(RunId, null, Connection ?? ConnectionRegistry.CurrentOrDefault()) is not { } runId) return;
         if (_pendingRun is not null && _pendingRun != runId) Flush();
         _pendingRun = runId;
         if (ClusterId is { Length: > 0 }) _pendingClusters.AddRange(ClusterId);
@@ -72,8 +60,7 @@ public sealed class GetClusterItemCommand : LlmClustersCmdlet
             // Tell an unknown run from an unknown cluster from an empty one.
             if (!TryAwait(token => reader.ReadClustersAsync(parsed, token), runId, out var read)) return;
             foreach (var missing in (clusters ?? []).Except(read.Clusters.Select(c => c.ClusterId)))
-                WriteError(ErrorMapper.Record(new ItemNotFoundException($"Cluster {missing} not found."), "ClusterNotFound", ErrorCategory.ObjectNotFound, missing,
-                    $"Run {runId} has no cluster {missing}. Its clusters are: {string.Join(", ", read.Clusters.Select(c => c.ClusterId))}."));
+                WriteError(ErrorMapper.ClusterNotFound(runId, missing, read.Clusters.Select(c => c.ClusterId)));
             return;
         }
         foreach (var item in items) WriteObject(item);

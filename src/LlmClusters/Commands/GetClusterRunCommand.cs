@@ -87,8 +87,8 @@ public sealed class GetClusterRunCommand : LlmClustersCmdlet
         else if (runs.Count == 0)
         {
             var what = string.Join(", ", new[] { Level is null ? null : $"level {Level}", JobName is null ? null : $"job name '{JobName}'", JobId is null ? null : $"job id {JobId}" }.Where(x => x is not null));
-            WriteError(ErrorMapper.Record(new InvalidOperationException("No clustering runs."), "NoClusterRuns", ErrorCategory.ObjectNotFound, connection.Location,
-                $"No clustering runs{(what.Length > 0 ? " with " + what : "")} between {since:u} and {until:u} on {connection.Location}. Widen the window with -Since, or check the filters."));
+            WriteError(ErrorMapper.NoClusterRuns(connection.Location, $"{(what.Length > 0 ? "with " + what + " " : "")}between {since:u} and {until:u}",
+                "Widen the window with -Since, or check the filters."));
         }
     }
 }

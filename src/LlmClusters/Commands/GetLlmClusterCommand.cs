@@ -40,19 +40,7 @@ public sealed class GetLlmClusterCommand : LlmClustersCmdlet
     {
         var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
         var reader = Reader(connection);
-        var runId = RunId;
-        if (runId is null)
-        {
-            var newest = Await(token => reader.NewestRunAsync(Level, DateTime.UtcNow, token), connection.Location);
-            if (newest is null)
-            {
-                WriteError(ErrorMapper.Record(new InvalidOperationException("No clustering runs."), "NoClusterRuns", ErrorCategory.ObjectNotFound, connection.Location,
-                    $"There is no {(Level is null ? "" : Level + "-level ")}clustering run in the last year on {connection.Location}. Load data first (Connect-LlmAnalytics -Demo), or name a run with -RunId."));
-                return;
-            }
-            runId = newest.RunId;
-            WriteVerbose($"Reading the newest run, {runId}.");
-        }
+        if (RunIdOrNewest(RunId, Level, connection) is not { } runId) return;
         if (ParseRunId(runId) is not { } parsed) return;
         if (!TryAwait(token => reader.ReadClustersAsync(parsed, token), runId, out var read)) return;
 
@@ -67,7 +55,6 @@ public sealed class GetLlmClusterCommand : LlmClustersCmdlet
         };
         foreach (var cluster in read.Clusters.Where(selection.Matches)) WriteObject(cluster);
         foreach (var missing in selection.MissingIds(read.Clusters))
-            WriteError(ErrorMapper.Record(new ItemNotFoundException($"Cluster {missing} not found."), "ClusterNotFound", ErrorCategory.ObjectNotFound, missing,
-                $"Run {runId} has no cluster {missing}. Its clusters are: {string.Join(", ", read.Clusters.Select(c => c.ClusterId))}."));
+            WriteError(ErrorMapper.ClusterNotFound(runId, missing, read.Clusters.Select(c => c.ClusterId)));
     }
 }

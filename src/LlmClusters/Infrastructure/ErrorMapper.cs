@@ -25,6 +25,16 @@ internal static class ErrorMapper
         _ => Record(error, "UnexpectedError", ErrorCategory.NotSpecified, target, error.Message),
     };
 
+    /// <summary>A run does not have the cluster asked for; names the ones it has.</summary>
+    public static ErrorRecord ClusterNotFound(string runId, int clusterId, IEnumerable<int> available) =>
+        Record(new ItemNotFoundException($"Cluster {clusterId} not found."), "ClusterNotFound", ErrorCategory.ObjectNotFound, clusterId,
+            $"Run {runId} has no cluster {clusterId}. Its clusters are: {string.Join(", ", available)}.");
+
+    /// <summary>Nothing to read: no run where the command looked.</summary>
+    public static ErrorRecord NoClusterRuns(string location, string where, string fix) =>
+        Record(new InvalidOperationException("No clustering runs."), "NoClusterRuns", ErrorCategory.ObjectNotFound, location,
+            $"There is no clustering run {where} on {location}. {fix}");
+
     public static ErrorRecord Record(Exception error, string id, ErrorCategory category, object? target, string message) =>
         new(error, id, category, target) { ErrorDetails = new ErrorDetails(message) };
 }

@@ -113,6 +113,21 @@ public abstract class LlmClustersCmdlet : PSCmdlet
     internal static DateTime ToUtc(DateTime value) =>
         value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Local).ToUniversalTime() : value.ToUniversalTime();
 
+    /// <summary>The run a command reads: the one named, else the newest (of a level); null after a NoClusterRuns error.</summary>
+    protected string? RunIdOrNewest(string? runId, string? level, LlmAnalyticsConnection connection)
+    {
+        if (runId is not null) return runId;
+        var newest = Await(token => Reader(connection).NewestRunAsync(level, DateTime.UtcNow, token), connection.Location);
+        if (newest is null)
+        {
+            WriteError(ErrorMapper.NoClusterRuns(connection.Location, level is null ? "in the last year" : $"of level {level} in the last year",
+                "Load data first (Connect-LlmAnalytics -Demo), or name a run with -RunId."));
+            return null;
+        }
+        WriteVerbose($"Reading the newest run, {newest.RunId}.");
+        return newest.RunId;
+    }
+
     /// <summary>Parses a run id, or writes an InvalidRunId error and returns null.</summary>
     protected ClusterRunId? ParseRunId(string runId)
     {

@@ -1,0 +1,28 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using LlmClusters.Core.Clusters;
+using LlmClusters.Infrastructure;
+
+namespace LlmClusters.Completers;
+
+/// <summary>A completer that asks the current connection, briefly, and never fails the prompt.</summary>
+public abstract class ConnectionCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(CompletionText.Timeout);
+            return Complete(new ClusterReader(ConnectionRegistry.CurrentOrDefault()), CompletionText.Unquote(wordToComplete), fakeBoundParameters, timeout.Token).ToList();
+        }
+        catch (Exception)
+        {
+            // No connection, no engine or a slow database simply means no suggestions.
+            return [];
+        }
+    }
+
+    protected abstract IEnumerable<CompletionResult> Complete(ClusterReader reader, string prefix, IDictionary boundParameters, CancellationToken cancellationToken);
+}
