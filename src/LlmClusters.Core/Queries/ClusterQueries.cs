@@ -11,7 +11,7 @@ public static class ClusterQueries
     public static readonly IReadOnlyList<string> RunEvents = ["$ai_trace_clusters", "$ai_generation_clusters", "$ai_evaluation_clusters"];
 
     /// <summary>A bound-parameter placeholder: the database, not this code, puts the value in.</summary>
-    private static string P(string name, string type) => "{" + name + ":" + type + "}";
+    internal static string P(string name, string type) => "{" + name + ":" + type + "}";
 
     public static string EventForLevel(string level) => level switch
     {
@@ -21,7 +21,7 @@ public static class ClusterQueries
     };
 
     // Some writers stored $ai_clusters as a JSON string holding the array; read both.
-    private const string ClustersJson =
+    internal const string ClustersJson =
         "if(JSONType(properties, '$ai_clusters') = 'String', JSONExtractString(properties, '$ai_clusters'), JSONExtractRaw(properties, '$ai_clusters'))";
 
     // Old runs count their items in $ai_total_traces_analyzed.
@@ -77,7 +77,7 @@ public static class ClusterQueries
     /// The one run event of a run id, bounded to the id's UTC day as PostHog's UI does, plus a grace period for runs
     /// that finish after midnight; the newest event wins if a run was written twice.
     /// </summary>
-    private static string RunEvent(EventsTable table, bool teamFilter) => $"""
+    internal static string RunEvent(EventsTable table, bool teamFilter) => $"""
         SELECT *
             FROM {table.Quoted}
             WHERE event IN {P("events", "Array(String)")}
@@ -90,7 +90,7 @@ public static class ClusterQueries
 
     public static readonly TimeSpan RunDayGrace = TimeSpan.FromHours(6);
 
-    private static Dictionary<string, object?> RunParameters(Model.ClusterRunId runId, long? teamId)
+    internal static Dictionary<string, object?> RunParameters(Model.ClusterRunId runId, long? teamId)
     {
         var parameters = new Dictionary<string, object?>
         {

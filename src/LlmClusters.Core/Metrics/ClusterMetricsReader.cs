@@ -1,0 +1,154 @@
+using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sources;
+
+namespace LlmClusters.Core.Metrics;
+
+/// <summary>Computes cluster metrics in the database (one query per run) and compares each cluster with the rest of its run.</summary>
+public sealed class ClusterMetricsReader
+{
+    private readonly LlmAnalyticsConnection _connection;
+    private readonly QueryRunner _runner;
+
+    public ClusterMetricsReader(LlmAnalyticsConnection connection, IQueryObserver? observer = null)
+    {
+        _connection = connection;
+        _runner = connection.CreateRunner(observer);
+    }
+
+    /// <summary>Metrics for every cluster of a run (one object per cluster, or per cluster and model/provider).</summary>
+    public async Task<IReadOnlyList<ClusterMetrics>> MeasureAsync(RunClusters run, MetricsDimension by, CancellationToken cancellationToken)
+    {
+        var runId = Check(run);
+        var result = await _runner.QueryAsync(MetricsQueries.ClusterMetrics(_runner.Source.Table, runId, _connection.TeamId, by), cancellationToken).ConfigureAwait(false);
+        var rows = ResultRow.All(result).Select(r => new Row(
+            (int)(r.Int64("cluster_id") ?? 0), r.StringOrEmpty("dimension"), r.Int64("item_count") ?? 0, r.Int64("items_with_cost") ?? 0,
+            Finite(r.Double("total_cost")), Finite(r.Double("avg_cost")), Finite(r.Double("p95_cost")), Finite(r.Double("avg_latency")),
+            r["latency_quantiles"] as object?[], Finite(r.Double("avg_tokens")), r.Int64("input_tokens") ?? 0, r.Int64("output_tokens") ?? 0,
+            r.Int64("error_count") ?? 0, (r["top_model"] as object?[])?.FirstOrDefault() as string, (int)(r.Int64("model_count") ?? 0),
+            r.DateTime("first_seen"), r.DateTime("last_seen"))).ToList();
+
+        var runCost = rows.Sum(r => r.ItemsWithCost > 0 ? r.TotalCost ?? 0 : 0);
+        var byDimension = rows.GroupBy(r => r.Dimension).ToDictionary(g => g.Key, g => (Errors: g.Sum(r => r.Errors), Items: g.Sum(r => r.Items)));
+        var metrics = new List<ClusterMetrics>();
+        foreach (var cluster in run.Clusters)
+        {
+            var mine = rows.Where(r => r.ClusterId == cluster.ClusterId).ToList();
+            if (mine.Count == 0 && by == MetricsDimension.None) mine.Add(Row.Empty(cluster.ClusterId));
+            foreach (var row in mine)
+            {
+                var totals = byDimension.GetValueOrDefault(row.Dimension);
+                var comparison = ErrorRateComparison.Compare(row.Errors, row.Items, totals.Errors - row.Errors, totals.Items - row.Items);
+                var totalCost = row.ItemsWithCost > 0 ? row.TotalCost : null;
+                metrics.Add(new ClusterMetrics
+                {
+                    RunId = run.Run.RunId,
+                    ClusterId = cluster.ClusterId,
+                    Title = cluster.Title,
+                    Size = cluster.Size,
+                    Model = by == MetricsDimension.Model ? row.Dimension : null,
+                    Provider = by == MetricsDimension.Provider ? row.Dimension : null,
+                    ItemCount = row.Items,
+                    TotalCost = totalCost,
+                    CostShare = totalCost is { } cost && runCost > 0 ? cost / runCost : null,
+                    AvgCost = row.AvgCost,
+                    P95Cost = row.P95Cost,
+                    AvgLatency = row.AvgLatency,
+                    P50Latency = Quantile(row.LatencyQuantiles, 0),
+                    P95Latency = Quantile(row.LatencyQuantiles, 1),
+                    P99Latency = Quantile(row.LatencyQuantiles, 2),
+                    AvgTokens = row.AvgTokens,
+                    InputTokens = row.InputTokens,
+                    OutputTokens = row.OutputTokens,
+                    ErrorCount = row.Errors,
+                    ErrorRate = row.Items > 0 ? (double)row.Errors / row.Items : null,
+                    ErrorRateLift = comparison.Lift,
+                    ErrorRatePValue = comparison.PValue,
+                    ErrorRateTest = comparison.Test,
+                    TopModel = row.TopModel,
+                    ModelCount = row.ModelCount,
+                    FirstSeen = row.FirstSeen,
+                    LastSeen = row.LastSeen,
+                    WindowStart = run.Run.WindowStart,
+                    WindowEnd = run.Run.WindowEnd,
+                    UiUrl = cluster.UiUrl,
+                });
+            }
+        }
+        return metrics;
+    }
+
+    /// <summary>Each item's own figures, for the given clusters (all when none).</summary>
+    public async Task<IReadOnlyList<ClusterItemMetrics>> MeasureItemsAsync(RunClusters run, IReadOnlyCollection<int>? clusterIds, CancellationToken cancellationToken)
+    {
+        var runId = Check(run);
+        var result = await _runner.QueryAsync(MetricsQueries.ItemMetrics(_runner.Source.Table, runId, _connection.TeamId, clusterIds), cancellationToken).ConfigureAwait(false);
+        var host = _connection.PostHogHost;
+        return ResultRow.All(result).Select(r =>
+        {
+            var item = r.StringOrEmpty("item");
+            var generation = runId.Level == "generation" ? item : null;
+            var traceId = NullIfEmpty(r.String("trace_id")) ?? (generation is null ? item : null);
+            return new ClusterItemMetrics
+            {
+                RunId = run.Run.RunId,
+                ClusterId = (int)(r.Int64("cluster_id") ?? 0),
+                ItemId = item,
+                TraceId = traceId,
+                GenerationId = generation,
+                Cost = r.Double("cost") ?? 0,
+                Latency = r.Double("latency") ?? 0,
+                InputTokens = r.Int64("input_tokens") ?? 0,
+                OutputTokens = r.Int64("output_tokens") ?? 0,
+                IsError = r.Bool("errored"),
+                Model = MostFrequent(r["models"] as object?[]),
+                EventCount = r.Int64("event_count") ?? 0,
+                FirstSeen = r.DateTime("first_seen"),
+                LastSeen = r.DateTime("last_seen"),
+                UiUrl = traceId is null ? PostHogLinks.Cluster(host, run.Run.RunId, (int)(r.Int64("cluster_id") ?? 0)) : PostHogLinks.Trace(host, traceId, generation),
+            };
+        }).ToList();
+    }
+
+    /// <summary>The clusters with their metric properties filled from computed metrics, for runs that carry none.</summary>
+    public async Task<IReadOnlyList<LlmCluster>> FillAsync(RunClusters run, CancellationToken cancellationToken)
+    {
+        var metrics = (await MeasureAsync(run, MetricsDimension.None, cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.ClusterId);
+        return run.Clusters.Select(c => metrics.TryGetValue(c.ClusterId, out var m)
+            ? c with
+            {
+                ItemCount = m.ItemCount, TotalCost = m.TotalCost, AvgCost = m.AvgCost, AvgLatency = m.AvgLatency, AvgTokens = m.AvgTokens,
+                ErrorCount = m.ErrorCount, ErrorRate = m.ErrorRate, MetricsSource = "Computed",
+            }
+            : c).ToList();
+    }
+
+    private static ClusterRunId Check(RunClusters run)
+    {
+        var runId = ClusterRunId.Parse(run.Run.RunId);
+        if (run.Run.Level == "evaluation")
+            throw new MetricsNotAvailableException(run.Run.RunId, "evaluation-level runs are measured by their evaluations, not by cost and latency; read the run's own metrics with Get-LlmCluster.");
+        if (run.Run.WindowStart is null || run.Run.WindowEnd is null)
+            throw new MetricsNotAvailableException(run.Run.RunId, "its event has no readable $ai_window_start and $ai_window_end, so the events that belong to it cannot be bounded.");
+        return runId;
+    }
+
+    // ClickHouse returns nan for the mean of nothing; the model says null.
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+
+    private static double? Quantile(object?[]? quantiles, int index) =>
+        quantiles is { } q && q.Length > index && q[index] is double v && double.IsFinite(v) ? v : null;
+
+    private static string? MostFrequent(object?[]? values) =>
+        values?.OfType<string>().GroupBy(v => v, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault()?.Key;
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private sealed record Row(int ClusterId, string Dimension, long Items, long ItemsWithCost, double? TotalCost, double? AvgCost, double? P95Cost,
+        double? AvgLatency, object?[]? LatencyQuantiles, double? AvgTokens, long InputTokens, long OutputTokens, long Errors, string? TopModel,
+        int ModelCount, DateTime? FirstSeen, DateTime? LastSeen)
+    {
+        public static Row Empty(int clusterId) => new(clusterId, "", 0, 0, null, null, null, null, null, null, 0, 0, 0, null, 0, null, null);
+    }
+}

@@ -1,0 +1,58 @@
+namespace LlmClusters.Core.Model;
+
+/// <summary>
+/// One cluster's figures, computed from the events by PostHog's definitions, with how it compares with the rest of
+/// its run. With -By Model or -By Provider, one object per cluster and model (or provider).
+/// </summary>
+public sealed record ClusterMetrics
+{
+    public required string RunId { get; init; }
+    public int ClusterId { get; init; }
+    public required string Title { get; init; }
+    public long Size { get; init; }
+
+    /// <summary>With -By Model: the model these figures are for.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>With -By Provider: the provider these figures are for.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>Items with at least one event in the run's window.</summary>
+    public long ItemCount { get; init; }
+
+    public double? TotalCost { get; init; }
+
+    /// <summary>This cluster's part of the run's total cost, 0 to 1.</summary>
+    public double? CostShare { get; init; }
+
+    public double? AvgCost { get; init; }
+    public double? P95Cost { get; init; }
+    public double? AvgLatency { get; init; }
+    public double? P50Latency { get; init; }
+    public double? P95Latency { get; init; }
+    public double? P99Latency { get; init; }
+    public double? AvgTokens { get; init; }
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    public long ErrorCount { get; init; }
+    public double? ErrorRate { get; init; }
+
+    /// <summary>This cluster's error rate divided by the rest of the run's; null when the rest has no errors.</summary>
+    public double? ErrorRateLift { get; init; }
+
+    /// <summary>Two-sided p-value that the cluster's error rate differs from the rest of the run's only by chance.</summary>
+    public double? ErrorRatePValue { get; init; }
+
+    /// <summary>How the p-value was computed: TwoProportionZ, or FisherExact for small counts.</summary>
+    public string? ErrorRateTest { get; init; }
+
+    public string? TopModel { get; init; }
+    public int ModelCount { get; init; }
+    public DateTime? FirstSeen { get; init; }
+    public DateTime? LastSeen { get; init; }
+    public DateTime? WindowStart { get; init; }
+    public DateTime? WindowEnd { get; init; }
+    public required string UiUrl { get; init; }
+
+    public override string ToString() => $"{ClusterId}: {Title}";
+}

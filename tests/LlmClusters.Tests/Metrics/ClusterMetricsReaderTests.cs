@@ -1,0 +1,199 @@
+using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Metrics;
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
+
+namespace LlmClusters.Tests.Metrics;
+
+/// <summary>PostHog's metric definitions, checked rule by rule on fixtures whose answers were worked out by hand.</summary>
+[Collection(EngineCollection.Name)]
+public sealed class ClusterMetricsReaderTests(EngineFixture engine)
+{
+    private static readonly DateTime WindowStart = new(2026, 3, 1, 10, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime WindowEnd = new(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+    private const string TraceRun = "1_trace_20260301_120000";
+    private const string GenerationRun = "1_generation_20260301_120000";
+    private static readonly Guid G1 = Guid.Parse("10000000-0000-4000-8000-000000000001");
+    private static readonly Guid G2 = Guid.Parse("10000000-0000-4000-8000-000000000002");
+
+    private static DateTime At(int minutes) => WindowStart.AddMinutes(minutes);
+
+    private async Task<(ClusterReader Clusters, ClusterMetricsReader Metrics)> FixtureAsync()
+    {
+        var writer = new EventWriter(engine.NewTable("metrics"))
+            // A: cost from a number (generation) and a numeric string (embedding); span latency does not count; a span's "true" error counts.
+            .Add("$ai_trace", At(1), new Dictionary<string, object?> { ["$ai_trace_id"] = "A", ["$ai_latency"] = 9.0, ["$ai_is_error"] = false })
+            .Add("$ai_generation", At(2), new Dictionary<string, object?> { ["$ai_trace_id"] = "A", ["$ai_model"] = "gpt-4o", ["$ai_total_cost_usd"] = 0.01, ["$ai_latency"] = 1.5, ["$ai_input_tokens"] = 100, ["$ai_output_tokens"] = 50 })
+            .Add("$ai_embedding", At(2), new Dictionary<string, object?> { ["$ai_trace_id"] = "A", ["$ai_model"] = "text-embedding-3-small", ["$ai_total_cost_usd"] = "0.002", ["$ai_input_tokens"] = 10 })
+            .Add("$ai_span", At(3), new Dictionary<string, object?> { ["$ai_trace_id"] = "A", ["$ai_latency"] = 0.3, ["$ai_is_error"] = "true" })
+            // B: no cost at all, latency as a string, a JSON true error.
+            .Add("$ai_generation", At(4), new Dictionary<string, object?> { ["$ai_trace_id"] = "B", ["$ai_model"] = "gpt-4o", ["$ai_latency"] = "2", ["$ai_input_tokens"] = "200", ["$ai_output_tokens"] = 0, ["$ai_is_error"] = true })
+            // C: zero latency and tokens; "false" is no error; a generation at the window's end is outside it.
+            .Add("$ai_generation", At(5), new Dictionary<string, object?> { ["$ai_trace_id"] = "C", ["$ai_model"] = "claude-haiku-4-5", ["$ai_total_cost_usd"] = 0.03, ["$ai_latency"] = 0, ["$ai_is_error"] = "false" })
+            .Add("$ai_generation", WindowEnd, new Dictionary<string, object?> { ["$ai_trace_id"] = "C", ["$ai_total_cost_usd"] = 5.0, ["$ai_is_error"] = true })
+            // D: only an event before the window, so it has no rows and is skipped.
+            .Add("$ai_generation", WindowStart.AddMinutes(-1), new Dictionary<string, object?> { ["$ai_trace_id"] = "D", ["$ai_total_cost_usd"] = 1.0 })
+            // E and F in cluster 1; F's null and false flags are no errors.
+            .Add("$ai_generation", At(6), new Dictionary<string, object?> { ["$ai_trace_id"] = "E", ["$ai_model"] = "gpt-4o", ["$ai_total_cost_usd"] = 0.5, ["$ai_latency"] = 3, ["$ai_input_tokens"] = 1000, ["$ai_output_tokens"] = 500, ["$ai_is_error"] = null })
+            .Add("$ai_generation", At(7), new Dictionary<string, object?> { ["$ai_trace_id"] = "F", ["$ai_model"] = "gpt-4o-mini", ["$ai_total_cost_usd"] = "0.1", ["$ai_latency"] = 1, ["$ai_input_tokens"] = 10, ["$ai_output_tokens"] = 10, ["$ai_is_error"] = false })
+            // G (noise): only a failing span.
+            .Add("$ai_span", At(8), new Dictionary<string, object?> { ["$ai_trace_id"] = "G", ["$ai_latency"] = 4, ["$ai_is_error"] = true })
+            // Another team's event with the same trace id must not count when the connection names team 1.
+            .Add("$ai_generation", At(9), new Dictionary<string, object?> { ["$ai_trace_id"] = "E", ["$ai_total_cost_usd"] = 100.0 }, teamId: 2)
+            .AddRun(TraceRun, "trace", WindowStart, WindowEnd, (0, ["A", "B", "C", "D"]), (1, ["E", "F"]), (-1, ["G"]))
+            // Generation level: items are generation uuids.
+            .Add("$ai_generation", At(10), new Dictionary<string, object?> { ["$ai_trace_id"] = "H", ["$ai_model"] = "gpt-4o", ["$ai_total_cost_usd"] = "0.2", ["$ai_latency"] = 0.5, ["$ai_is_error"] = "true" }, G1)
+            .Add("$ai_generation", At(11), new Dictionary<string, object?> { ["$ai_trace_id"] = "H", ["$ai_model"] = "gpt-4o", ["$ai_total_cost_usd"] = 0, ["$ai_latency"] = 1 }, G2)
+            .Add("$ai_span", At(11), new Dictionary<string, object?> { ["$ai_trace_id"] = "H", ["$ai_is_error"] = true })
+            .AddRun(GenerationRun, "generation", WindowStart, WindowEnd, (0, [G1.ToString(), G2.ToString()]));
+        var source = await writer.WriteAsync();
+        var connection = new LlmAnalyticsConnection(source, teamId: 1);
+        return (new ClusterReader(connection), new ClusterMetricsReader(connection));
+    }
+
+    private static async Task<IReadOnlyList<ClusterMetrics>> Measure((ClusterReader Clusters, ClusterMetricsReader Metrics) f, string runId, MetricsDimension by = MetricsDimension.None) =>
+        await f.Metrics.MeasureAsync(await f.Clusters.ReadClustersAsync(ClusterRunId.Parse(runId), CancellationToken.None), by, CancellationToken.None);
+
+    [Fact]
+    public async Task Trace_level_metrics_follow_posthogs_definitions()
+    {
+        var metrics = await Measure(await FixtureAsync(), TraceRun);
+
+        Assert.Equal([0, 1, -1], metrics.Select(m => m.ClusterId));
+        var first = metrics[0];
+        Assert.Equal(3, first.ItemCount);                 // D has no event in the window
+        Assert.Equal(4, first.Size);
+        Assert.Equal(0.042, first.TotalCost!.Value, 9);   // A 0.012 + C 0.03; B has no cost
+        Assert.Equal(0.021, first.AvgCost!.Value, 9);     // mean over positive costs only
+        Assert.Equal(1.75, first.AvgLatency!.Value, 9);   // A 1.5 and B 2: generations only, C's 0 left out
+        Assert.Equal(180, first.AvgTokens!.Value, 9);     // A 160 and B 200; C's 0 left out
+        Assert.Equal(310, first.InputTokens);
+        Assert.Equal(50, first.OutputTokens);
+        Assert.Equal(2, first.ErrorCount);                // A (a span's "true") and B (true)
+        Assert.Equal(2.0 / 3, first.ErrorRate!.Value, 9);
+        Assert.Equal("gpt-4o", first.TopModel);
+        Assert.Equal(2, first.ModelCount);
+        Assert.Equal(At(1), first.FirstSeen);
+        Assert.Equal(At(5), first.LastSeen);
+
+        var second = metrics[1];
+        Assert.Equal(2, second.ItemCount);
+        Assert.Equal(0.6, second.TotalCost!.Value, 9);    // team 2's cost of 100 is not read
+        Assert.Equal(0.3, second.AvgCost!.Value, 9);
+        Assert.Equal(2.0, second.AvgLatency!.Value, 9);
+        Assert.Equal(760, second.AvgTokens!.Value, 9);
+        Assert.Equal(0, second.ErrorCount);
+        Assert.Equal(0.0, second.ErrorRate);
+
+        var noise = metrics[2];
+        Assert.Equal(1, noise.ItemCount);
+        Assert.Null(noise.TotalCost);                     // no positive cost: null, as PostHog
+        Assert.Null(noise.AvgCost);
+        Assert.Null(noise.AvgLatency);                    // a span's latency is not the item's latency
+        Assert.Null(noise.AvgTokens);
+        Assert.Equal(1.0, noise.ErrorRate);
+    }
+
+    [Fact]
+    public async Task Cost_share_and_error_rate_comparison_use_the_rest_of_the_run()
+    {
+        var metrics = await Measure(await FixtureAsync(), TraceRun);
+
+        Assert.Equal(0.042 / 0.642, metrics[0].CostShare!.Value, 9);
+        Assert.Equal(0.6 / 0.642, metrics[1].CostShare!.Value, 9);
+        Assert.Null(metrics[2].CostShare);
+        Assert.Equal(2.0, metrics[0].ErrorRateLift!.Value, 9);    // 2/3 against 1/3 for E, F, G
+        Assert.Equal(ErrorRateComparison.ExactTest, metrics[0].ErrorRateTest);
+        Assert.Equal(1.0, metrics[0].ErrorRatePValue!.Value, 9);  // every 2x2 table here is as likely or likelier
+        Assert.Equal(0.0, metrics[1].ErrorRateLift!.Value, 9);
+    }
+
+    [Fact]
+    public async Task Generation_level_metrics_match_on_the_event_uuid()
+    {
+        var metrics = await Measure(await FixtureAsync(), GenerationRun);
+
+        var cluster = Assert.Single(metrics);
+        Assert.Equal(2, cluster.ItemCount);
+        Assert.Equal(0.2, cluster.TotalCost!.Value, 9);
+        Assert.Equal(0.2, cluster.AvgCost!.Value, 9);
+        Assert.Equal(0.75, cluster.AvgLatency!.Value, 9);
+        Assert.Equal(1, cluster.ErrorCount);              // the trace's failing span is not a generation of the run
+    }
+
+    [Fact]
+    public async Task Metrics_split_by_model()
+    {
+        var metrics = await Measure(await FixtureAsync(), TraceRun, MetricsDimension.Model);
+
+        var gpt4o = metrics.Single(m => m.ClusterId == 0 && m.Model == "gpt-4o");
+        Assert.Equal(2, gpt4o.ItemCount);                 // A and B used gpt-4o
+        Assert.Equal(0.01, gpt4o.TotalCost!.Value, 9);
+        Assert.Equal(1, gpt4o.ErrorCount);                // B's generation failed; A's failure was in a span
+        Assert.Contains(metrics, m => m.ClusterId == 0 && m.Model == "text-embedding-3-small");
+        Assert.Contains(metrics, m => m.ClusterId == 1 && m.Model == "gpt-4o-mini");
+        Assert.All(metrics, m => Assert.Null(m.Provider));
+    }
+
+    [Fact]
+    public async Task Per_item_figures_are_the_items_own()
+    {
+        var f = await FixtureAsync();
+        var run = await f.Clusters.ReadClustersAsync(ClusterRunId.Parse(TraceRun), CancellationToken.None);
+
+        var items = await f.Metrics.MeasureItemsAsync(run, [0], CancellationToken.None);
+
+        Assert.Equal(["A", "B", "C"], items.Select(i => i.ItemId));
+        var a = items[0];
+        Assert.Equal(0.012, a.Cost, 9);
+        Assert.Equal(1.5, a.Latency, 9);
+        Assert.Equal(160, a.Tokens);
+        Assert.True(a.IsError);
+        Assert.Equal(4, a.EventCount);
+        Assert.Equal("A", a.TraceId);
+        Assert.Equal("gpt-4o", a.Model);
+        Assert.False(items[2].IsError);
+    }
+
+    [Fact]
+    public async Task Computed_metrics_agree_with_the_metrics_demo_runs_carry()
+    {
+        var connection = engine.DemoConnection();
+        var clusters = new ClusterReader(connection);
+        var reader = new ClusterMetricsReader(connection);
+        foreach (var demo in engine.DemoData.Runs.Where(r => r.HasMetrics))
+        {
+            var run = await clusters.ReadClustersAsync(ClusterRunId.Parse(demo.RunId), CancellationToken.None);
+            var computed = (await reader.MeasureAsync(run, MetricsDimension.None, CancellationToken.None)).ToDictionary(m => m.ClusterId);
+            foreach (var stored in run.Clusters)
+            {
+                var mine = computed[stored.ClusterId];
+                Assert.Equal(stored.ItemCount, mine.ItemCount);
+                Assert.Equal(stored.ErrorCount, mine.ErrorCount);
+                // The stored figures are rounded (to 6 or 8 places): agree to a part in a million.
+                Assert.Equal(stored.ErrorRate!.Value, mine.ErrorRate!.Value, 1e-6);
+                Assert.Equal(stored.TotalCost!.Value, mine.TotalCost!.Value, Rounding(stored.TotalCost.Value));
+                Assert.Equal(stored.AvgCost!.Value, mine.AvgCost!.Value, Rounding(stored.AvgCost.Value));
+                Assert.Equal(stored.AvgLatency!.Value, mine.AvgLatency!.Value, Rounding(stored.AvgLatency.Value));
+                Assert.Equal(stored.AvgTokens!.Value, mine.AvgTokens!.Value, Rounding(stored.AvgTokens.Value));
+            }
+        }
+    }
+
+    private static double Rounding(double stored) => 1e-6 * Math.Abs(stored) + 1e-8;
+
+    [Fact]
+    public async Task Filling_a_run_without_metrics_computes_them()
+    {
+        var connection = engine.DemoConnection();
+        var demo = engine.DemoData.Runs.First(r => !r.HasMetrics && !r.IsLegacy);
+        var run = await new ClusterReader(connection).ReadClustersAsync(ClusterRunId.Parse(demo.RunId), CancellationToken.None);
+        Assert.All(run.Clusters, c => Assert.Null(c.ErrorRate));
+
+        var filled = await new ClusterMetricsReader(connection).FillAsync(run, CancellationToken.None);
+
+        Assert.All(filled, c => Assert.Equal("Computed", c.MetricsSource));
+        Assert.All(filled, c => Assert.NotNull(c.ErrorRate));
+        Assert.Equal(run.Clusters.Select(c => c.Size), filled.Select(c => c.ItemCount!.Value));
+    }
+}
