@@ -20,6 +20,7 @@
         'Get-ClusterItem'
         'Get-ClusteringJob'
         'ConvertFrom-ClusterRunId'
+        'Measure-ClusterMetrics'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -74,8 +74,10 @@ function Invoke-Build {
     Invoke-Native dotnet @('build', (Join-Path $Root 'LlmClusters.Pwsh.sln'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Force -Path $ModuleOut | Out-Null
-    $bin = Join-Path $Root "src/LlmClusters/bin/$Configuration/net10.0"
-    Copy-Item (Join-Path $bin 'LlmClusters.dll'), (Join-Path $bin 'LlmClusters.Core.dll') $ModuleOut
+    # Publish gathers the module's own assemblies with their NuGet dependencies; PowerShell itself is not shipped.
+    $publish = Join-Path $Out 'publish'
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/LlmClusters/LlmClusters.csproj'), '-c', $Configuration, '-o', $publish, '--no-build', '--nologo', '-v', 'quiet')
+    Copy-Item (Join-Path $publish '*.dll') $ModuleOut
     Copy-Item (Join-Path $Root 'LlmClusters.psd1'), (Join-Path $Root 'src/LlmClusters/LlmClusters.format.ps1xml') $ModuleOut
     if (Test-Path $EngineLibrary) {
         # A link, not a copy: the library is 559 MB and the module only needs to find it beside itself.

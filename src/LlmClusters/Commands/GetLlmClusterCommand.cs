@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using LlmClusters.Completers;
 using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;
 using LlmClusters.Infrastructure;
 
@@ -33,6 +34,10 @@ public sealed class GetLlmClusterCommand : LlmClustersCmdlet
     [ValidateSet("trace", "generation", "evaluation")]
     public string? Level { get; set; }
 
+    /// <summary>Skips computing metrics for runs that carry none.</summary>
+    [Parameter]
+    public SwitchParameter NoMetrics { get; set; }
+
     [Parameter]
     public LlmAnalyticsConnection? Connection { get; set; }
 
@@ -53,7 +58,15 @@ public sealed class GetLlmClusterCommand : LlmClustersCmdlet
             Titles = Title?.Select(t => new Wildcard(t)).ToList(),
             ExcludeNoise = ExcludeNoise,
         };
-        foreach (var cluster in read.Clusters.Where(selection.Matches)) WriteObject(cluster);
+        var clusters = read.Clusters;
+        // Runs without their own metrics get them from the events: one query for the whole run.
+        if (!NoMetrics && clusters.Count > 0 && clusters.All(c => c.MetricsSource == "None") && read.Run.Level != "evaluation"
+            && read.Run.WindowStart is not null && read.Run.WindowEnd is not null)
+        {
+            var metrics = new ClusterMetricsReader(connection, QueryObserver());
+            if (TryAwait(token => metrics.FillAsync(read, token), runId, out var filled)) clusters = filled;
+        }
+        foreach (var cluster in clusters.Where(selection.Matches)) WriteObject(cluster);
         foreach (var missing in selection.MissingIds(read.Clusters))
             WriteError(ErrorMapper.ClusterNotFound(runId, missing, read.Clusters.Select(c => c.ClusterId)));
     }

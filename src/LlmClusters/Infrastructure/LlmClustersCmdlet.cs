@@ -29,7 +29,7 @@ public abstract class LlmClustersCmdlet : PSCmdlet
 
     /// <summary>A query runner on the given connection (or the session's), whose statements show under -Verbose.</summary>
     protected QueryRunner Runner(LlmAnalyticsConnection? connection) =>
-        (connection ?? ConnectionRegistry.CurrentOrDefault()).CreateRunner(new VerboseQueryObserver(this));
+        (connection ?? ConnectionRegistry.CurrentOrDefault()).CreateRunner(QueryObserver());
 
     /// <summary>Queues a message from any thread; <see cref="Await{T}"/> writes it on the pipeline thread.</summary>
     internal void Post(Action write)
@@ -104,7 +104,10 @@ public abstract class LlmClustersCmdlet : PSCmdlet
 
     /// <summary>The core's reader of runs and clusters on the given connection (or the session's).</summary>
     protected ClusterReader Reader(LlmAnalyticsConnection? connection) =>
-        new(connection ?? ConnectionRegistry.CurrentOrDefault(), new VerboseQueryObserver(this));
+        new(connection ?? ConnectionRegistry.CurrentOrDefault(), QueryObserver());
+
+    /// <summary>Shows each statement of core work under -Verbose.</summary>
+    protected IQueryObserver QueryObserver() => new VerboseQueryObserver(this);
 
     /// <summary>
     /// Times typed at the prompt ([datetime]'2026-03-01') have no zone: PowerShell users mean their local time.

@@ -1,0 +1,80 @@
+using System.Management.Automation;
+using LlmClusters.Completers;
+using LlmClusters.Core.Metrics;
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
+using LlmClusters.Infrastructure;
+
+namespace LlmClusters.Commands;
+
+/// <summary>Computes cluster metrics from the events, in the database: which cluster costs most, is slowest, fails most.</summary>
+[Cmdlet(VerbsDiagnostic.Measure, "ClusterMetrics", DefaultParameterSetName = ClusterSet)]
+[OutputType(typeof(ClusterMetrics), ParameterSetName = [ClusterSet])]
+[OutputType(typeof(ClusterItemMetrics), ParameterSetName = [ItemSet])]
+public sealed class MeasureClusterMetricsCommand : LlmClustersCmdlet
+{
+    private const string ClusterSet = "Cluster";
+    private const string ItemSet = "PerItem";
+
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
+    public string? RunId { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ClusterIdCompleter))]
+    public int[]? ClusterId { get; set; }
+
+    /// <summary>Splits each cluster's figures by the model or the provider of its generations.</summary>
+    [Parameter(ParameterSetName = ClusterSet)]
+    public MetricsDimension By { get; set; } = MetricsDimension.None;
+
+    /// <summary>One object per item instead of per cluster.</summary>
+    [Parameter(ParameterSetName = ItemSet, Mandatory = true)]
+    public SwitchParameter PerItem { get; set; }
+
+    [Parameter]
+    public LlmAnalyticsConnection? Connection { get; set; }
+
+    // Clusters piped from one run are measured by one query for the run.
+    private string? _pendingRun;
+    private readonly List<int> _pendingClusters = [];
+    private bool _pendingAll;
+
+    protected override void ProcessRecord()
+    {
+        if (RunIdOrNewest(RunId, null, Connection ?? ConnectionRegistry.CurrentOrDefault()) is not { } runId) return;
+        if (_pendingRun is not null && _pendingRun != runId) Flush();
+        _pendingRun = runId;
+        if (ClusterId is { Length: > 0 }) _pendingClusters.AddRange(ClusterId);
+        else _pendingAll = true;
+    }
+
+    protected override void EndProcessing() => Flush();
+
+    private void Flush()
+    {
+        if (_pendingRun is null) return;
+        var runId = _pendingRun;
+        var clusterIds = _pendingAll ? null : _pendingClusters.Distinct().ToList();
+        _pendingRun = null;
+        _pendingClusters.Clear();
+        _pendingAll = false;
+        if (ParseRunId(runId) is not { } parsed) return;
+
+        var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
+        if (!TryAwait(token => Reader(connection).ReadClustersAsync(parsed, token), runId, out var run)) return;
+        foreach (var missing in (clusterIds ?? []).Except(run.Clusters.Select(c => c.ClusterId)))
+            WriteError(ErrorMapper.ClusterNotFound(runId, missing, run.Clusters.Select(c => c.ClusterId)));
+
+        var metrics = new ClusterMetricsReader(connection, QueryObserver());
+        if (PerItem)
+        {
+            if (!TryAwait(token => metrics.MeasureItemsAsync(run, clusterIds, token), runId, out var items)) return;
+            foreach (var item in items) WriteObject(item);
+            return;
+        }
+        if (!TryAwait(token => metrics.MeasureAsync(run, By, token), runId, out var measured)) return;
+        foreach (var cluster in measured.Where(m => clusterIds is null || clusterIds.Contains(m.ClusterId))) WriteObject(cluster);
+    }
+}

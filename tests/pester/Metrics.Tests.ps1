@@ -1,0 +1,91 @@
+BeforeAll {
+    Import-Module $env:LLMCLUSTERS_TEST_MODULE -Force
+    $script:DataPath = Join-Path ([IO.Path]::GetTempPath()) ("llmclusters-metrics-" + [guid]::NewGuid().ToString('N'))
+    Connect-LlmAnalytics -Path $script:DataPath
+    New-LlmDemoData -TraceCount 1500 -Seed 4 -Confirm:$false | Out-Null
+    $script:WithMetrics = Get-ClusterRun -JobName 'Default - traces' -First 1
+    $script:WithoutMetrics = Get-ClusterRun -JobName 'Default - traces' | Select-Object -Last 1
+}
+
+AfterAll {
+    Disconnect-LlmAnalytics
+    Remove-Item $script:DataPath -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Measure-ClusterMetrics' {
+    It 'agrees with the metrics the run carries' {
+        $stored = $script:WithMetrics | Get-LlmCluster
+        $measured = $script:WithMetrics | Measure-ClusterMetrics
+        $measured[0] | Should -BeOfType 'LlmClusters.Core.Model.ClusterMetrics'
+        $measured.ClusterId | Should -Be $stored.ClusterId
+        foreach ($cluster in $stored) {
+            $mine = $measured | Where-Object ClusterId -eq $cluster.ClusterId
+            $mine.ItemCount | Should -Be $cluster.ItemCount
+            $mine.ErrorCount | Should -Be $cluster.ErrorCount
+            $mine.Title | Should -Be $cluster.Title
+            [Math]::Abs($mine.AvgCost - $cluster.AvgCost) | Should -BeLessThan 1e-7
+        }
+        [Math]::Round(($measured | Measure-Object CostShare -Sum).Sum, 6) | Should -Be 1
+    }
+
+    It 'measures piped clusters of one run with one query' {
+        $clusters = $script:WithMetrics | Get-LlmCluster -ExcludeNoise | Select-Object -First 3
+        $verbose = $clusters | Measure-ClusterMetrics -Verbose 4>&1
+        $measured = $verbose | Where-Object { $_ -is [LlmClusters.Core.Model.ClusterMetrics] }
+        $measured.ClusterId | Should -Be $clusters.ClusterId
+        @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'ClusterMetrics on *' }).Count | Should -Be 1
+    }
+
+    It 'tells error-heavy clusters from noise' {
+        $measured = $script:WithMetrics | Measure-ClusterMetrics -ClusterId 0, 1, 2, 3, 4, 5, 6
+        $worst = $measured | Sort-Object ErrorRateLift -Descending | Select-Object -First 1
+        $worst.Title | Should -Match 'travel|Login'
+        $worst.ErrorRatePValue | Should -BeLessThan 0.05
+        $measured.ErrorRateTest | Should -Not -Contain $null
+    }
+
+    It 'splits figures by model and by provider' {
+        $byModel = $script:WithMetrics | Measure-ClusterMetrics -By Model
+        ($byModel.Model | Sort-Object -Unique) | Should -Contain 'gpt-4o'
+        $byModel | Where-Object { -not $_.Model } | Should -BeNullOrEmpty
+        ($script:WithMetrics | Measure-ClusterMetrics -By Provider).Provider | Sort-Object -Unique | Should -Contain 'anthropic'
+    }
+
+    It 'writes one object per item with -PerItem' {
+        $cluster = $script:WithMetrics | Get-LlmCluster -ClusterId 0
+        $items = $cluster | Measure-ClusterMetrics -PerItem
+        $items[0] | Should -BeOfType 'LlmClusters.Core.Model.ClusterItemMetrics'
+        $items.Count | Should -Be $cluster.ItemCount
+        @($items | Where-Object IsError).Count | Should -Be $cluster.ErrorCount
+        ($items | Sort-Object Cost -Descending)[0].UiUrl | Should -BeLike '*/llm-analytics/traces/*'
+    }
+
+    It 'reports a cluster the run does not have' {
+        $script:WithMetrics | Measure-ClusterMetrics -ClusterId 42 -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $missing[0].FullyQualifiedErrorId | Should -Be 'ClusterNotFound,LlmClusters.Commands.MeasureClusterMetricsCommand'
+    }
+
+    It 'shows a table and exports readable CSV' {
+        ($script:WithMetrics | Measure-ClusterMetrics | Out-String -Width 220) | Should -Match 'ClusterId\s+Items\s+TotalCost\s+Share'
+        $csv = Join-Path $TestDrive 'metrics.csv'
+        $script:WithMetrics | Measure-ClusterMetrics | Export-Csv $csv
+        (Import-Csv $csv)[0].PSObject.Properties.Name | Should -Contain 'ErrorRatePValue'
+    }
+}
+
+Describe 'Get-LlmCluster metrics' {
+    It 'computes metrics for runs that carry none' {
+        $clusters = $script:WithoutMetrics | Get-LlmCluster
+        $clusters.MetricsSource | Sort-Object -Unique | Should -Be 'Computed'
+        $clusters | ForEach-Object { $_.ErrorRate | Should -Not -BeNullOrEmpty }
+        ($clusters | Sort-Object ErrorRate -Descending)[0].ErrorRate | Should -BeGreaterThan 0
+    }
+
+    It 'skips them with -NoMetrics' {
+        ($script:WithoutMetrics | Get-LlmCluster -NoMetrics).MetricsSource | Sort-Object -Unique | Should -Be 'None'
+    }
+
+    It 'keeps the run''s own metrics when it has them' {
+        ($script:WithMetrics | Get-LlmCluster).MetricsSource | Sort-Object -Unique | Should -Be 'Run'
+    }
+}
