@@ -16,8 +16,9 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Bench: how many events to generate (about five per trace).
+    # Bench: how many events to generate (about four per trace), and how often to repeat each measurement.
     [int] $BenchEvents = 1000000,
+    [int] $BenchRepeat = 7,
 
     # Clean: also delete the downloaded engine library.
     [switch] $IncludeEngine
@@ -143,8 +144,8 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
-    Invoke-Pwsh @('-File', (Join-Path $Root 'tools/Measure-Module.ps1'), '-ModulePath', (Join-Path $ModuleOut 'LlmClusters.psd1'), '-Events', $BenchEvents)
-    if ($LASTEXITCODE -ne 0) { throw 'The benchmark failed.' }
+    $env:LLMCLUSTERS_CHDB_LIBRARY = $EngineLibrary
+    Invoke-Native dotnet @((Join-Path $Root "bench/LlmClusters.Bench/bin/$Configuration/net10.0/LlmClusters.Bench.dll"), '--events', $BenchEvents, '--repeat', $BenchRepeat)
 }
 
 function Invoke-Clean {

@@ -50,12 +50,11 @@ public sealed class ClusterReader
         var level = rows[0].StringOrEmpty("level");
         foreach (var row in rows.Where(r => r.Bool("has_cluster")))
         {
-            if (!row.Bool("is_object")) { problems.Add("an entry of $ai_clusters is not an object (skipped)"); continue; }
-            if (row.Int64("cluster_id") is not { } id) { problems.Add("a cluster has no numeric cluster_id (skipped)"); continue; }
+            if (row.Int64("cluster_id") is not { } id) { problems.Add("an entry of $ai_clusters has no numeric cluster_id (skipped)"); continue; }
             var clusterId = (int)id;
             var itemsInMap = row.Int64("items_in_map") ?? 0;
             var size = row.Int64("size");
-            if (size is null || !row.Bool("size_ok")) problems.Add($"cluster {clusterId} has no numeric size (used its {itemsInMap} items)");
+            if (size is null) problems.Add($"cluster {clusterId} has no numeric size (used its {itemsInMap} items)");
             var title = row.String("title");
             if (string.IsNullOrEmpty(title)) problems.Add($"cluster {clusterId} has no title");
             var hasMetrics = row.Bool("has_metrics");

@@ -18,6 +18,9 @@ public sealed record DemoDataOptions
     /// <summary>Items per clustering run at most, as PostHog's max_samples.</summary>
     public int MaxSamples { get; init; } = 1500;
 
+    /// <summary>Items at most in the 7-day manual run; by default <see cref="MaxSamples"/>. The benchmark makes it a 100,000-item run.</summary>
+    public int? ManualRunMaxSamples { get; init; }
+
     /// <summary>The last whole hour that lies at least 15 minutes back, so every run event is already in the past.</summary>
     public static DateTime DefaultEnd(DateTime utcNow)
     {

@@ -48,10 +48,11 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
             : inWindow.Select(t => new Item(t.TraceId, t.TraceId, null, t.Kind, t.Start,
                 t.Events.Where(e => e.Timestamp >= windowStart && e.Timestamp < windowEnd).ToList())).ToList();
         if (items.Count == 0) return null;
-        if (items.Count > options.MaxSamples)
+        var maxSamples = plan.RunLabel == "manual" ? options.ManualRunMaxSamples ?? options.MaxSamples : options.MaxSamples;
+        if (items.Count > maxSamples)
         {
             random.Shuffle(items);
-            items = items.Take(options.MaxSamples).ToList();
+            items = items.Take(maxSamples).ToList();
         }
 
         var noise = new List<Item>();
@@ -102,7 +103,7 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
                 w.WriteString("dimensionality_reduction_method", "umap");
                 w.WriteNumber("dimensionality_reduction_ndims", 100);
                 w.WriteString("visualization_method", plan.Method == "hdbscan" ? "umap" : "pca");
-                w.WriteNumber("max_samples", options.MaxSamples);
+                w.WriteNumber("max_samples", maxSamples);
                 w.WriteEndObject();
             }
         });

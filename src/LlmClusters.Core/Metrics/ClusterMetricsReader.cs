@@ -21,7 +21,8 @@ public sealed class ClusterMetricsReader
     public async Task<IReadOnlyList<ClusterMetrics>> MeasureAsync(RunClusters run, MetricsDimension by, CancellationToken cancellationToken)
     {
         var runId = Check(run);
-        var result = await _runner.QueryAsync(MetricsQueries.ClusterMetrics(_runner.Source.Table, runId, _connection.TeamId, by), cancellationToken).ConfigureAwait(false);
+        var result = await _runner.QueryAsync(MetricsQueries.ClusterMetrics(_runner.Source.Table, runId, run.Run.WindowStart!.Value, run.Run.WindowEnd!.Value,
+            _connection.TeamId, RunItems(run), by), cancellationToken).ConfigureAwait(false);
         var rows = ResultRow.All(result).Select(r => new Row(
             (int)(r.Int64("cluster_id") ?? 0), r.StringOrEmpty("dimension"), r.Int64("item_count") ?? 0, r.Int64("items_with_cost") ?? 0,
             Finite(r.Double("total_cost")), Finite(r.Double("avg_cost")), Finite(r.Double("p95_cost")), Finite(r.Double("avg_latency")),
@@ -83,7 +84,8 @@ public sealed class ClusterMetricsReader
     public async Task<IReadOnlyList<ClusterItemMetrics>> MeasureItemsAsync(RunClusters run, IReadOnlyCollection<int>? clusterIds, CancellationToken cancellationToken)
     {
         var runId = Check(run);
-        var result = await _runner.QueryAsync(MetricsQueries.ItemMetrics(_runner.Source.Table, runId, _connection.TeamId, clusterIds), cancellationToken).ConfigureAwait(false);
+        var result = await _runner.QueryAsync(MetricsQueries.ItemMetrics(_runner.Source.Table, runId, run.Run.WindowStart!.Value, run.Run.WindowEnd!.Value,
+            _connection.TeamId, RunItems(run), clusterIds), cancellationToken).ConfigureAwait(false);
         var host = _connection.PostHogHost;
         return ResultRow.All(result).Select(r =>
         {
@@ -133,6 +135,8 @@ public sealed class ClusterMetricsReader
             throw new MetricsNotAvailableException(run.Run.RunId, "its event has no readable $ai_window_start and $ai_window_end, so the events that belong to it cannot be bounded.");
         return runId;
     }
+
+    private static long RunItems(RunClusters run) => run.Clusters.Sum(c => c.Size);
 
     // ClickHouse returns nan for the mean of nothing; the model says null.
     private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;

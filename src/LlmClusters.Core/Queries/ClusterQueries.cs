@@ -5,10 +5,16 @@ namespace LlmClusters.Core.Queries;
 /// <summary>
 /// The questions asked of clustering-run events. The run payload ($ai_clusters) is unfolded inside ClickHouse, so
 /// only what is asked for crosses the wire: run summaries, cluster rows without their items, or one cluster's items.
+/// A run event can be tens of megabytes, and every JSON function call parses it again, so each run event is read by
+/// exactly one typed JSONExtract into a tuple that holds everything the query needs (measured: one call takes about
+/// as long as one JSONExtractString, and a query of fifteen calls took fifteen times as long).
 /// </summary>
 public static class ClusterQueries
 {
     public static readonly IReadOnlyList<string> RunEvents = ["$ai_trace_clusters", "$ai_generation_clusters", "$ai_evaluation_clusters"];
+
+    /// <summary>A run's event can land after midnight of the day its id names; look that far into the next day.</summary>
+    public static readonly TimeSpan RunDayGrace = TimeSpan.FromHours(6);
 
     /// <summary>A bound-parameter placeholder: the database, not this code, puts the value in.</summary>
     internal static string P(string name, string type) => "{" + name + ":" + type + "}";
@@ -20,24 +26,98 @@ public static class ClusterQueries
         _ => "$ai_trace_clusters",
     };
 
-    // Some writers stored $ai_clusters as a JSON string holding the array; read both.
-    internal const string ClustersJson =
-        "if(JSONType(properties, '$ai_clusters') = 'String', JSONExtractString(properties, '$ai_clusters'), JSONExtractRaw(properties, '$ai_clusters'))";
+    /// <summary>What each item of a cluster's traces map is read as: only its rank, for counting and membership.</summary>
+    internal const string ItemRank = "Tuple(rank Nullable(Int64))";
 
-    // Old runs count their items in $ai_total_traces_analyzed.
-    private static readonly string RunColumns = $"""
-        JSONExtractString(properties, '$ai_clustering_run_id') AS run_id,
-            team_id,
-            multiIf(JSONExtractString(properties, '$ai_clustering_level') != '', JSONExtractString(properties, '$ai_clustering_level'),
-                    event = '$ai_generation_clusters', 'generation', event = '$ai_evaluation_clusters', 'evaluation', 'trace') AS level,
-            JSONExtractString(properties, '$ai_clustering_job_id') AS job_id,
-            JSONExtractString(properties, '$ai_clustering_job_name') AS job_name,
-            parseDateTime64BestEffortOrNull(JSONExtractString(properties, '$ai_window_start'), 6, 'UTC') AS window_start,
-            parseDateTime64BestEffortOrNull(JSONExtractString(properties, '$ai_window_end'), 6, 'UTC') AS window_end,
-            coalesce({JsonSql.Integer("properties", "$ai_total_items_analyzed")}, {JsonSql.Integer("properties", "$ai_total_traces_analyzed")}) AS total_items,
-            JSONExtractRaw(properties, '$ai_clustering_params') AS params,
-            timestamp
+    private const string ItemFields =
+        "Tuple(rank Nullable(Int64), distance_to_centroid Nullable(Float64), x Nullable(Float64), y Nullable(Float64), " +
+        "timestamp Nullable(String), trace_id Nullable(String), generation_id Nullable(String))";
+
+    private const string MetricsFields =
+        "Tuple(item_count Nullable(Float64), total_cost Nullable(Float64), avg_cost Nullable(Float64), avg_latency Nullable(Float64), " +
+        "avg_tokens Nullable(Float64), error_count Nullable(Float64), error_rate Nullable(Float64))";
+
+    private const string ParamsFields =
+        "Tuple(clustering_method Nullable(String), clustering_method_params Map(String, String), embedding_normalization Nullable(String), " +
+        "dimensionality_reduction_method Nullable(String), dimensionality_reduction_ndims Nullable(Float64), visualization_method Nullable(String), " +
+        "max_samples Nullable(Float64))";
+
+    // Numbers are read as Nullable(Float64), which takes JSON numbers and numeric strings and gives NULL for anything
+    // else; text as Nullable(String), NULL when missing. (Dynamic would keep each field's JSON type, but measured ten
+    // times slower on a large run.)
+    private static string ClusterFields(string item) =>
+        "Tuple(cluster_id Nullable(Float64), size Nullable(Float64), title Nullable(String), description Nullable(String), " +
+        $"centroid_x Nullable(Float64), centroid_y Nullable(Float64), metrics {MetricsFields}, traces Map(String, {item}))";
+
+    private static string RunShape(string? item) =>
+        "Tuple(`$ai_clustering_run_id` String, `$ai_clustering_level` String, `$ai_clustering_job_id` String, `$ai_clustering_job_name` String, " +
+        "`$ai_window_start` String, `$ai_window_end` String, `$ai_total_items_analyzed` Nullable(Float64), `$ai_total_traces_analyzed` Nullable(Float64), " +
+        $"`$ai_clustering_params` {ParamsFields}" + (item is null ? ")" : $", `$ai_clusters` Array({ClusterFields(item)}))");
+
+    internal static string Integer(string value) => $"CAST({value} AS Nullable(Int64))";
+
+    /// <summary>
+    /// The columns of a run event, from one parse of its properties: run_id, team_id, level, job_id, job_name,
+    /// window_start, window_end, total_items (old runs: $ai_total_traces_analyzed), params, timestamp and, when
+    /// items are asked for, clusters and payload_valid.
+    /// </summary>
+    internal static string RunFields(string? item)
+    {
+        var fields = $"""
+            JSONExtract(properties, '{RunShape(item)}') AS f,
+                tupleElement(f, '$ai_clustering_run_id') AS run_id,
+                team_id,
+                multiIf(tupleElement(f, '$ai_clustering_level') != '', tupleElement(f, '$ai_clustering_level'),
+                        event = '$ai_generation_clusters', 'generation', event = '$ai_evaluation_clusters', 'evaluation', 'trace') AS level,
+                tupleElement(f, '$ai_clustering_job_id') AS job_id,
+                tupleElement(f, '$ai_clustering_job_name') AS job_name,
+                parseDateTime64BestEffortOrNull(tupleElement(f, '$ai_window_start'), 6, 'UTC') AS window_start,
+                parseDateTime64BestEffortOrNull(tupleElement(f, '$ai_window_end'), 6, 'UTC') AS window_end,
+                CAST(coalesce(tupleElement(f, '$ai_total_items_analyzed'), tupleElement(f, '$ai_total_traces_analyzed')) AS Nullable(Int64)) AS total_items,
+                if(isNull(tupleElement(tupleElement(f, '$ai_clustering_params'), 'clustering_method')), NULL, toJSONString(tupleElement(f, '$ai_clustering_params'))) AS params,
+                timestamp
+            """;
+        if (item is null) return fields;
+        return fields + $"""
+            ,
+                {Clusters(ClusterFields(item))} AS clusters,
+                notEmpty(clusters) OR JSONType(properties, '$ai_clusters') = 'Array'
+                    OR JSONType(JSONExtractString(properties, '$ai_clusters')) = 'Array' AS payload_valid
+            """;
+    }
+
+    // Some writers stored $ai_clusters as a JSON string holding the array; only then is it parsed a second time.
+    private static string Clusters(string clusterShape) => $"""
+        if(empty(tupleElement(f, '$ai_clusters')) AND JSONType(properties, '$ai_clusters') = 'String',
+                   JSONExtract(JSONExtractString(properties, '$ai_clusters'), 'Array({clusterShape})'),
+                   tupleElement(f, '$ai_clusters'))
         """;
+
+    private const string MemberFields = "Tuple(cluster_id Nullable(Float64), traces Map(String, " + ItemRank + "))";
+
+    /// <summary>
+    /// Every (cluster_id, item) pair of the run, from a parse of the run event that reads nothing else: the metrics
+    /// query uses it twice (as a filter and in a join), and reading the run's other fields measured five times slower.
+    /// </summary>
+    internal static string RunMembers(EventsTable table, bool teamFilter) => $"""
+        SELECT {Integer("c.cluster_id")} AS cluster_id, arrayJoin(mapKeys(c.traces)) AS item
+            FROM (
+                SELECT JSONExtract(properties, 'Tuple(`$ai_clustering_run_id` String, `$ai_clusters` Array({MemberFields}))') AS f,
+                       {Clusters(MemberFields)} AS clusters
+                FROM {table.Quoted}
+                WHERE event IN {P("events", "Array(String)")}
+                  AND timestamp >= {P("day_start", "DateTime64(6, 'UTC')")} AND timestamp < {P("day_end", "DateTime64(6, 'UTC')")}
+                  {(teamFilter ? "AND team_id = " + P("team_id", "Int64") : "")}
+                  AND position(properties, {P("run_id", "String")}) > 0
+                  AND tupleElement(f, '$ai_clustering_run_id') = {P("run_id", "String")}
+                ORDER BY timestamp DESC
+                LIMIT 1
+            )
+            ARRAY JOIN clusters AS c
+            WHERE cluster_id IS NOT NULL
+        """;
+
+    private const string RunColumns = "run_id, team_id, level, job_id, job_name, window_start, window_end, total_items, params, timestamp";
 
     /// <summary>Which runs exist in a window, newest first, with their sizes but none of their items?</summary>
     public static SqlQuery ListRuns(EventsTable table, RunFilter filter)
@@ -56,39 +136,39 @@ public static class ClusterQueries
         if (filter.JobNamePattern is { } pattern) { parameters["job_name"] = pattern; where.Add("job_name ILIKE " + P("job_name", "String")); }
 
         return new SqlQuery(nameof(ListRuns), $"""
-            WITH
-                {ClustersJson} AS clusters_json,
-                JSONExtractArrayRaw(clusters_json) AS clusters
             SELECT
                 {RunColumns},
                 length(clusters) AS cluster_count,
-                arraySum(arrayMap(c -> if({JsonSql.Integer("c", "cluster_id")} = -1,
-                    ifNull({JsonSql.Integer("c", "size")}, toInt64(length(JSONExtractKeys(c, 'traces')))), 0), clusters)) AS noise_size
-            FROM {table.Quoted}
-            WHERE event IN {P("events", "Array(String)")}
-              AND timestamp >= {P("since", "DateTime64(6, 'UTC')")} AND timestamp < {P("until", "DateTime64(6, 'UTC')")}
-              {string.Concat(where.Select(w => "AND " + w + " "))}
+                arraySum(arrayMap(c -> if({Integer("c.cluster_id")} = -1, ifNull({Integer("c.size")}, toInt64(length(c.traces))), 0), clusters)) AS noise_size
+            FROM (
+                SELECT {RunFields(ItemRank)}
+                FROM {table.Quoted}
+                WHERE event IN {P("events", "Array(String)")}
+                  AND timestamp >= {P("since", "DateTime64(6, 'UTC')")} AND timestamp < {P("until", "DateTime64(6, 'UTC')")}
+                  {string.Concat(where.Select(w => "AND " + w + " "))}
+            )
             ORDER BY timestamp DESC
             LIMIT {P("first", "UInt64")}
             """, parameters);
     }
 
     /// <summary>
-    /// The one run event of a run id, bounded to the id's UTC day as PostHog's UI does, plus a grace period for runs
-    /// that finish after midnight; the newest event wins if a run was written twice.
+    /// The one run event of a run id, read (one typed parse) into <see cref="RunFields"/>: bounded to the id's UTC day
+    /// as PostHog's UI does, plus a grace period for runs that finish after midnight; the newest event wins if a run
+    /// was written twice. Only events whose text holds the id are parsed at all, and the id is then checked on the
+    /// parsed field: a separate JSONExtractString of a large payload measured as slow as the whole metrics scan.
     /// </summary>
-    internal static string RunEvent(EventsTable table, bool teamFilter) => $"""
-        SELECT *
+    internal static string RunRow(EventsTable table, bool teamFilter, string item) => $"""
+        SELECT {RunFields(item)}
             FROM {table.Quoted}
             WHERE event IN {P("events", "Array(String)")}
               AND timestamp >= {P("day_start", "DateTime64(6, 'UTC')")} AND timestamp < {P("day_end", "DateTime64(6, 'UTC')")}
               {(teamFilter ? "AND team_id = " + P("team_id", "Int64") : "")}
-              AND JSONExtractString(properties, '$ai_clustering_run_id') = {P("run_id", "String")}
+              AND position(properties, {P("run_id", "String")}) > 0
+              AND run_id = {P("run_id", "String")}
             ORDER BY timestamp DESC
             LIMIT 1
         """;
-
-    public static readonly TimeSpan RunDayGrace = TimeSpan.FromHours(6);
 
     internal static Dictionary<string, object?> RunParameters(Model.ClusterRunId runId, long? teamId)
     {
@@ -105,30 +185,27 @@ public static class ClusterQueries
 
     /// <summary>What clusters does this run hold? One row per cluster, without its items; one row with no cluster when it has none.</summary>
     public static SqlQuery RunClusters(EventsTable table, Model.ClusterRunId runId, long? teamId) => new(nameof(RunClusters), $"""
-        WITH {ClustersJson} AS clusters_json
         SELECT
             {RunColumns},
-            isValidJSON(clusters_json) AND JSONType(clusters_json) = 'Array' AS payload_valid,
-            c != '' AS has_cluster,
-            JSONType(c) = 'Object' AS is_object,
-            {JsonSql.Integer("c", "cluster_id")} AS cluster_id,
-            {JsonSql.Integer("c", "size")} AS size,
-            {JsonSql.IsNumeric("c", "size")} AS size_ok,
-            length(JSONExtractKeys(c, 'traces')) AS items_in_map,
-            {JsonSql.Text("c", "title")} AS title,
-            {JsonSql.Text("c", "description")} AS description,
-            {JsonSql.Number("c", "centroid_x")} AS centroid_x,
-            {JsonSql.Number("c", "centroid_y")} AS centroid_y,
-            JSONType(c, 'metrics') = 'Object' AS has_metrics,
-            {JsonSql.Integer("c", "metrics", "item_count")} AS m_item_count,
-            {JsonSql.Number("c", "metrics", "total_cost")} AS m_total_cost,
-            {JsonSql.Number("c", "metrics", "avg_cost")} AS m_avg_cost,
-            {JsonSql.Number("c", "metrics", "avg_latency")} AS m_avg_latency,
-            {JsonSql.Number("c", "metrics", "avg_tokens")} AS m_avg_tokens,
-            {JsonSql.Integer("c", "metrics", "error_count")} AS m_error_count,
-            {JsonSql.Number("c", "metrics", "error_rate")} AS m_error_rate
-        FROM ({RunEvent(table, teamId is not null)})
-        LEFT ARRAY JOIN JSONExtractArrayRaw(clusters_json) AS c
+            payload_valid,
+            n > 0 AS has_cluster,
+            {Integer("c.cluster_id")} AS cluster_id,
+            {Integer("c.size")} AS size,
+            length(c.traces) AS items_in_map,
+            c.title AS title,
+            c.description AS description,
+            c.centroid_x AS centroid_x,
+            c.centroid_y AS centroid_y,
+            NOT (isNull(c.metrics.item_count) AND isNull(c.metrics.error_rate) AND isNull(c.metrics.avg_cost) AND isNull(c.metrics.total_cost)) AS has_metrics,
+            CAST(c.metrics.item_count AS Nullable(Int64)) AS m_item_count,
+            c.metrics.total_cost AS m_total_cost,
+            c.metrics.avg_cost AS m_avg_cost,
+            c.metrics.avg_latency AS m_avg_latency,
+            c.metrics.avg_tokens AS m_avg_tokens,
+            CAST(c.metrics.error_count AS Nullable(Int64)) AS m_error_count,
+            c.metrics.error_rate AS m_error_rate
+        FROM ({RunRow(table, teamId is not null, ItemRank)})
+        LEFT ARRAY JOIN clusters AS c, arrayEnumerate(clusters) AS n
         """, RunParameters(runId, teamId));
 
     /// <summary>Which items does a run's cluster hold, by rank? Only the asked-for clusters and the top items cross the wire.</summary>
@@ -140,22 +217,21 @@ public static class ClusterQueries
         return new SqlQuery(nameof(ClusterItems), $"""
             SELECT
                 run_id, level, window_start, window_end, cluster_id,
-                item.1 AS item_id,
-                {JsonSql.Text("item.2", "trace_id")} AS trace_id,
-                {JsonSql.Text("item.2", "generation_id")} AS generation_id,
-                {JsonSql.Integer("item.2", "rank")} AS rank,
-                {JsonSql.Number("item.2", "distance_to_centroid")} AS distance_to_centroid,
-                {JsonSql.Number("item.2", "x")} AS x,
-                {JsonSql.Number("item.2", "y")} AS y,
-                {JsonSql.Time("item.2", "timestamp")} AS item_timestamp
+                item_id,
+                tupleElement(item, 'trace_id') AS trace_id,
+                tupleElement(item, 'generation_id') AS generation_id,
+                tupleElement(item, 'rank') AS rank,
+                tupleElement(item, 'distance_to_centroid') AS distance_to_centroid,
+                tupleElement(item, 'x') AS x,
+                tupleElement(item, 'y') AS y,
+                parseDateTime64BestEffortOrNull(tupleElement(item, 'timestamp'), 6, 'UTC') AS item_timestamp
             FROM (
-                WITH {ClustersJson} AS clusters_json
-                SELECT {RunColumns}, c, {JsonSql.Integer("c", "cluster_id")} AS cluster_id
-                FROM ({RunEvent(table, teamId is not null)})
-                ARRAY JOIN JSONExtractArrayRaw(clusters_json) AS c
+                SELECT run_id, level, window_start, window_end, c, {Integer("c.cluster_id")} AS cluster_id
+                FROM ({RunRow(table, teamId is not null, ItemFields)})
+                ARRAY JOIN clusters AS c
                 WHERE cluster_id IS NOT NULL {(clusterIds is { Count: > 0 } ? "AND cluster_id IN " + P("cluster_ids", "Array(Int64)") : "")}
             )
-            ARRAY JOIN JSONExtractKeysAndValuesRaw(c, 'traces') AS item
+            ARRAY JOIN mapKeys(c.traces) AS item_id, mapValues(c.traces) AS item
             ORDER BY cluster_id = -1, cluster_id, rank IS NULL, rank, item_id
             {(top is null ? "" : "LIMIT " + P("top", "UInt64") + " BY cluster_id")}
             """, parameters);
@@ -175,7 +251,7 @@ public static class ClusterQueries
                 max(timestamp) AS last_run_at,
                 count() AS run_count
             FROM (
-                SELECT {RunColumns}
+                SELECT {RunFields(null)}
                 FROM {table.Quoted}
                 WHERE event IN {P("events", "Array(String)")}
                   AND timestamp >= {P("since", "DateTime64(6, 'UTC')")} AND timestamp < {P("until", "DateTime64(6, 'UTC')")}

@@ -9,31 +9,27 @@ namespace LlmClusters.Core.Queries;
 /// (trace-level: the trace's events in the run's window; generation-level: the generation event), then per cluster.
 /// One statement per run: the run's membership is unfolded from its own event inside ClickHouse and joined to one
 /// pass over the window's events, so no id list crosses the wire and a run of 100,000 items needs nothing more.
+/// The membership gives each item its cluster through a join. For small runs it is also used as an IN filter, so that
+/// only the run's items' events are parsed in full and aggregated; a CTE is inlined, so that parses the run event a
+/// second time, which pays for itself only while the run's items are a small part of the window's traffic
+/// (docs/performance.md has the variants measured).
 /// </summary>
 public static class MetricsQueries
 {
     // One parse of each event's properties reads every figure: JSONExtract into a tuple reads numbers stored as
-    // numbers or as numeric strings; $ai_is_error is read as Dynamic so that true and "true" both count.
-    private const string Figures =
+    // numbers or as numeric strings, and reads $ai_is_error as the text "true" whether it is true or "true"
+    // (reading it as Dynamic measured twice as slow). The provider is read only when the figures are split by it.
+    private static string Figures(MetricsDimension by) =>
         "JSONExtract(properties, 'Tuple(`$ai_trace_id` String, `$ai_total_cost_usd` Nullable(Float64), `$ai_latency` Nullable(Float64), " +
-        "`$ai_input_tokens` Nullable(Float64), `$ai_output_tokens` Nullable(Float64), `$ai_is_error` Dynamic, `$ai_model` String, `$ai_provider` String)')";
+        "`$ai_input_tokens` Nullable(Float64), `$ai_output_tokens` Nullable(Float64), `$ai_is_error` Nullable(String), `$ai_model` String" +
+        (by == MetricsDimension.Provider ? ", `$ai_provider` String)')" : ")')");
 
     private const string Priced = "event IN ('$ai_generation', '$ai_embedding')";
-
-    /// <summary>The run's window, read from its event once (a scalar subquery), so the scan of events is bounded by it.</summary>
-    private static string RunWindow(EventsTable table, bool teamFilter) => $"""
-        (SELECT (parseDateTime64BestEffortOrNull(JSONExtractString(properties, '$ai_window_start'), 6, 'UTC'),
-                 parseDateTime64BestEffortOrNull(JSONExtractString(properties, '$ai_window_end'), 6, 'UTC'))
-             FROM ({RunEvent(table, teamFilter)})) AS run_window
-        """;
 
     /// <summary>Every (cluster, item) pair of the run, unfolded from its event in one typed parse of the payload.</summary>
     private static string Members(EventsTable table, bool teamFilter) => $"""
         members AS (
-                SELECT tupleElement(c, 'cluster_id') AS cluster_id, arrayJoin(mapKeys(tupleElement(c, 'traces'))) AS item
-                FROM ({RunEvent(table, teamFilter)})
-                ARRAY JOIN JSONExtract({ClustersJson}, 'Array(Tuple(cluster_id Nullable(Int64), traces Map(String, Tuple(rank Nullable(Int64)))))') AS c
-                WHERE cluster_id IS NOT NULL
+                {RunMembers(table, teamFilter)}
             )
         """;
 
@@ -41,7 +37,10 @@ public static class MetricsQueries
     /// One row per item (and per model or provider when split): PostHog's per-item figures. Trace-level items are
     /// keyed by $ai_trace_id over all four LLM event kinds; generation-level items by the generation's uuid.
     /// </summary>
-    private static string Items(EventsTable table, string level, MetricsDimension by, bool teamFilter)
+    /// <summary>Runs with at most this many items are filtered by their membership before the scan's full parse.</summary>
+    public const int MembershipFilterLimit = 10_000;
+
+    private static string Items(EventsTable table, string level, MetricsDimension by, bool teamFilter, bool membersOnly)
     {
         var byGeneration = level == "generation";
         var key = byGeneration ? "toString(uuid)" : "p.1";
@@ -57,30 +56,40 @@ public static class MetricsQueries
                         sumIf(ifNull(p.3, 0), event = '$ai_generation') AS latency,
                         sumIf(ifNull(p.4, 0), {Priced}) AS input_tokens,
                         sumIf(ifNull(p.5, 0), {Priced}) AS output_tokens,
-                        max(lower(toString(p.6)) = 'true') AS errored,
+                        max(lower(ifNull(p.6, '')) = 'true') AS errored,
                         groupArrayIf(p.7, event = '$ai_generation' AND p.7 != '') AS models,
                         count() AS event_count,
                         min(timestamp) AS first_seen,
                         max(timestamp) AS last_seen
                     FROM (
-                        SELECT uuid, event, timestamp, {Figures} AS p
+                        SELECT uuid, event, timestamp, {Figures(by)} AS p
                         FROM {table.Quoted}
                         WHERE event IN {events}
-                          AND timestamp >= run_window.1 AND timestamp < run_window.2
+                          AND timestamp >= {P("window_start", "DateTime64(6, 'UTC')")} AND timestamp < {P("window_end", "DateTime64(6, 'UTC')")}
                           {(teamFilter ? "AND team_id = " + P("team_id", "Int64") : "")}
+                          {(membersOnly ? $"AND {(byGeneration ? "toString(uuid)" : "JSONExtractString(properties, '$ai_trace_id')")} GLOBAL IN (SELECT item FROM members)" : "")}
                     )
                     GROUP BY item, dimension
                 )
             """;
     }
 
+    // The window comes from the run event the caller has already read, so the scan of events is bounded by constants.
+    private static Dictionary<string, object?> WindowParameters(ClusterRunId runId, long? teamId, DateTime windowStart, DateTime windowEnd)
+    {
+        var parameters = RunParameters(runId, teamId);
+        parameters["window_start"] = windowStart;
+        parameters["window_end"] = windowEnd;
+        return parameters;
+    }
+
     /// <summary>What does each cluster of this run cost, how slow and how error-prone is it (optionally per model or provider)?</summary>
-    public static SqlQuery ClusterMetrics(EventsTable table, ClusterRunId runId, long? teamId, MetricsDimension by = MetricsDimension.None) =>
+    public static SqlQuery ClusterMetrics(EventsTable table, ClusterRunId runId, DateTime windowStart, DateTime windowEnd, long? teamId,
+        long runItems, MetricsDimension by = MetricsDimension.None) =>
         new(nameof(ClusterMetrics), $"""
             WITH
-                {RunWindow(table, teamId is not null)},
                 {Members(table, teamId is not null)},
-                {Items(table, runId.Level, by, teamId is not null)}
+                {Items(table, runId.Level, by, teamId is not null, runItems <= MembershipFilterLimit)}
             SELECT
                 m.cluster_id AS cluster_id,
                 i.dimension AS dimension,
@@ -99,24 +108,40 @@ public static class MetricsQueries
                 topKArray(1)(i.models) AS top_model,
                 uniqExactArray(i.models) AS model_count,
                 min(i.first_seen) AS first_seen,
-                max(i.last_seen) AS last_seen,
-                any(run_window) AS window
+                max(i.last_seen) AS last_seen
             FROM items AS i
             GLOBAL INNER JOIN members AS m ON i.item = m.item
             GROUP BY cluster_id, dimension
             ORDER BY cluster_id = -1, cluster_id, dimension
-            """, RunParameters(runId, teamId));
+            """, WindowParameters(runId, teamId, windowStart, windowEnd));
+
+    /// <summary>
+    /// The per-item figures of every item in a window, with no run and no membership: the floor the metrics query is
+    /// measured against (the same single parse of each event, the same per-item aggregation).
+    /// </summary>
+    public static SqlQuery WindowItemFigures(EventsTable table, string level, DateTime windowStart, DateTime windowEnd, long? teamId)
+    {
+        var parameters = new Dictionary<string, object?> { ["window_start"] = windowStart, ["window_end"] = windowEnd };
+        if (teamId is { } team) parameters["team_id"] = team;
+        return new SqlQuery(nameof(WindowItemFigures), $"""
+            WITH
+                {Items(table, level, MetricsDimension.None, teamId is not null, membersOnly: false)}
+            SELECT count() AS items, sum(cost) AS cost, sum(latency) AS latency, sum(input_tokens + output_tokens) AS tokens,
+                   sum(errored) AS errors, sum(length(models)) AS generations, min(first_seen) AS first_seen, max(last_seen) AS last_seen
+            FROM items
+            """, parameters);
+    }
 
     /// <summary>Each item's own figures, for drilling down: the only query that sends one row per item.</summary>
-    public static SqlQuery ItemMetrics(EventsTable table, ClusterRunId runId, long? teamId, IReadOnlyCollection<int>? clusterIds)
+    public static SqlQuery ItemMetrics(EventsTable table, ClusterRunId runId, DateTime windowStart, DateTime windowEnd, long? teamId,
+        long runItems, IReadOnlyCollection<int>? clusterIds)
     {
-        var parameters = RunParameters(runId, teamId);
+        var parameters = WindowParameters(runId, teamId, windowStart, windowEnd);
         if (clusterIds is { Count: > 0 }) parameters["cluster_ids"] = clusterIds.Select(i => (long)i).ToArray();
         return new SqlQuery(nameof(ItemMetrics), $"""
             WITH
-                {RunWindow(table, teamId is not null)},
                 {Members(table, teamId is not null)},
-                {Items(table, runId.Level, MetricsDimension.None, teamId is not null)}
+                {Items(table, runId.Level, MetricsDimension.None, teamId is not null, runItems <= MembershipFilterLimit)}
             SELECT m.cluster_id AS cluster_id, i.item AS item, i.trace_id AS trace_id, i.cost AS cost, i.latency AS latency,
                    i.input_tokens AS input_tokens, i.output_tokens AS output_tokens, i.errored AS errored,
                    i.models AS models, i.event_count AS event_count, i.first_seen AS first_seen, i.last_seen AS last_seen

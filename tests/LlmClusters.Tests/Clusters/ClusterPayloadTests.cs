@@ -79,8 +79,7 @@ public sealed class ClusterPayloadTests(EngineFixture engine)
         Assert.Equal(4, read.Problems.Count);
         Assert.Contains(read.Problems, p => p.Contains("cluster 2 has no numeric size"));
         Assert.Contains(read.Problems, p => p.Contains("cluster 2 has no title"));
-        Assert.Contains(read.Problems, p => p.Contains("no numeric cluster_id"));
-        Assert.Contains(read.Problems, p => p.Contains("not an object"));
+        Assert.Equal(2, read.Problems.Count(p => p.Contains("no numeric cluster_id")));  // the one without an id, and the 5
 
         var items = await reader.ReadItemsAsync(ClusterRunId.Parse("1_trace_20260303_100000"), [2], null, CancellationToken.None);
         Assert.Equal(["b", "a"], items.Select(i => i.ItemId));

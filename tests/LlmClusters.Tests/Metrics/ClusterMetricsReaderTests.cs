@@ -180,6 +180,34 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
         }
     }
 
+    [Fact]
+    public async Task Small_and_large_run_plans_give_the_same_figures()
+    {
+        // Runs up to MembershipFilterLimit items filter the scan by membership first; larger ones only join.
+        var connection = engine.DemoConnection();
+        var demo = engine.DemoData.Runs.First(r => r.Level == "trace" && !r.IsLegacy);
+        var run = await new ClusterReader(connection).ReadClustersAsync(ClusterRunId.Parse(demo.RunId), CancellationToken.None);
+        var id = ClusterRunId.Parse(demo.RunId);
+        var (start, end) = (run.Run.WindowStart!.Value, run.Run.WindowEnd!.Value);
+        var source = (Core.Sources.EmbeddedSource)connection.CreateRunner(null).Source;
+
+        var filtered = await source.QueryAsync(MetricsQueries.ClusterMetrics(source.Table, id, start, end, null, runItems: 1), CancellationToken.None);
+        var joined = await source.QueryAsync(MetricsQueries.ClusterMetrics(source.Table, id, start, end, null, runItems: MetricsQueries.MembershipFilterLimit + 1), CancellationToken.None);
+
+        Assert.Contains("GLOBAL IN (SELECT item FROM members)", MetricsQueries.ClusterMetrics(source.Table, id, start, end, null, 1).Text);
+        Assert.DoesNotContain("GLOBAL IN (SELECT item FROM members)", MetricsQueries.ClusterMetrics(source.Table, id, start, end, null, MetricsQueries.MembershipFilterLimit + 1).Text);
+        Assert.Equal(run.Clusters.Count, filtered.Rows.Count);
+        Assert.Equal(filtered.Rows.Count, joined.Rows.Count);
+        for (var row = 0; row < filtered.Rows.Count; row++)
+            for (var column = 0; column < filtered.Columns.Count; column++)
+            {
+                var (a, b) = (filtered.Rows[row][column], joined.Rows[row][column]);
+                if (a is double x && b is double y) Assert.Equal(x, y, 1e-9 * Math.Max(1, Math.Abs(x)));  // sums may add in another order
+                else if (a is object?[] xs && b is object?[] ys) Assert.Equal(xs.Length, ys.Length);
+                else Assert.Equal(a, b);
+            }
+    }
+
     private static double Rounding(double stored) => 1e-6 * Math.Abs(stored) + 1e-8;
 
     [Fact]

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using LlmClusters.Bench;
+using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Demo;
+using LlmClusters.Core.Metrics;
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sources;
+
+// build.ps1 Bench: 1,000,000 demo events in a fresh embedded folder, then the module's metrics against PostHog's
+// method and against the floor, for a 1,500-item and a 100,000-item run, each repeated and reported as a median.
+var events = Option("--events", 1_000_000);
+var repeat = Option("--repeat", 5);
+var keep = args.Contains("--keep");
+var folder = args.SkipWhile(a => a != "--data").Skip(1).FirstOrDefault() ?? Path.Combine(Path.GetTempPath(), "llmclusters-bench-" + Guid.NewGuid().ToString("N"));
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+try
+{
+    var source = new EmbeddedSource(folder);
+    var runner = new QueryRunner(source);
+    var connection = new LlmAnalyticsConnection(source);
+    var clock = Stopwatch.StartNew();
+    DemoLoadSummary? summary = null;
+    if (!await runner.HasAnyEventSafeAsync())
+    {
+        // The demo traffic averages about 4.3 events per trace.
+        var data = DemoDataGenerator.Generate(new DemoDataOptions
+        {
+            Seed = 1, TraceCount = (int)Math.Ceiling(events / 4.3), MaxSamples = 1_500, ManualRunMaxSamples = 100_000,
+            End = new DateTime(2026, 3, 28, 0, 0, 0, DateTimeKind.Utc),
+        });
+        summary = await DemoDataLoader.LoadAsync(runner, data, null, CancellationToken.None);
+    }
+    var loadSeconds = clock.Elapsed.TotalSeconds;
+    var total = Convert.ToInt64((await runner.QueryAsync(new SqlQuery("CountEvents", $"SELECT count() FROM {source.Table.Quoted}"), CancellationToken.None)).Rows[0][0]);
+
+    var reader = new ClusterReader(connection);
+    var metrics = new ClusterMetricsReader(connection);
+    var posthog = new PostHogMethod(runner);
+    var runs = await reader.ListRunsAsync(new RunFilter { Since = new DateTime(2026, 3, 1), Until = new DateTime(2026, 4, 1), Level = "trace" }, CancellationToken.None);
+    var small = runs.First(r => r.TotalItemsAnalyzed == 1_500);
+    var large = runs.Single(r => r.RunId.EndsWith("_manual", StringComparison.Ordinal));
+
+    Console.WriteLine();
+    Console.WriteLine($"Benchmark: {total:N0} events, embedded engine (chDB), {Environment.ProcessorCount} cores, median of {repeat} after a warm-up, {DateTime.UtcNow:yyyy-MM-dd}");
+    Console.WriteLine($"Command: dotnet pwsh ./build.ps1 Bench{(events != 1_000_000 ? $" -BenchEvents {events}" : "")}");
+    if (summary is not null) Console.WriteLine($"Generated and loaded {summary.EventCount:N0} events ({summary.TraceCount:N0} traces, {summary.RunCount} runs) in {loadSeconds:0.0} s.");
+    Console.WriteLine();
+    Console.WriteLine("| run | items | module: metrics query | PostHog's method (id lists of 5,000) | module faster by | floor: same scan, no membership | module / floor | module: reading the run's clusters |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var run in new[] { small, large })
+    {
+        var id = ClusterRunId.Parse(run.RunId);
+        var read = await reader.ReadClustersAsync(id, CancellationToken.None);
+        Task Module() => metrics.MeasureAsync(read, MetricsDimension.None, CancellationToken.None);
+        Task Read() => reader.ReadClustersAsync(id, CancellationToken.None);
+        Task PostHog() => posthog.MeasureAsync(id, CancellationToken.None);
+        Task Floor() => runner.QueryAsync(MetricsQueries.WindowItemFigures(source.Table, id.Level, run.WindowStart!.Value, run.WindowEnd!.Value, null), CancellationToken.None);
+
+        await Agree(await metrics.MeasureAsync(await reader.ReadClustersAsync(id, CancellationToken.None), MetricsDimension.None, CancellationToken.None),
+            await posthog.MeasureAsync(id, CancellationToken.None));
+        var (module, baseline, floor, reading) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
+        for (var i = 0; i < repeat; i++)
+        {
+            module.Add(await Time(Module));
+            baseline.Add(await Time(PostHog));
+            floor.Add(await Time(Floor));
+            reading.Add(await Time(Read));
+        }
+        var (m, b, f, r) = (Median(module), Median(baseline), Median(floor), Median(reading));
+        Console.WriteLine($"| {run.RunId} | {run.TotalItemsAnalyzed:N0} | {m:0.000} s | {b:0.000} s | {b / m:0.0}x | {f:0.000} s | {m / f:0.00}x | {r:0.000} s |");
+    }
+
+    using (var peak = new PeakMemory())
+    {
+        var clusters = await reader.ReadClustersAsync(ClusterRunId.Parse(large.RunId), CancellationToken.None);
+        await metrics.MeasureAsync(clusters, MetricsDimension.None, CancellationToken.None);
+        Console.WriteLine();
+        Console.WriteLine($"Peak managed memory of the module during the {large.TotalItemsAnalyzed:N0}-item run: {peak.PeakBytes / 1024.0 / 1024.0:0.0} MiB above where it started.");
+    }
+    return 0;
+}
+finally
+{
+    EngineControl.Shutdown();
+    if (!keep && !args.Contains("--data")) try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+}
+
+int Option(string name, int fallback) =>
+    args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v && int.TryParse(v, out var n) ? n : fallback;
+
+static async Task<double> Time(Func<Task> work)
+{
+    var clock = Stopwatch.StartNew();
+    await work();
+    return clock.Elapsed.TotalSeconds;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+// The two methods must agree before their times mean anything.
+static Task Agree(IReadOnlyList<ClusterMetrics> module, Dictionary<int, (long Items, long Errors, double? AvgCost, double? TotalCost, double? AvgLatency, double? AvgTokens)> baseline)
+{
+    foreach (var m in module)
+    {
+        var b = baseline[m.ClusterId];
+        if (m.ItemCount != b.Items || m.ErrorCount != b.Errors || Math.Abs((m.TotalCost ?? 0) - (b.TotalCost ?? 0)) > 1e-6 * Math.Max(1, b.TotalCost ?? 0))
+            throw new InvalidOperationException($"Cluster {m.ClusterId}: the module says {m.ItemCount} items, {m.ErrorCount} errors, cost {m.TotalCost}; PostHog's method says {b.Items}, {b.Errors}, {b.TotalCost}.");
+    }
+    return Task.CompletedTask;
+}
+
+internal static class RunnerExtensions
+{
+    public static async Task<bool> HasAnyEventSafeAsync(this QueryRunner runner)
+    {
+        await runner.EnsureEventsTableAsync(CancellationToken.None);
+        return await runner.HasAnyEventAsync(CancellationToken.None);
+    }
+}
