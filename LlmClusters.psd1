@@ -21,6 +21,8 @@
         'Get-ClusteringJob'
         'ConvertFrom-ClusterRunId'
         'Measure-ClusterMetrics'
+        'Get-LlmTrace'
+        'Format-LlmTrace'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Sources;
+using LlmClusters.Core.Traces;
 
 namespace LlmClusters.Infrastructure;
 
@@ -20,6 +21,7 @@ internal static class ErrorMapper
             $"The query '{q.QueryName}' failed" + (q.Code > 0 ? $" (ClickHouse error {q.Code} {q.ErrorName})" : "") + $": {q.Message}"),
         RunNotFoundException e => Record(e, "RunNotFound", ErrorCategory.ObjectNotFound, e.RunId, e.Message),
         InvalidRunPayloadException e => Record(e, "InvalidRunPayload", ErrorCategory.InvalidData, e.RunId, e.Message),
+        TraceNotFoundException e => Record(e, "TraceNotFound", ErrorCategory.ObjectNotFound, e.TraceId, e.Message),
         MetricsNotAvailableException e => Record(e, "MetricsNotAvailable", ErrorCategory.InvalidOperation, e.RunId, e.Message),
         EngineUnavailableException e => Record(e, "EngineUnavailable", ErrorCategory.ResourceUnavailable, target, e.Message),
         InvalidDataFolderException e => Record(e, "InvalidDataPath", ErrorCategory.InvalidArgument, e.Path, e.Message),

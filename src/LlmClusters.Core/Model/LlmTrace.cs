@@ -1,0 +1,29 @@
+namespace LlmClusters.Core.Model;
+
+/// <summary>
+/// A trace with PostHog's totals (cost and tokens over generations and embeddings, latency over generations).
+/// Read one by one it holds its events; listed (a cluster's traces, recent traces) it holds only the totals.
+/// </summary>
+public sealed record LlmTrace
+{
+    public required string TraceId { get; init; }
+    public string? TraceName { get; init; }
+    public DateTime? StartTime { get; init; }
+    public DateTime? EndTime { get; init; }
+    public double TotalLatency { get; init; }
+    public double TotalCost { get; init; }
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    public long ErrorCount { get; init; }
+    public long EventCount { get; init; }
+    public IReadOnlyList<string> Models { get; init; } = [];
+    public IReadOnlyList<TraceEvent> Events { get; init; } = [];
+    public required string UiUrl { get; init; }
+
+    /// <summary>When listed from a cluster: the run, the cluster and the trace's rank in it.</summary>
+    public string? RunId { get; init; }
+    public int? ClusterId { get; init; }
+    public int? Rank { get; init; }
+
+    public override string ToString() => TraceId;
+}

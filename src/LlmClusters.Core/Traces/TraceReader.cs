@@ -1,0 +1,149 @@
+using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sources;
+
+namespace LlmClusters.Core.Traces;
+
+/// <summary>Reads traces: whole ones with their events (in batches), a cluster's traces, or recent ones, with totals.</summary>
+public sealed class TraceReader
+{
+    /// <summary>Traces per query when many are read at once: a constant number of queries, not one per trace.</summary>
+    public const int BatchSize = 200;
+
+    private readonly LlmAnalyticsConnection _connection;
+    private readonly QueryRunner _runner;
+    private readonly IQueryObserver? _observer;
+
+    public TraceReader(LlmAnalyticsConnection connection, IQueryObserver? observer = null)
+    {
+        _connection = connection;
+        _observer = observer;
+        _runner = connection.CreateRunner(observer);
+    }
+
+    /// <summary>The requested traces in order, each with its events; the ones with no event in their bounds are returned as missing.</summary>
+    public async Task<(IReadOnlyList<LlmTrace> Traces, IReadOnlyList<TraceRequest> Missing)> ReadAsync(IReadOnlyList<TraceRequest> requests, CancellationToken cancellationToken)
+    {
+        var events = new Dictionary<string, List<(TraceEvent Event, string? TraceName)>>(StringComparer.Ordinal);
+        foreach (var batch in requests.DistinctBy(r => r.TraceId).Chunk(BatchSize))
+        {
+            var query = TraceQueries.TraceEvents(_runner.Source.Table, batch.Select(r => r.TraceId).ToList(), batch.Min(r => r.Since), batch.Max(r => r.Until), _connection.TeamId);
+            var result = await _runner.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+            foreach (var row in ResultRow.All(result))
+            {
+                var traceId = row.StringOrEmpty("trace_id");
+                if (!events.TryGetValue(traceId, out var list)) events[traceId] = list = [];
+                list.Add((ToEvent(row), row.String("trace_name")));
+            }
+        }
+
+        var traces = new List<LlmTrace>();
+        var missing = new List<TraceRequest>();
+        foreach (var request in requests)
+        {
+            var mine = events.GetValueOrDefault(request.TraceId)?.Where(e => e.Event.Timestamp >= request.Since && e.Event.Timestamp < request.Until).ToList();
+            if (mine is not { Count: > 0 }) { missing.Add(request); continue; }
+            traces.Add(Assemble(request.TraceId, mine));
+        }
+        return (traces, missing);
+    }
+
+    /// <summary>A cluster's traces by rank (the first N), with their totals in the run's window and PostHog's margin.</summary>
+    public async Task<IReadOnlyList<LlmTrace>> ClusterTracesAsync(ClusterRunId runId, int clusterId, int first, CancellationToken cancellationToken)
+    {
+        var items = await new ClusterReader(_connection, _observer).ReadItemsAsync(runId, [clusterId], first, cancellationToken).ConfigureAwait(false);
+        var ranked = items.Where(i => i.TraceId is not null).DistinctBy(i => i.TraceId).ToList();
+        if (ranked.Count == 0) return [];
+        var since = (ranked.Min(i => i.WindowStart) ?? ranked.Min(i => i.Timestamp) ?? runId.DayStart) - TraceQueries.Margin;
+        var until = (ranked.Max(i => i.WindowEnd) ?? runId.WindowEnd) + TraceQueries.Margin;
+        var totals = await TotalsAsync(ranked.Select(i => i.TraceId!).ToList(), since, until, cancellationToken).ConfigureAwait(false);
+        return ranked.Select(i => (totals.GetValueOrDefault(i.TraceId!) ?? Empty(i.TraceId!)) with { RunId = runId.RunId, ClusterId = clusterId, Rank = i.Rank }).ToList();
+    }
+
+    /// <summary>The newest traces of a window, with their totals.</summary>
+    public async Task<IReadOnlyList<LlmTrace>> RecentAsync(DateTime since, DateTime until, string? model, bool errorOnly, int first, CancellationToken cancellationToken)
+    {
+        var result = await _runner.QueryAsync(TraceQueries.RecentTraces(_runner.Source.Table, since, until, _connection.TeamId, model, errorOnly, first), cancellationToken).ConfigureAwait(false);
+        return ResultRow.All(result).Select(ToTotals).ToList();
+    }
+
+    private async Task<Dictionary<string, LlmTrace>> TotalsAsync(IReadOnlyList<string> traceIds, DateTime since, DateTime until, CancellationToken cancellationToken)
+    {
+        var totals = new Dictionary<string, LlmTrace>(StringComparer.Ordinal);
+        foreach (var batch in traceIds.Chunk(BatchSize))
+        {
+            var result = await _runner.QueryAsync(TraceQueries.TraceTotals(_runner.Source.Table, batch, since, until, _connection.TeamId), cancellationToken).ConfigureAwait(false);
+            foreach (var trace in ResultRow.All(result).Select(ToTotals)) totals[trace.TraceId] = trace;
+        }
+        return totals;
+    }
+
+    private LlmTrace Empty(string traceId) => new() { TraceId = traceId, UiUrl = PostHogLinks.Trace(_connection.PostHogHost, traceId) };
+
+    private LlmTrace ToTotals(ResultRow r)
+    {
+        var traceId = r.StringOrEmpty("trace_id");
+        return new LlmTrace
+        {
+            TraceId = traceId,
+            TraceName = NullIfEmpty(r.String("trace_name")),
+            StartTime = r.DateTime("start_time"),
+            EndTime = r.DateTime("end_time"),
+            TotalLatency = r.Double("total_latency") ?? 0,
+            TotalCost = r.Double("total_cost") ?? 0,
+            InputTokens = (long)(r.Double("input_tokens") ?? 0),
+            OutputTokens = (long)(r.Double("output_tokens") ?? 0),
+            ErrorCount = r.Int64("error_count") ?? 0,
+            EventCount = r.Int64("event_count") ?? 0,
+            Models = (r["models"] as object?[])?.OfType<string>().ToList() ?? [],
+            UiUrl = PostHogLinks.Trace(_connection.PostHogHost, traceId),
+        };
+    }
+
+    /// <summary>The trace's totals from its events, by the same definitions as the totals query.</summary>
+    private LlmTrace Assemble(string traceId, List<(TraceEvent Event, string? TraceName)> events)
+    {
+        var all = events.Select(e => e.Event).ToList();
+        var priced = all.Where(e => e.Event is "$ai_generation" or "$ai_embedding").ToList();
+        var root = events.FirstOrDefault(e => e.Event.Event == "$ai_trace");
+        return new LlmTrace
+        {
+            TraceId = traceId,
+            TraceName = root.Event is null ? null : NullIfEmpty(root.TraceName ?? root.Event.SpanName),
+            StartTime = all.Min(e => e.Timestamp),
+            EndTime = all.Max(e => e.Timestamp),
+            TotalLatency = all.Where(e => e.Event == "$ai_generation").Sum(e => e.Latency ?? 0),
+            TotalCost = priced.Sum(e => e.Cost ?? 0),
+            InputTokens = priced.Sum(e => e.InputTokens ?? 0),
+            OutputTokens = priced.Sum(e => e.OutputTokens ?? 0),
+            ErrorCount = all.Count(e => e.IsError),
+            EventCount = all.Count,
+            Models = priced.Select(e => e.Model).OfType<string>().Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+            Events = all,
+            UiUrl = PostHogLinks.Trace(_connection.PostHogHost, traceId),
+        };
+    }
+
+    private static TraceEvent ToEvent(ResultRow r) => new()
+    {
+        Uuid = r["uuid"] is Guid g ? g : Guid.Empty,
+        Event = r.StringOrEmpty("event"),
+        Timestamp = r.DateTime("timestamp") ?? default,
+        SpanId = NullIfEmpty(r.String("span_id")),
+        ParentId = NullIfEmpty(r.String("parent_id")),
+        SpanName = NullIfEmpty(r.String("span_name")),
+        Model = NullIfEmpty(r.String("model")),
+        Provider = NullIfEmpty(r.String("provider")),
+        Latency = r.Double("latency"),
+        Cost = r.Double("cost"),
+        InputTokens = r.Double("input_tokens") is { } i ? (long)i : null,
+        OutputTokens = r.Double("output_tokens") is { } o ? (long)o : null,
+        IsError = r.Bool("is_error"),
+        Error = NullIfEmpty(r.String("error")),
+        Input = MessageText.FromJson(r.String("input")),
+        Output = MessageText.FromJson(r.String("output")),
+    };
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

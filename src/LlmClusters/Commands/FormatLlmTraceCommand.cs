@@ -1,0 +1,49 @@
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Traces;
+
+namespace LlmClusters.Commands;
+
+/// <summary>Renders traces as trees of spans, generations and embeddings, with the first lines of their messages.</summary>
+[Cmdlet(VerbsCommon.Format, "LlmTrace")]
+[OutputType(typeof(string))]
+public sealed class FormatLlmTraceCommand : PSCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public LlmTrace[] InputObject { get; set; } = [];
+
+    /// <summary>Whole messages instead of their first lines.</summary>
+    [Parameter]
+    public SwitchParameter Full { get; set; }
+
+    /// <summary>Characters per line for shortened messages. Defaults to the console's width.</summary>
+    [Parameter]
+    [ValidateRange(40, 10_000)]
+    public int Width { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var width = Width > 0 ? Width : ConsoleWidth();
+        foreach (var trace in InputObject)
+        {
+            if (trace.Events.Count == 0)
+                WriteWarning($"Trace {trace.TraceId} was listed without its events; read it with Get-LlmTrace -TraceId {trace.TraceId} to see its tree.");
+            foreach (var line in TraceTreeRenderer.Render(trace, Full, width)) WriteObject(line);
+            WriteObject(string.Empty);
+        }
+    }
+
+    private int ConsoleWidth()
+    {
+        try
+        {
+            var width = Host.UI.RawUI.BufferSize.Width;
+            return width >= 40 ? width - 1 : 120;
+        }
+        catch (Exception e) when (e is HostException or NotImplementedException or PSNotImplementedException)
+        {
+            return 120;
+        }
+    }
+}

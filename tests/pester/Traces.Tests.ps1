@@ -1,0 +1,70 @@
+BeforeAll {
+    Import-Module $env:LLMCLUSTERS_TEST_MODULE -Force
+    $script:DataPath = Join-Path ([IO.Path]::GetTempPath()) ("llmclusters-traces-" + [guid]::NewGuid().ToString('N'))
+    Connect-LlmAnalytics -Path $script:DataPath
+    New-LlmDemoData -TraceCount 800 -Seed 12 -Confirm:$false | Out-Null
+    $script:Run = Get-ClusterRun -JobName 'Default - traces' -First 1
+}
+
+AfterAll {
+    Disconnect-LlmAnalytics
+    Remove-Item $script:DataPath -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+Describe 'Get-LlmTrace' {
+    It 'reads piped cluster items as whole traces, in one query' {
+        $items = $script:Run | Get-LlmCluster -ClusterId 0 | Get-ClusterItem -Top 3
+        $output = $items | Get-LlmTrace -Verbose 4>&1
+        $traces = $output | Where-Object { $_ -is [LlmClusters.Core.Model.LlmTrace] }
+        $traces.TraceId | Should -Be $items.TraceId
+        $traces[0].Events.Count | Should -Be $traces[0].EventCount
+        $traces[0].Events[0] | Should -BeOfType 'LlmClusters.Core.Model.TraceEvent'
+        $traces[0].UiUrl | Should -BeLike 'https://us.posthog.com/llm-analytics/traces/*'
+        $verbose = $output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        @($verbose | Where-Object Message -like 'TraceEvents on *').Count | Should -Be 1
+        ($verbose.Message -join "`n") | Should -Not -Match 'You are a'
+    }
+
+    It 'names a trace it cannot find and still writes the others' {
+        $item = $script:Run | Get-LlmCluster -ClusterId 0 | Get-ClusterItem -Top 1
+        $found = $item.TraceId, 'no-such-trace' | Get-LlmTrace -Since $item.WindowStart -Until $item.WindowEnd -ErrorVariable missing -ErrorAction SilentlyContinue
+        $found.TraceId | Should -Be $item.TraceId
+        $missing.Count | Should -Be 1
+        $missing[0].FullyQualifiedErrorId | Should -Be 'TraceNotFound,LlmClusters.Commands.GetLlmTraceCommand'
+        $missing[0].TargetObject | Should -Be 'no-such-trace'
+    }
+
+    It 'lists a cluster''s traces by rank with totals' {
+        $listed = Get-LlmTrace -RunId $script:Run.RunId -ClusterId 1 -First 4
+        # ($listed.Rank would be the array's own Rank, 1: arrays have a Rank property.)
+        $listed | ForEach-Object Rank | Should -Be @(0, 1, 2, 3)
+        $listed.TraceId | Should -Be (Get-ClusterItem -RunId $script:Run.RunId -ClusterId 1 -Top 4).TraceId
+        $listed | ForEach-Object { $_.Events.Count | Should -Be 0 }
+        $listed[0].EventCount | Should -BeGreaterThan 0
+        Get-LlmTrace -RunId $script:Run.RunId -ClusterId 77 -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $missing[0].FullyQualifiedErrorId | Should -Be 'ClusterNotFound,LlmClusters.Commands.GetLlmTraceCommand'
+    }
+
+    It 'lists recent traces, by model and failing only' {
+        $recent = Get-LlmTrace -Since (Get-Date).AddDays(-3) -First 5
+        $recent.Count | Should -Be 5
+        $failing = Get-LlmTrace -Since (Get-Date).AddDays(-14) -ErrorOnly -Model gpt-4o -First 50
+        $failing | ForEach-Object { $_.ErrorCount | Should -BeGreaterThan 0; $_.Models | Should -Contain 'gpt-4o' }
+    }
+}
+
+Describe 'Format-LlmTrace' {
+    It 'renders the most error-heavy cluster''s top traces as trees' {
+        $lines = $script:Run | Get-LlmCluster -ExcludeNoise | Sort-Object ErrorRate -Descending | Select-Object -First 1 |
+            Get-ClusterItem -Top 3 | Get-LlmTrace | Format-LlmTrace -Width 100
+        @($lines | Where-Object { $_ -like 'Trace *' }).Count | Should -Be 3
+        $lines | Where-Object { $_ -match '^(│  |   )*(├─|└─) generation ' } | Should -Not -BeNullOrEmpty
+        $lines | Where-Object { $_ -match 'in:  (system|user): ' } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'warns when a trace was listed without its events' {
+        $listed = Get-LlmTrace -RunId $script:Run.RunId -ClusterId 0 -First 1
+        $null = $listed | Format-LlmTrace -WarningVariable warned -WarningAction SilentlyContinue
+        $warned[0] | Should -Match 'Get-LlmTrace -TraceId'
+    }
+}
