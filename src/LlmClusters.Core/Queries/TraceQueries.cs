@@ -73,21 +73,24 @@ public static class TraceQueries
             arraySort(groupUniqArrayIf(ifNull(tupleElement(f, 6), ''), {Priced} AND ifNull(tupleElement(f, 6), '') != '')) AS models
         """;
 
+    /// <summary>Per-trace totals of the events between the bounds (and, when given, of the listed traces only).</summary>
+    private static string TotalsPerTrace(EventsTable table, bool teamFilter, bool listedOnly) => $"""
+        SELECT {Totals}
+            FROM (
+                SELECT event, timestamp, {Fields} AS f
+                FROM {table.Quoted}
+                WHERE {Where(teamFilter)}
+                  {(listedOnly ? "AND JSONExtractString(properties, '$ai_trace_id') IN " + P("trace_ids", "Array(String)") : "")}
+            )
+            GROUP BY trace_id
+        """;
+
     /// <summary>The totals of these traces between the bounds, one row per trace that has events.</summary>
     public static SqlQuery TraceTotals(EventsTable table, IReadOnlyCollection<string> traceIds, DateTime since, DateTime until, long? teamId)
     {
         var parameters = Bounds(since, until, teamId);
         parameters["trace_ids"] = traceIds.ToArray();
-        return new SqlQuery(nameof(TraceTotals), $"""
-            SELECT {Totals}
-            FROM (
-                SELECT event, timestamp, {Fields} AS f
-                FROM {table.Quoted}
-                WHERE {Where(teamId is not null)}
-                  AND JSONExtractString(properties, '$ai_trace_id') IN {P("trace_ids", "Array(String)")}
-            )
-            GROUP BY trace_id
-            """, parameters);
+        return new SqlQuery(nameof(TraceTotals), TotalsPerTrace(table, teamId is not null, listedOnly: true), parameters);
     }
 
     /// <summary>The newest traces of a window with their totals, optionally only those using a model, or only failing ones.</summary>
@@ -99,13 +102,7 @@ public static class TraceQueries
         if (model is not null) { parameters["model"] = model; having.Add("has(models, " + P("model", "String") + ")"); }
         if (errorOnly) having.Add("error_count > 0");
         return new SqlQuery(nameof(RecentTraces), $"""
-            SELECT {Totals}
-            FROM (
-                SELECT event, timestamp, {Fields} AS f
-                FROM {table.Quoted}
-                WHERE {Where(teamId is not null)}
-            )
-            GROUP BY trace_id
+            {TotalsPerTrace(table, teamId is not null, listedOnly: false)}
             {(having.Count > 0 ? "HAVING " + string.Join(" AND ", having) : "")}
             ORDER BY start_time DESC
             LIMIT {P("first", "UInt64")}

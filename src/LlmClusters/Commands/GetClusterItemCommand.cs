@@ -27,39 +27,30 @@ public sealed class GetClusterItemCommand : LlmClustersCmdlet
     [Parameter]
     public LlmAnalyticsConnection? Connection { get; set; }
 
-    // Clusters piped from one run are read in one query, not one query per cluster.
-    private string? _pendingRun;
-    private readonly List<int> _pendingClusters = [];
-    private bool _pendingAll;
+    private readonly ClusterBatch _batch = new();
 
     protected override void ProcessRecord()
     {
         if (RunIdOrNewest(RunId, null, Connection ?? ConnectionRegistry.CurrentOrDefault()) is not { } runId) return;
-        if (_pendingRun is not null && _pendingRun != runId) Flush();
-        _pendingRun = runId;
-        if (ClusterId is { Length: > 0 }) _pendingClusters.AddRange(ClusterId);
-        else _pendingAll = true;
+        if (_batch.Add(runId, ClusterId) is { } finished) Flush(finished.RunId, finished.ClusterIds);
     }
 
-    protected override void EndProcessing() => Flush();
-
-    private void Flush()
+    protected override void EndProcessing()
     {
-        if (_pendingRun is null) return;
-        var runId = _pendingRun;
-        var clusters = _pendingAll ? null : _pendingClusters.Distinct().ToList();
-        _pendingRun = null;
-        _pendingClusters.Clear();
-        _pendingAll = false;
+        if (_batch.Take() is { } last) Flush(last.RunId, last.ClusterIds);
+    }
+
+    private void Flush(string runId, IReadOnlyList<int>? clusterIds)
+    {
         if (ParseRunId(runId) is not { } parsed) return;
 
         var reader = Reader(Connection);
-        if (!TryAwait(token => reader.ReadItemsAsync(parsed, clusters, Top, token), runId, out var items)) return;
+        if (!TryAwait(token => reader.ReadItemsAsync(parsed, clusterIds, Top, token), runId, out var items)) return;
         if (items.Count == 0)
         {
             // Tell an unknown run from an unknown cluster from an empty one.
             if (!TryAwait(token => reader.ReadClustersAsync(parsed, token), runId, out var read)) return;
-            foreach (var missing in (clusters ?? []).Except(read.Clusters.Select(c => c.ClusterId)))
+            foreach (var missing in (clusterIds ?? []).Except(read.Clusters.Select(c => c.ClusterId)))
                 WriteError(ErrorMapper.ClusterNotFound(runId, missing, read.Clusters.Select(c => c.ClusterId)));
             return;
         }

@@ -36,30 +36,21 @@ public sealed class MeasureClusterMetricsCommand : LlmClustersCmdlet
     [Parameter]
     public LlmAnalyticsConnection? Connection { get; set; }
 
-    // Clusters piped from one run are measured by one query for the run.
-    private string? _pendingRun;
-    private readonly List<int> _pendingClusters = [];
-    private bool _pendingAll;
+    private readonly ClusterBatch _batch = new();
 
     protected override void ProcessRecord()
     {
         if (RunIdOrNewest(RunId, null, Connection ?? ConnectionRegistry.CurrentOrDefault()) is not { } runId) return;
-        if (_pendingRun is not null && _pendingRun != runId) Flush();
-        _pendingRun = runId;
-        if (ClusterId is { Length: > 0 }) _pendingClusters.AddRange(ClusterId);
-        else _pendingAll = true;
+        if (_batch.Add(runId, ClusterId) is { } finished) Flush(finished.RunId, finished.ClusterIds);
     }
 
-    protected override void EndProcessing() => Flush();
-
-    private void Flush()
+    protected override void EndProcessing()
     {
-        if (_pendingRun is null) return;
-        var runId = _pendingRun;
-        var clusterIds = _pendingAll ? null : _pendingClusters.Distinct().ToList();
-        _pendingRun = null;
-        _pendingClusters.Clear();
-        _pendingAll = false;
+        if (_batch.Take() is { } last) Flush(last.RunId, last.ClusterIds);
+    }
+
+    private void Flush(string runId, IReadOnlyList<int>? clusterIds)
+    {
         if (ParseRunId(runId) is not { } parsed) return;
 
         var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();

@@ -25,7 +25,6 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         _wake.Set();
     }
 
-    protected override void EndProcessing() => _cancellation.Dispose();
 
     /// <summary>A query runner on the given connection (or the session's), whose statements show under -Verbose.</summary>
     protected QueryRunner Runner(LlmAnalyticsConnection? connection) =>
