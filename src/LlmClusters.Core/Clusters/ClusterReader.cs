@@ -79,6 +79,12 @@ public sealed class ClusterReader
                 AvgTokens = hasMetrics ? row.Double("m_avg_tokens") : null,
                 ErrorCount = hasMetrics ? row.Int64("m_error_count") : null,
                 ErrorRate = hasMetrics ? row.Double("m_error_rate") : null,
+                PassRate = row.Double("m_pass_rate"),
+                NaRate = row.Double("m_na_rate"),
+                DominantEvaluationName = row.String("m_dominant_evaluation_name"),
+                AvgJudgeCost = row.Double("m_avg_judge_cost"),
+                SentimentLabel = row.String("m_sentiment_label"),
+                SentimentScore = row.Double("m_sentiment_score"),
                 MetricsSource = hasMetrics ? "Run" : "None",
             });
         }

@@ -24,6 +24,18 @@ public sealed record LlmCluster
     public long? ErrorCount { get; init; }
     public double? ErrorRate { get; init; }
 
+    /// <summary>Evaluation-level runs: the share of the cluster's evaluations that passed, and that were not applicable.</summary>
+    public double? PassRate { get; init; }
+
+    public double? NaRate { get; init; }
+    public string? DominantEvaluationName { get; init; }
+    public double? AvgJudgeCost { get; init; }
+
+    /// <summary>Runs with sentiment: the cluster's dominant sentiment and its score.</summary>
+    public string? SentimentLabel { get; init; }
+
+    public double? SentimentScore { get; init; }
+
     /// <summary>Where the metric properties came from: Run (the run's own metrics object), Computed, or None.</summary>
     public string MetricsSource { get; init; } = "None";
 

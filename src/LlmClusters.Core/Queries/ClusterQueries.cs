@@ -33,9 +33,12 @@ public static class ClusterQueries
         "Tuple(rank Nullable(Int64), distance_to_centroid Nullable(Float64), x Nullable(Float64), y Nullable(Float64), " +
         "timestamp Nullable(String), trace_id Nullable(String), generation_id Nullable(String))";
 
+    // Evaluation-level runs add pass and n/a rates, the dominant evaluation and the judge's cost; some runs add a sentiment.
     private const string MetricsFields =
         "Tuple(item_count Nullable(Float64), total_cost Nullable(Float64), avg_cost Nullable(Float64), avg_latency Nullable(Float64), " +
-        "avg_tokens Nullable(Float64), error_count Nullable(Float64), error_rate Nullable(Float64))";
+        "avg_tokens Nullable(Float64), error_count Nullable(Float64), error_rate Nullable(Float64), pass_rate Nullable(Float64), " +
+        "na_rate Nullable(Float64), dominant_evaluation_name Nullable(String), avg_judge_cost Nullable(Float64), " +
+        "sentiment Tuple(label Nullable(String), score Nullable(Float64)))";
 
     private const string ParamsFields =
         "Tuple(clustering_method Nullable(String), clustering_method_params Map(String, String), embedding_normalization Nullable(String), " +
@@ -196,14 +199,21 @@ public static class ClusterQueries
             c.description AS description,
             c.centroid_x AS centroid_x,
             c.centroid_y AS centroid_y,
-            NOT (isNull(c.metrics.item_count) AND isNull(c.metrics.error_rate) AND isNull(c.metrics.avg_cost) AND isNull(c.metrics.total_cost)) AS has_metrics,
+            NOT (isNull(c.metrics.item_count) AND isNull(c.metrics.error_rate) AND isNull(c.metrics.avg_cost) AND isNull(c.metrics.total_cost)
+                 AND isNull(c.metrics.pass_rate)) AS has_metrics,
             CAST(c.metrics.item_count AS Nullable(Int64)) AS m_item_count,
             c.metrics.total_cost AS m_total_cost,
             c.metrics.avg_cost AS m_avg_cost,
             c.metrics.avg_latency AS m_avg_latency,
             c.metrics.avg_tokens AS m_avg_tokens,
             CAST(c.metrics.error_count AS Nullable(Int64)) AS m_error_count,
-            c.metrics.error_rate AS m_error_rate
+            c.metrics.error_rate AS m_error_rate,
+            c.metrics.pass_rate AS m_pass_rate,
+            c.metrics.na_rate AS m_na_rate,
+            c.metrics.dominant_evaluation_name AS m_dominant_evaluation_name,
+            c.metrics.avg_judge_cost AS m_avg_judge_cost,
+            c.metrics.sentiment.label AS m_sentiment_label,
+            c.metrics.sentiment.score AS m_sentiment_score
         FROM ({RunRow(table, teamId is not null, ItemRank)})
         LEFT ARRAY JOIN clusters AS c, arrayEnumerate(clusters) AS n
         """, RunParameters(runId, teamId));

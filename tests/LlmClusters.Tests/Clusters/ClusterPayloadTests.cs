@@ -28,7 +28,7 @@ public sealed class ClusterPayloadTests(EngineFixture engine)
             });
             return JsonSerializer.Serialize(new Dictionary<string, object?>
             {
-                ["uuid"] = Guid.NewGuid(), ["event"] = "$ai_trace_clusters", ["properties"] = properties,
+                ["uuid"] = Guid.NewGuid(), ["event"] = Core.Queries.ClusterQueries.EventForLevel(id.Level), ["properties"] = properties,
                 ["timestamp"] = id.WindowEnd.AddMinutes(5).ToString("yyyy-MM-dd HH:mm:ss"), ["team_id"] = 1, ["distinct_id"] = "c",
             });
         }).ToList();
@@ -83,6 +83,35 @@ public sealed class ClusterPayloadTests(EngineFixture engine)
 
         var items = await reader.ReadItemsAsync(ClusterRunId.Parse("1_trace_20260303_100000"), [2], null, CancellationToken.None);
         Assert.Equal(["b", "a"], items.Select(i => i.ItemId));
+    }
+
+    [Fact]
+    public async Task Evaluation_and_sentiment_metrics_are_read()
+    {
+        var clusters = new object[]
+        {
+            new Dictionary<string, object?>
+            {
+                ["cluster_id"] = 0, ["size"] = 2, ["title"] = "Judged", ["traces"] = new { e1 = new { rank = 0 }, e2 = new { rank = 1 } },
+                ["metrics"] = new Dictionary<string, object?>
+                {
+                    ["item_count"] = 2, ["pass_rate"] = 0.5, ["na_rate"] = "0.25", ["dominant_evaluation_name"] = "helpfulness", ["avg_judge_cost"] = 0.0004,
+                    ["sentiment"] = new { label = "negative", score = -0.6, counts = new { negative = 2 } },
+                },
+            },
+        };
+        var reader = await ReaderWith(("1_evaluation_20260305_100000", clusters));
+
+        var cluster = Assert.Single((await reader.ReadClustersAsync(ClusterRunId.Parse("1_evaluation_20260305_100000"), CancellationToken.None)).Clusters);
+
+        Assert.Equal("Run", cluster.MetricsSource);
+        Assert.Equal(0.5, cluster.PassRate);
+        Assert.Equal(0.25, cluster.NaRate);
+        Assert.Equal("helpfulness", cluster.DominantEvaluationName);
+        Assert.Equal(0.0004, cluster.AvgJudgeCost);
+        Assert.Equal("negative", cluster.SentimentLabel);
+        Assert.Equal(-0.6, cluster.SentimentScore);
+        Assert.Equal("evaluation", cluster.Level);
     }
 
     [Fact]
