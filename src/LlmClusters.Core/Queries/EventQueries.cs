@@ -36,11 +36,10 @@ public static class EventQueries
     public static SqlQuery HasAnyEvent(EventsTable table) =>
         new(nameof(HasAnyEvent), $"SELECT count() > 0 AS has_events FROM (SELECT 1 FROM {table.Quoted} LIMIT 1)");
 
-    /// <summary>How many events of each kind, per team: a quick look at what a connection holds.</summary>
-    public static SqlQuery CountEventsByName(EventsTable table) => new(nameof(CountEventsByName), $"""
-        SELECT team_id, event, count() AS events, min(timestamp) AS first_seen, max(timestamp) AS last_seen
-        FROM {table.Quoted}
-        GROUP BY team_id, event
-        ORDER BY team_id, event
-        """);
+    /// <summary>When was the newest event written? (NULL when there is none.)</summary>
+    public static SqlQuery NewestEventTime(EventsTable table) =>
+        new(nameof(NewestEventTime), $"SELECT if(count() = 0, NULL, max(timestamp)) AS newest FROM {table.Quoted}");
+
+    /// <summary>Empties the table; only ever run on the module's own demo folder.</summary>
+    public static SqlQuery TruncateEvents(EventsTable table) => new(nameof(TruncateEvents), $"TRUNCATE TABLE {table.Quoted}");
 }

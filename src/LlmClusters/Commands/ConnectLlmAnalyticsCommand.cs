@@ -50,15 +50,15 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
         Await(token => runner.EnsureEventsTableAsync(token), path);
         if (demo)
         {
-            var hasEvents = Await(token => runner.HasAnyEventAsync(token), path);
-            if (!hasEvents)
+            var progress = Progress<DemoLoadProgress>(1, "Loading demo data into " + path,
+                p => ($"{p.EventsWritten:N0} of {p.EventsTotal:N0} events", p.EventsWritten * 100 / Math.Max(1, p.EventsTotal)));
+            var outcome = Await(token => DemoFolder.EnsureCurrentAsync(runner, new DemoDataOptions { TeamId = TeamId ?? 1 }, DateTime.UtcNow, progress, token), path);
+            WriteVerbose(outcome switch
             {
-                WriteVerbose($"The demo folder {path} is empty: loading demo data.");
-                var data = DemoDataGenerator.Generate(new DemoDataOptions { TeamId = TeamId ?? 1 });
-                var progress = Progress<DemoLoadProgress>(1, "Loading demo data into " + path,
-                    p => ($"{p.EventsWritten:N0} of {p.EventsTotal:N0} events", p.EventsWritten * 100 / Math.Max(1, p.EventsTotal)));
-                Await(token => DemoDataLoader.LoadAsync(runner, data, progress, token), path);
-            }
+                DemoFolder.Outcome.Loaded => $"The demo folder {path} was empty: loaded demo data.",
+                DemoFolder.Outcome.Refreshed => $"The demo data in {path} was more than a day old: loaded it again, ending now.",
+                _ => $"Using the demo data in {path}.",
+            });
         }
 
         ConnectionRegistry.Set(connection);
