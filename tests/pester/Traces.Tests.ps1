@@ -68,3 +68,14 @@ Describe 'Format-LlmTrace' {
         $warned[0] | Should -Match 'Get-LlmTrace -TraceId'
     }
 }
+
+Describe 'Traces in CSV' {
+    It 'exports readable models and event counts' {
+        $csv = Join-Path $TestDrive 'traces.csv'
+        $script:Run | Get-LlmCluster -ClusterId 0 | Get-ClusterItem -Top 2 | Get-LlmTrace | Export-Csv $csv
+        $rows = Import-Csv $csv
+        $rows[0].Models | Should -Not -Match 'System\.'
+        $rows[0].Models | Should -Match '\w'
+        $rows[0].Events | Should -Match '^\d+ events?$'
+    }
+}

@@ -16,8 +16,8 @@ public sealed record LlmTrace
     public long OutputTokens { get; init; }
     public long ErrorCount { get; init; }
     public long EventCount { get; init; }
-    public IReadOnlyList<string> Models { get; init; } = [];
-    public IReadOnlyList<TraceEvent> Events { get; init; } = [];
+    public NameList Models { get; init; } = NameList.Empty;
+    public TraceEventList Events { get; init; } = TraceEventList.Empty;
     public required string UiUrl { get; init; }
 
     /// <summary>When listed from a cluster: the run, the cluster and the trace's rank in it.</summary>

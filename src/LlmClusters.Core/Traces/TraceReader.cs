@@ -96,7 +96,7 @@ public sealed class TraceReader
             OutputTokens = (long)(r.Double("output_tokens") ?? 0),
             ErrorCount = r.Int64("error_count") ?? 0,
             EventCount = r.Int64("event_count") ?? 0,
-            Models = (r["models"] as object?[])?.OfType<string>().ToList() ?? [],
+            Models = new NameList((r["models"] as object?[])?.OfType<string>().ToList() ?? []),
             UiUrl = PostHogLinks.Trace(_connection.PostHogHost, traceId),
         };
     }
@@ -119,8 +119,8 @@ public sealed class TraceReader
             OutputTokens = priced.Sum(e => e.OutputTokens ?? 0),
             ErrorCount = all.Count(e => e.IsError),
             EventCount = all.Count,
-            Models = priced.Select(e => e.Model).OfType<string>().Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
-            Events = all,
+            Models = new NameList(priced.Select(e => e.Model).OfType<string>().Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()),
+            Events = new TraceEventList(all),
             UiUrl = PostHogLinks.Trace(_connection.PostHogHost, traceId),
         };
     }

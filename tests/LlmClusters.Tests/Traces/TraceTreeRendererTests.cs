@@ -18,7 +18,7 @@ public sealed class TraceTreeRendererTests
     private static LlmTrace Trace(params TraceEvent[] events) => new()
     {
         TraceId = "t1", TraceName = "travel-agent", StartTime = At, EventCount = events.Length, TotalCost = 0.0024, TotalLatency = 2.5,
-        Events = events, UiUrl = "https://us.posthog.com/llm-analytics/traces/t1",
+        Events = new TraceEventList(events), UiUrl = "https://us.posthog.com/llm-analytics/traces/t1",
     };
 
     [Fact]
