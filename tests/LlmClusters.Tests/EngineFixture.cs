@@ -32,6 +32,18 @@ public sealed class EngineFixture : IDisposable
 
     public LlmAnalyticsConnection DemoConnection(Uri? host = null) => new(_demo.Value.Source, postHogHost: host);
 
+    private Sources.ClickHouseHttpEndpoint? _endpoint;
+
+    /// <summary>A loopback stand-in for ClickHouse's HTTP interface over this folder (started on first use).</summary>
+    public Sources.ClickHouseHttpEndpoint Endpoint => _endpoint ??= new Sources.ClickHouseHttpEndpoint(DataPath);
+
+    /// <summary>The demo data again, read through ClickHouse.Driver and the loopback endpoint.</summary>
+    public LlmAnalyticsConnection DemoConnectionOverClickHouse(Uri? host = null) =>
+        new(new ClickHouse.ClickHouseServerSource(new ClickHouse.ClickHouseServerOptions
+        {
+            Host = "127.0.0.1", Port = (ushort)Endpoint.Port, Table = _demo.Value.Source.Table, Retries = 3,
+        }), postHogHost: host);
+
     public string DataPath { get; }
     public EmbeddedSource Source { get; }
 
@@ -41,6 +53,7 @@ public sealed class EngineFixture : IDisposable
 
     public void Dispose()
     {
+        _endpoint?.Dispose();
         EmbeddedEngine.Shutdown();
         try { Directory.Delete(DataPath, recursive: true); } catch (IOException) { }
     }

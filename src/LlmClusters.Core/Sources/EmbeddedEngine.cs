@@ -21,6 +21,25 @@ internal static class EmbeddedEngine
         get { lock (Gate) return _path; }
     }
 
+    /// <summary>
+    /// Runs SQL whose parameters are already in ClickHouse's text form and returns the output in the asked-for format:
+    /// what a stand-in for ClickHouse's HTTP interface over this engine (the ClickHouse source's tests) needs.
+    /// </summary>
+    public static byte[] RunRaw(string path, string sql, string format, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        lock (Gate)
+        {
+            var connection = Open(path);
+            using var result = Invoke(connection, sql, parameters, format);
+            var error = result.IsInvalid ? IntPtr.Zero : ChdbNative.ResultError(result);
+            if (error != IntPtr.Zero) throw AnalyticsQueryException.FromClickHouseText("RawQuery", Marshal.PtrToStringUTF8(error) ?? "unknown engine error");
+            var length = checked((int)ChdbNative.ResultLength(result));
+            var bytes = new byte[length];
+            if (length > 0) Marshal.Copy(ChdbNative.ResultBuffer(result), bytes, 0, length);
+            return bytes;
+        }
+    }
+
     public static QueryResult Run(string path, SqlQuery query, string? dataText = null)
     {
         lock (Gate)
@@ -94,10 +113,11 @@ internal static class EmbeddedEngine
         return handle;
     }
 
-    private static ChdbResultHandle Invoke(ChdbConnectionHandle connection, string sql, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    private static ChdbResultHandle Invoke(ChdbConnectionHandle connection, string sql, IReadOnlyList<KeyValuePair<string, string>> parameters,
+        string outputFormat = ClickHouseValueReader.Format)
     {
         var query = Encoding.UTF8.GetBytes(sql);
-        var format = Encoding.UTF8.GetBytes(ClickHouseValueReader.Format);
+        var format = Encoding.UTF8.GetBytes(outputFormat);
         var count = parameters.Count;
         var names = new IntPtr[count];
         var values = new IntPtr[count];

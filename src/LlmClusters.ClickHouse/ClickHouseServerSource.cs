@@ -1,0 +1,151 @@
+using System.Collections;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using ClickHouse.Driver;
+using ClickHouse.Driver.ADO;
+using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sources;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace LlmClusters.ClickHouse;
+
+/// <summary>A ClickHouse server, through ClickHouse.Driver over HTTP. Reads that fail on the network are retried with backoff.</summary>
+public sealed class ClickHouseServerSource : IAnalyticsSource
+{
+    private const int AuthenticationFailed = 516;
+    private readonly ClickHouseServerOptions _options;
+    private readonly HttpClient _http;
+    private readonly ClickHouseClientSettings _settings;
+    private readonly ResiliencePipeline _reads;
+
+    public ClickHouseServerSource(ClickHouseServerOptions options)
+    {
+        _options = options;
+        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = options.ConnectTimeout, AutomaticDecompression = DecompressionMethods.All })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _settings = new ClickHouseClientSettings
+        {
+            Host = options.Host,
+            Port = options.Port,
+            Protocol = options.UseTls ? "https" : "http",
+            Database = options.Database,
+            Username = options.User,
+            Password = options.Password ?? string.Empty,
+            Timeout = options.QueryTimeout,
+            HttpClient = _http,
+            ParameterFormatter = new BoundValueFormatter(),
+        };
+        // Polly rather than a hand-written loop: bounded attempts, exponential backoff with jitter, only for network faults.
+        _reads = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>()
+                    // A reply without a ClickHouse error code came from something in between (a proxy's 502/503): worth another try.
+                    .Handle<ClickHouseServerException>(e => e.IsTransient || !e.Message.TrimStart().StartsWith("Code:", StringComparison.Ordinal)),
+                MaxRetryAttempts = Math.Max(1, options.Retries),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+            })
+            .AddTimeout(options.QueryTimeout)
+            .Build();
+    }
+
+    public AnalyticsSourceKind Kind => AnalyticsSourceKind.ClickHouse;
+    public string Location => _options.Location;
+    public EventsTable Table => _options.Table;
+
+    public async Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken)
+    {
+        var isRead = query.Text.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)
+                     || query.Text.TrimStart().StartsWith("WITH", StringComparison.OrdinalIgnoreCase);
+        try
+        {
+            return isRead
+                ? await _reads.ExecuteAsync(async token => await RunAsync(query, null, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
+                : await RunAsync(query, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Translate(query, e) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public async Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken)
+    {
+        if (jsonRows.Count == 0) return;
+        var insert = EventQueries.InsertEvents(Table);
+        try
+        {
+            await RunAsync(insert, string.Join('\n', jsonRows), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Translate(insert, e) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private async Task<QueryResult> RunAsync(SqlQuery query, string? data, CancellationToken cancellationToken)
+    {
+        using var connection = new ClickHouseConnection(_settings);
+        using var command = connection.CreateCommand(data is null ? query.Text : query.Text + "\n" + data);
+        foreach (var (name, value) in query.Parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        if (data is not null)
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return new QueryResult([], []);
+        }
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(i => new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i))).ToArray();
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = new object?[columns.Length];
+            for (var i = 0; i < columns.Length; i++) row[i] = Normalize(reader.GetValue(i));
+            rows.Add(row);
+        }
+        return new QueryResult(columns, rows);
+    }
+
+    /// <summary>The driver's values, as the embedded source gives them: null for NULL, int/long/ulong, UTC times, object arrays.</summary>
+    internal static object? Normalize(object? value) => value switch
+    {
+        null or DBNull => null,
+        sbyte or short or byte or ushort => Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture),
+        uint u => (long)u,
+        float f => (double)f,
+        DateTime d => d.Kind == DateTimeKind.Utc ? d : DateTime.SpecifyKind(d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : d, DateTimeKind.Utc),
+        DateTimeOffset o => o.UtcDateTime,
+        string => value,
+        ITuple tuple => Enumerable.Range(0, tuple.Length).Select(i => Normalize(tuple[i])).ToArray(),
+        IDictionary map => System.Text.Json.JsonSerializer.Serialize(map),
+        IEnumerable items => items.Cast<object?>().Select(Normalize).ToArray(),
+        _ => value,
+    };
+
+    private Exception? Translate(SqlQuery query, Exception e) => e switch
+    {
+        ClickHouseServerException { ErrorCode: AuthenticationFailed } => new SourceUnreachableException(
+            $"The ClickHouse server at {_options.Host}:{_options.Port} refused the login of user '{_options.User}'. Check -Credential (user and password).", true, e),
+        ClickHouseServerException server => AnalyticsQueryException.FromClickHouseText(query.Name, server.Message) is { Code: > 0 } parsed
+            ? parsed
+            : new AnalyticsQueryException(query.Name, server.ErrorCode, string.Empty, server.Message),
+        HttpRequestException or SocketException or TimeoutRejectedException => new SourceUnreachableException(
+            $"The ClickHouse server at {_options.Host}:{_options.Port} cannot be reached as user '{_options.User}' ({e.Message}). " +
+            "Check -Server, -Port and -UseTls, and that the server accepts HTTP connections from here.", false, e),
+        _ => null,
+    };
+
+    public void Dispose() => _http.Dispose();
+}

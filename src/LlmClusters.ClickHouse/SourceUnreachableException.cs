@@ -1,0 +1,7 @@
+namespace LlmClusters.ClickHouse;
+
+/// <summary>The server could not be reached, or refused the login: the message names the host, the user and the fix.</summary>
+public sealed class SourceUnreachableException(string message, bool loginRefused, Exception? inner = null) : Exception(message, inner)
+{
+    public bool LoginRefused { get; } = loginRefused;
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using LlmClusters.ClickHouse;
+using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Metrics;
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sources;
+using LlmClusters.Core.Traces;
+
+namespace LlmClusters.Tests.Sources;
+
+/// <summary>The ClickHouse server source, through the real driver against a loopback endpoint over the same engine.</summary>
+[Collection(EngineCollection.Name)]
+public sealed class ClickHouseServerSourceTests(EngineFixture engine)
+{
+    private static string Json(object value) => JsonSerializer.Serialize(value);
+
+    [Fact]
+    public async Task Values_come_back_typed_as_from_the_embedded_engine()
+    {
+        var query = new SqlQuery("Types", """
+            SELECT toInt64(42) AS i, toUInt64(7) AS u, 1.5 AS f, 'text' AS s, true AS b, toDateTime64('2026-03-28 10:00:00.123456', 6, 'UTC') AS t,
+                   toUUID('00000000-0000-4000-8000-000000000001') AS id, ['a', 'b'] AS a, CAST(NULL, 'Nullable(String)') AS n, {v:String} AS v,
+                   {when:DateTime64(6, 'UTC')} AS w, has({ids:Array(String)}, 'x''y') AS found
+            """, new Dictionary<string, object?>
+        {
+            ["v"] = "O'Hara \\ \"quoted\" ünïcødé", ["when"] = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(10), ["ids"] = new[] { "x'y" },
+        });
+        var over = await engine.DemoConnectionOverClickHouse().CreateRunner(null).Source.QueryAsync(query, CancellationToken.None);
+        var local = await engine.Source.QueryAsync(query, CancellationToken.None);
+
+        Assert.Equal(local.Columns.Select(c => c.Name), over.Columns.Select(c => c.Name));
+        Assert.Equal(Json(local.Rows), Json(over.Rows));
+        Assert.Equal("O'Hara \\ \"quoted\" ünïcødé", over.Rows[0][9]);
+    }
+
+    [Fact]
+    public async Task Server_errors_keep_clickhouses_code()
+    {
+        var source = engine.DemoConnectionOverClickHouse().CreateRunner(null).Source;
+        var error = await Assert.ThrowsAsync<AnalyticsQueryException>(() => source.QueryAsync(new SqlQuery("Broken", "SELEC 1"), CancellationToken.None));
+        Assert.Equal(62, error.Code);
+        Assert.Equal("Broken", error.QueryName);
+    }
+
+    [Fact]
+    public async Task Runs_clusters_items_metrics_and_traces_are_the_same_on_both_sources()
+    {
+        var local = engine.DemoConnection();
+        var remote = engine.DemoConnectionOverClickHouse();
+        var filter = new RunFilter { Since = EngineFixture.DemoEnd.AddDays(-30), Until = EngineFixture.DemoEnd.AddDays(1) };
+
+        var runs = await new ClusterReader(local).ListRunsAsync(filter, CancellationToken.None);
+        Assert.Equal(Json(runs), Json(await new ClusterReader(remote).ListRunsAsync(filter, CancellationToken.None)));
+        foreach (var run in runs.Where(r => r.Level != "evaluation"))
+        {
+            var id = ClusterRunId.Parse(run.RunId);
+            var clustersLocal = await new ClusterReader(local).ReadClustersAsync(id, CancellationToken.None);
+            var clustersRemote = await new ClusterReader(remote).ReadClustersAsync(id, CancellationToken.None);
+            Assert.Equal(Json(clustersLocal), Json(clustersRemote));
+            Assert.Equal(Json(await new ClusterReader(local).ReadItemsAsync(id, null, 3, CancellationToken.None)),
+                Json(await new ClusterReader(remote).ReadItemsAsync(id, null, 3, CancellationToken.None)));
+            var metricsLocal = await new ClusterMetricsReader(local).MeasureAsync(clustersLocal, MetricsDimension.None, CancellationToken.None);
+            var metricsRemote = await new ClusterMetricsReader(remote).MeasureAsync(clustersRemote, MetricsDimension.None, CancellationToken.None);
+            Assert.Equal(metricsLocal.Select(m => (m.ClusterId, m.ItemCount, m.ErrorCount, m.TopModel, m.ModelCount)),
+                metricsRemote.Select(m => (m.ClusterId, m.ItemCount, m.ErrorCount, m.TopModel, m.ModelCount)));
+            Assert.All(metricsLocal.Zip(metricsRemote), p => Assert.Equal(p.First.TotalCost ?? 0, p.Second.TotalCost ?? 0, 1e-9));
+        }
+
+        var traceIds = engine.DemoData.Traces.Take(20).Select(t => new TraceRequest(t.TraceId, t.Start.AddDays(-1), t.Start.AddDays(1))).ToList();
+        var (tracesLocal, _) = await new TraceReader(local).ReadAsync(traceIds, CancellationToken.None);
+        var (tracesRemote, _) = await new TraceReader(remote).ReadAsync(traceIds, CancellationToken.None);
+        Assert.Equal(Json(tracesLocal), Json(tracesRemote));
+    }
+
+    [Fact]
+    public async Task A_read_that_fails_on_the_way_is_tried_again()
+    {
+        var source = engine.DemoConnectionOverClickHouse().CreateRunner(null).Source;
+        engine.Endpoint.FailNext(2);
+        var result = await source.QueryAsync(new SqlQuery("One", "SELECT 1 AS one"), CancellationToken.None);
+        Assert.Equal(1, result.Rows[0][0]);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_names_host_and_user()
+    {
+        using var source = new ClickHouseServerSource(new ClickHouseServerOptions { Host = "127.0.0.1", Port = 1, User = "analyst", Password = "hunter2", Retries = 1 });
+        var error = await Assert.ThrowsAsync<SourceUnreachableException>(() => source.QueryAsync(new SqlQuery("One", "SELECT 1"), CancellationToken.None));
+        Assert.Contains("127.0.0.1:1", error.Message);
+        Assert.Contains("'analyst'", error.Message);
+        Assert.DoesNotContain("hunter2", error.Message);
+        Assert.False(error.LoginRefused);
+    }
+
+    [Fact]
+    public async Task A_refused_login_says_so_without_the_password()
+    {
+        using var guarded = new ClickHouseHttpEndpoint(engine.DataPath, password: "right");
+        using var source = new ClickHouseServerSource(new ClickHouseServerOptions { Host = "127.0.0.1", Port = (ushort)guarded.Port, User = "analyst", Password = "wrong-secret" });
+        var error = await Assert.ThrowsAsync<SourceUnreachableException>(() => source.QueryAsync(new SqlQuery("One", "SELECT 1"), CancellationToken.None));
+        Assert.True(error.LoginRefused);
+        Assert.Contains("'analyst'", error.Message);
+        Assert.DoesNotContain("wrong-secret", error.Message);
+    }
+}
