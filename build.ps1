@@ -78,7 +78,13 @@ function Invoke-Build {
     # Publish gathers the module's own assemblies with their NuGet dependencies; PowerShell itself is not shipped.
     $publish = Join-Path $Out 'publish'
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/LlmClusters/LlmClusters.csproj'), '-c', $Configuration, '-o', $publish, '--no-build', '--nologo', '-v', 'quiet')
-    Copy-Item (Join-Path $publish '*.dll') $ModuleOut
+    # The module's own assemblies at its root; the ClickHouse source and its dependencies in deps/, which the module
+    # loads in a load context of its own so they never clash with other modules' versions.
+    $rootAssemblies = 'LlmClusters.dll', 'LlmClusters.Core.dll', 'MathNet.Numerics.dll'
+    $deps = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'deps')
+    foreach ($assembly in Get-ChildItem $publish -Filter '*.dll') {
+        Copy-Item $assembly.FullName $(if ($assembly.Name -in $rootAssemblies) { $ModuleOut } else { $deps.FullName })
+    }
     Copy-Item (Join-Path $Root 'LlmClusters.psd1'), (Join-Path $Root 'src/LlmClusters/LlmClusters.format.ps1xml') $ModuleOut
     if (Test-Path $EngineLibrary) {
         # A link, not a copy: the library is 559 MB and the module only needs to find it beside itself.
@@ -90,10 +96,9 @@ function Invoke-Build {
     Write-Host "Built the module into $ModuleOut"
 }
 
-function Get-PesterPath {
+function Get-PackageFolder {
     Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/pester/Pester.Download.csproj'), '--nologo', '-v', 'quiet')
-    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
-    Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
+    ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
 }
 
 function Invoke-Test {
@@ -116,9 +121,14 @@ function Invoke-Test {
     if ($xunitExit -ne 0 -and $xunitFailed -eq 0) { $xunitFailed = 1 }   # the run itself broke
 
     Write-Host 'Pester: the module as a user imports it'
-    $pester = Get-PesterPath
+    $packages = Get-PackageFolder
+    $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
     $summary = Join-Path $results 'pester.json'
     Remove-Item Env:LLMCLUSTERS_CHDB_LIBRARY
+    # What the ClickHouse tests need: the loopback endpoint process, and another version of a shared dependency.
+    $env:LLMCLUSTERS_TEST_ENDPOINT = Join-Path $Root "tests/LlmClusters.Endpoint/bin/$Configuration/net10.0/LlmClusters.Endpoint.dll"
+    $env:LLMCLUSTERS_TEST_OTHER_ASSEMBLY = Join-Path $packages 'microsoft.extensions.logging.abstractions/8.0.0/lib/net8.0/Microsoft.Extensions.Logging.Abstractions.dll'
+    $env:LLMCLUSTERS_TEST_ENGINE = $EngineLibrary
     Invoke-Pwsh @('-File', (Join-Path $Root 'tests/pester/Invoke-PesterRun.ps1'), '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'LlmClusters.psd1'), '-SummaryPath', $summary)
     $pesterExit = $LASTEXITCODE
     $pesterPassed = 0; $pesterFailed = 0

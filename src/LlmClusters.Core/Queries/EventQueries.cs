@@ -32,6 +32,17 @@ public static class EventQueries
     public static SqlQuery InsertEvents(EventsTable table) =>
         new(nameof(InsertEvents), $"INSERT INTO {table.Quoted} ({string.Join(", ", Columns)}) FORMAT JSONEachRow");
 
+    /// <summary>
+    /// An insert whose rows, JSON lines, are a bound parameter read by the format() table function. The embedded engine
+    /// takes this form: an insert with its rows after the SQL fails when the process's standard input is a pipe, since
+    /// chDB then also reads standard input as the insert's data.
+    /// </summary>
+    public static SqlQuery InsertEventRows(EventsTable table, IReadOnlyList<string> jsonRows) => new(nameof(InsertEventRows), $"""
+        INSERT INTO {table.Quoted} ({string.Join(", ", Columns)})
+        SELECT {string.Join(", ", Columns)}
+        FROM format(JSONEachRow, 'uuid UUID, event String, properties String, timestamp DateTime64(6, \'UTC\'), team_id Int64, distinct_id String', {ClusterQueries.P("rows", "String")})
+        """, new Dictionary<string, object?> { ["rows"] = string.Join('\n', jsonRows) });
+
     /// <summary>Does the table hold any event at all? (Used to load demo data only into an empty folder.)</summary>
     public static SqlQuery HasAnyEvent(EventsTable table) =>
         new(nameof(HasAnyEvent), $"SELECT count() > 0 AS has_events FROM (SELECT 1 FROM {table.Quoted} LIMIT 1)");

@@ -29,7 +29,7 @@ public sealed class EmbeddedSource : IAnalyticsSource
     public Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken) =>
         jsonRows.Count == 0
             ? Task.CompletedTask
-            : RunAsync(EventQueries.InsertEvents(Table), string.Join('\n', jsonRows), cancellationToken);
+            : RunAsync(EventQueries.InsertEventRows(Table, jsonRows), null, cancellationToken);
 
     // chDB cannot interrupt a running statement from outside, so cancelling stops the wait; the engine finishes
     // the statement on its own thread and the next call waits for it.

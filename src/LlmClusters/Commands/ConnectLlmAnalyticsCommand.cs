@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using LlmClusters.Core.Demo;
 using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
 using LlmClusters.Infrastructure;
 
@@ -13,6 +14,44 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
 {
     private const string EmbeddedSet = "Embedded";
     private const string DemoSet = "Demo";
+    private const string ServerSet = "Server";
+    private const string ConnectionStringSet = "ConnectionString";
+
+    /// <summary>A ClickHouse server holding PostHog's events (a self-hosted PostHog's, for one).</summary>
+    [Parameter(ParameterSetName = ServerSet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    [Alias("ComputerName", "Host")]
+    public string? Server { get; set; }
+
+    [Parameter(ParameterSetName = ServerSet)]
+    [ValidateRange(1, 65535)]
+    public int? Port { get; set; }
+
+    [Parameter(ParameterSetName = ServerSet)]
+    [ValidateNotNullOrEmpty]
+    public string Database { get; set; } = "default";
+
+    [Parameter(ParameterSetName = ServerSet)]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter(ParameterSetName = ServerSet)]
+    public SwitchParameter UseTls { get; set; }
+
+    /// <summary>A ClickHouse connection string, as ClickHouse.Driver reads it (Host=...;Port=...;Username=...;Password=...).</summary>
+    [Parameter(ParameterSetName = ConnectionStringSet, Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string? ConnectionString { get; set; }
+
+    [Parameter(ParameterSetName = ServerSet)]
+    [Parameter(ParameterSetName = ConnectionStringSet)]
+    [ValidateRange(1, 3600)]
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    [Parameter(ParameterSetName = ServerSet)]
+    [Parameter(ParameterSetName = ConnectionStringSet)]
+    [ValidateRange(1, 86400)]
+    public int QueryTimeoutSeconds { get; set; } = 300;
 
     [Parameter(ParameterSetName = EmbeddedSet, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -38,11 +77,17 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
 
     protected override void ProcessRecord()
     {
-        var demo = Demo.IsPresent;
-        var path = demo ? EmbeddedSource.DemoDataPath : Path is null ? EmbeddedSource.DefaultDataPath : GetUnresolvedProviderPathFromPSPath(Path);
         if (PostHogHost is { IsAbsoluteUri: false } or { Scheme: not ("http" or "https") })
             ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("PostHogHost"), "InvalidPostHogHost", ErrorCategory.InvalidArgument, PostHogHost,
                 $"'{PostHogHost}' is not a web address. Pass the PostHog address users open in a browser, such as https://eu.posthog.com."));
+        if (ParameterSetName is ServerSet or ConnectionStringSet)
+        {
+            ConnectToServer();
+            return;
+        }
+
+        var demo = Demo.IsPresent;
+        var path = demo ? EmbeddedSource.DemoDataPath : Path is null ? EmbeddedSource.DefaultDataPath : GetUnresolvedProviderPathFromPSPath(Path);
 
         var source = Guard(() => new EmbeddedSource(path, new EventsTable(Table)), path);
         var connection = new LlmAnalyticsConnection(source, TeamId, PostHogHost, demo);
@@ -61,6 +106,37 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
             });
         }
 
+        ConnectionRegistry.Set(connection);
+        if (PassThru) WriteObject(connection);
+    }
+
+    // Kept apart so that ClickHouse.Driver (in the module's own load context) is loaded only when a server is asked for.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ConnectToServer()
+    {
+        var defaults = new ClickHouse.ClickHouseServerOptions
+        {
+            Host = Server ?? "localhost",
+            Port = (ushort)(Port ?? (UseTls ? 8443 : 8123)),
+            UseTls = UseTls,
+            Database = Database,
+            User = Credential?.UserName ?? "default",
+            Password = Credential?.GetNetworkCredential().Password,
+            Table = Guard(() => new EventsTable(Table), Table),
+            ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSeconds),
+            QueryTimeout = TimeSpan.FromSeconds(QueryTimeoutSeconds),
+        };
+        // The connection string may hold a password: it never appears in a message.
+        var options = ConnectionString is null ? defaults : Guard(() => ClickHouse.ClickHouseConnectionString.Parse(ConnectionString, defaults), "the connection string");
+        var connection = new LlmAnalyticsConnection(new ClickHouse.ClickHouseServerSource(options), TeamId, PostHogHost);
+        var runner = Runner(connection);
+        Await(token => runner.QueryAsync(ConnectionQueries.TableReadable(options.Table), token), $"{options.Table} on {options.Location}");
+        if (TeamId is null)
+        {
+            var teams = Await(token => runner.QueryAsync(ConnectionQueries.RecentTeams(options.Table), token), options.Location);
+            if (Convert.ToInt64(teams.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture) is var count and > 1)
+                WriteWarning($"{options.Table} on {options.Host} holds LLM events of {count} teams; every query would read all of them. Pass -TeamId to read one team's.");
+        }
         ConnectionRegistry.Set(connection);
         if (PassThru) WriteObject(connection);
     }

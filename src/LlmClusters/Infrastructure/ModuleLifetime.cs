@@ -3,12 +3,18 @@ using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Infrastructure;
 
-/// <summary>Closes the embedded engine when the module is removed: a process left with it open can stall on exit.</summary>
-public sealed class ModuleLifetime : IModuleAssemblyCleanup
+/// <summary>
+/// Sets up the module's own load context on import, and on removal closes the embedded engine (a process left with it
+/// open can stall on exit).
+/// </summary>
+public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
+    public void OnImport() => DependencyLoadContext.Register();
+
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
         ConnectionRegistry.Clear();
         EngineControl.Shutdown();
+        DependencyLoadContext.Unregister();
     }
 }

@@ -1,6 +1,6 @@
-namespace LlmClusters.ClickHouse;
+namespace LlmClusters.Core.Sources;
 
-/// <summary>The server could not be reached, or refused the login: the message names the host, the user and the fix.</summary>
+/// <summary>A server (ClickHouse, PostHog) could not be reached, or refused the login: the message names the host, the user and the fix.</summary>
 public sealed class SourceUnreachableException(string message, bool loginRefused, Exception? inner = null) : Exception(message, inner)
 {
     public bool LoginRefused { get; } = loginRefused;

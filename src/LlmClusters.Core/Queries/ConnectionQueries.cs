@@ -1,0 +1,17 @@
+using LlmClusters.Core.Sources;
+
+namespace LlmClusters.Core.Queries;
+
+/// <summary>What Connect-LlmAnalytics asks a server before it hands out a connection.</summary>
+public static class ConnectionQueries
+{
+    /// <summary>Is the events table there and readable? (No rows are read.)</summary>
+    public static SqlQuery TableReadable(EventsTable table) => new(nameof(TableReadable), $"SELECT 1 FROM {table.Quoted} LIMIT 0");
+
+    /// <summary>How many teams wrote events lately? A shared PostHog table holds many, and then queries need a team.</summary>
+    public static SqlQuery RecentTeams(EventsTable table) => new(nameof(RecentTeams), $"""
+        SELECT uniqExact(team_id) AS teams
+        FROM {table.Quoted}
+        WHERE timestamp >= now() - INTERVAL 30 DAY AND event IN ('$ai_trace_clusters', '$ai_generation_clusters', '$ai_evaluation_clusters', '$ai_generation')
+        """);
+}
