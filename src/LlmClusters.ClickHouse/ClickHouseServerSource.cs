@@ -40,6 +40,8 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
             HttpClient = _http,
             ParameterFormatter = new BoundValueFormatter(),
         };
+        // Ctrl+C cancels the request; with this setting the server then stops the query too, not only the reply.
+        _settings.CustomSettings["cancel_http_readonly_queries_on_client_close"] = 1;
         // Polly rather than a hand-written loop: bounded attempts, exponential backoff with jitter, only for network faults.
         _reads = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
