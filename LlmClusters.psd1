@@ -23,6 +23,7 @@
         'Measure-ClusterMetrics'
         'Get-LlmTrace'
         'Format-LlmTrace'
+        'Compare-ClusterRun'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

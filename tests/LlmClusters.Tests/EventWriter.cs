@@ -25,13 +25,18 @@ public sealed class EventWriter(EmbeddedSource source)
     }
 
     /// <summary>A clustering-run event whose clusters hold the given item keys.</summary>
-    public EventWriter AddRun(string runId, string level, DateTime windowStart, DateTime windowEnd, params (int ClusterId, string[] Items)[] clusters)
+    public EventWriter AddRun(string runId, string level, DateTime windowStart, DateTime windowEnd, params (int ClusterId, string[] Items)[] clusters) =>
+        AddRun(runId, level, windowStart, windowEnd, clusters.Select(c => (c.ClusterId, c.ClusterId == -1 ? "Outliers" : $"Fixture cluster {c.ClusterId}", c.Items)).ToArray());
+
+    /// <summary>A clustering-run event whose clusters have the given titles and item keys.</summary>
+    public EventWriter AddRun(string runId, string level, DateTime windowStart, DateTime windowEnd, params (int ClusterId, string Title, string[] Items)[] clusters)
     {
         var payload = clusters.Select(c => new Dictionary<string, object?>
         {
             ["cluster_id"] = c.ClusterId,
             ["size"] = c.Items.Length,
-            ["title"] = c.ClusterId == -1 ? "Outliers" : $"Fixture cluster {c.ClusterId}",
+            ["title"] = c.Title,
+            ["description"] = "Traffic about " + c.Title.ToLowerInvariant(),
             ["traces"] = c.Items.Select((item, rank) => (item, rank)).ToDictionary(x => x.item, x => (object)new { rank = x.rank, distance_to_centroid = 0.1 * x.rank }),
         }).ToList();
         return Add(level == "generation" ? "$ai_generation_clusters" : "$ai_trace_clusters", windowEnd.AddMinutes(2), new Dictionary<string, object?>

@@ -194,3 +194,26 @@ Describe 'Tab completion' {
         $result.CompletionMatches[0].ToolTip | Should -Match 'items'
     }
 }
+
+Describe 'Compare-ClusterRun' {
+    It 'compares each piped run with the previous one of its job and level' {
+        $runs = Get-ClusterRun -JobName 'Default - traces'
+        $changes = $runs | Compare-ClusterRun
+        $changes[0] | Should -BeOfType 'LlmClusters.Core.Model.ClusterChange'
+        $changes | ForEach-Object {
+            $_.ReferenceRunId | Should -Be $runs[1].RunId
+            $_.DifferenceRunId | Should -Be $runs[0].RunId
+        }
+        # The demo's kinds of traffic come back every day under the same titles.
+        @($changes | Where-Object { $_.Status -in 'Stable', 'Grown', 'Shrunk' -and $_.ReferenceClusterId -ne -1 }).Count | Should -BeGreaterOrEqual 6
+        ($changes | Where-Object DifferenceTitle -like '*invoice*').ReferenceTitle | Should -BeLike '*invoice*'
+        ($changes | Out-String -Width 200) | Should -Match 'Status\s+Clusters\s+Sizes'
+    }
+
+    It 'compares two runs by id, and reports a malformed one' {
+        $runs = Get-ClusterRun -JobName 'Default - traces'
+        (Compare-ClusterRun -ReferenceRunId $runs[1].RunId -DifferenceRunId $runs[0].RunId).Count | Should -BeGreaterThan 0
+        Compare-ClusterRun -ReferenceRunId 'nope' -DifferenceRunId $runs[0].RunId -ErrorVariable bad -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $bad[0].FullyQualifiedErrorId | Should -Be 'InvalidRunId,LlmClusters.Commands.CompareClusterRunCommand'
+    }
+}
