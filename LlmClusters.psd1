@@ -24,6 +24,7 @@
         'Get-LlmTrace'
         'Format-LlmTrace'
         'Compare-ClusterRun'
+        'Import-LlmEvent'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -27,15 +27,15 @@ Describe 'The module as a user imports it' {
     It 'exports exactly its cmdlets' {
         (Get-Command -Module LlmClusters).Name | Sort-Object | Should -Be @(
             'Compare-ClusterRun', 'Connect-LlmAnalytics', 'ConvertFrom-ClusterRunId', 'Disconnect-LlmAnalytics', 'Format-LlmTrace', 'Get-ClusteringJob', 'Get-ClusterItem',
-            'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Get-LlmTrace', 'Invoke-LlmQuery', 'Measure-ClusterMetrics', 'New-LlmDemoData')
+            'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Get-LlmTrace', 'Import-LlmEvent', 'Invoke-LlmQuery', 'Measure-ClusterMetrics', 'New-LlmDemoData')
     }
 
     It '<_> has help with a synopsis, a description, examples and every parameter described' -ForEach @(
         'Compare-ClusterRun', 'Connect-LlmAnalytics', 'ConvertFrom-ClusterRunId', 'Disconnect-LlmAnalytics', 'Format-LlmTrace', 'Get-ClusteringJob', 'Get-ClusterItem',
-        'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Get-LlmTrace', 'Invoke-LlmQuery', 'Measure-ClusterMetrics', 'New-LlmDemoData') {
+        'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Get-LlmTrace', 'Import-LlmEvent', 'Invoke-LlmQuery', 'Measure-ClusterMetrics', 'New-LlmDemoData') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
-        $help.Synopsis | Should -Not -Match '^\s*(Connect|Get|New|Invoke|Disconnect|ConvertFrom|Measure|Format|Compare)-'
+        $help.Synopsis | Should -Not -Match '^\s*(Connect|Get|New|Invoke|Disconnect|ConvertFrom|Measure|Format|Compare|Import)-'
         $help.description.Text | Should -Not -BeNullOrEmpty
         @($help.examples.example).Count | Should -BeGreaterThan 0
         $help.examples.example[0].code | Should -Not -BeNullOrEmpty
@@ -171,5 +171,26 @@ Describe 'Disconnect-LlmAnalytics' {
         $missing[0].FullyQualifiedErrorId | Should -Be 'NotConnected,LlmClusters.Commands.GetLlmAnalyticsConnectionCommand'
         Connect-LlmAnalytics -Path $script:DataPath
         (Get-LlmAnalyticsConnection).Location | Should -Be $script:DataPath
+    }
+}
+
+Describe 'Import-LlmEvent' {
+    It 'imports a batch export once and names a malformed file' {
+        $folder = Join-Path $TestDrive 'exports'
+        New-Item -ItemType Directory $folder | Out-Null
+        $good = Join-Path $folder 'good.jsonl'
+        @(
+            '{"uuid":"20000000-0000-4000-8000-000000000001","event":"$ai_generation","properties":{"$ai_trace_id":"t1","$ai_model":"gpt-4o"},"timestamp":"2026-03-01T10:00:00Z","team_id":1,"distinct_id":"a"}'
+            '{"uuid":"20000000-0000-4000-8000-000000000002","event":"$ai_trace","properties":"{\"$ai_trace_id\":\"t1\"}","timestamp":"2026-03-01T10:00:01Z","team_id":1,"distinct_id":"a"}'
+        ) | Set-Content $good
+        Set-Content (Join-Path $folder 'bad.jsonl') '{"uuid":"oops","event":"$ai_span","properties":"{}","timestamp":"2026-03-01T10:00:00Z","team_id":1,"distinct_id":"a"}'
+        $before = (Invoke-LlmQuery 'SELECT count() AS n FROM events').n
+
+        $results = Import-LlmEvent (Join-Path $folder '*.jsonl') -ErrorVariable failed -ErrorAction SilentlyContinue -Confirm:$false
+        $results.EventsAdded | Should -Be 2
+        $failed[0].FullyQualifiedErrorId | Should -Be 'ImportFailed,LlmClusters.Commands.ImportLlmEventCommand'
+        $failed[0].ErrorDetails.Message | Should -Match 'bad\.jsonl'
+        (Import-LlmEvent $good -Confirm:$false).EventsAdded | Should -Be 0
+        (Invoke-LlmQuery 'SELECT count() AS n FROM events').n | Should -Be ($before + 2)
     }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Import;
 using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Sources;
 using LlmClusters.Core.Traces;
@@ -21,6 +22,7 @@ internal static class ErrorMapper
             $"The query '{q.QueryName}' failed" + (q.Code > 0 ? $" (ClickHouse error {q.Code} {q.ErrorName})" : "") + $": {q.Message}"),
         RunNotFoundException e => Record(e, "RunNotFound", ErrorCategory.ObjectNotFound, e.RunId, e.Message),
         InvalidRunPayloadException e => Record(e, "InvalidRunPayload", ErrorCategory.InvalidData, e.RunId, e.Message),
+        ImportFailedException e => Record(e, "ImportFailed", ErrorCategory.InvalidData, e.Path, e.Message),
         TraceNotFoundException e => Record(e, "TraceNotFound", ErrorCategory.ObjectNotFound, e.TraceId, e.Message),
         MetricsNotAvailableException e => Record(e, "MetricsNotAvailable", ErrorCategory.InvalidOperation, e.RunId, e.Message),
         SourceUnreachableException { LoginRefused: true } e => Record(e, "LoginFailed", ErrorCategory.AuthenticationError, target, e.Message),
