@@ -8,7 +8,7 @@ namespace LlmClusters.Commands;
 /// <summary>Writes the items (traces or generations) of clusters by rank: "What's in this cluster?"</summary>
 [Cmdlet(VerbsCommon.Get, "ClusterItem")]
 [OutputType(typeof(ClusterItem))]
-public sealed class GetClusterItemCommand : LlmClustersCmdlet
+public sealed class GetClusterItemCommand : ClusterBatchCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -27,20 +27,11 @@ public sealed class GetClusterItemCommand : LlmClustersCmdlet
     [Parameter]
     public LlmAnalyticsConnection? Connection { get; set; }
 
-    private readonly ClusterBatch _batch = new();
+    protected override string? BatchRunId => RunId;
+    protected override int[]? BatchClusterIds => ClusterId;
+    protected override LlmAnalyticsConnection? BatchConnection => Connection;
 
-    protected override void ProcessRecord()
-    {
-        if (RunIdOrNewest(RunId, null, Connection ?? ConnectionRegistry.CurrentOrDefault()) is not { } runId) return;
-        if (_batch.Add(runId, ClusterId) is { } finished) Flush(finished.RunId, finished.ClusterIds);
-    }
-
-    protected override void EndProcessing()
-    {
-        if (_batch.Take() is { } last) Flush(last.RunId, last.ClusterIds);
-    }
-
-    private void Flush(string runId, IReadOnlyList<int>? clusterIds)
+    protected override void Flush(string runId, IReadOnlyList<int>? clusterIds)
     {
         if (ParseRunId(runId) is not { } parsed) return;
 

@@ -11,7 +11,7 @@ namespace LlmClusters.Commands;
 [Cmdlet(VerbsDiagnostic.Measure, "ClusterMetrics", DefaultParameterSetName = ClusterSet)]
 [OutputType(typeof(ClusterMetrics), ParameterSetName = [ClusterSet])]
 [OutputType(typeof(ClusterItemMetrics), ParameterSetName = [ItemSet])]
-public sealed class MeasureClusterMetricsCommand : LlmClustersCmdlet
+public sealed class MeasureClusterMetricsCommand : ClusterBatchCmdlet
 {
     private const string ClusterSet = "Cluster";
     private const string ItemSet = "PerItem";
@@ -36,20 +36,11 @@ public sealed class MeasureClusterMetricsCommand : LlmClustersCmdlet
     [Parameter]
     public LlmAnalyticsConnection? Connection { get; set; }
 
-    private readonly ClusterBatch _batch = new();
+    protected override string? BatchRunId => RunId;
+    protected override int[]? BatchClusterIds => ClusterId;
+    protected override LlmAnalyticsConnection? BatchConnection => Connection;
 
-    protected override void ProcessRecord()
-    {
-        if (RunIdOrNewest(RunId, null, Connection ?? ConnectionRegistry.CurrentOrDefault()) is not { } runId) return;
-        if (_batch.Add(runId, ClusterId) is { } finished) Flush(finished.RunId, finished.ClusterIds);
-    }
-
-    protected override void EndProcessing()
-    {
-        if (_batch.Take() is { } last) Flush(last.RunId, last.ClusterIds);
-    }
-
-    private void Flush(string runId, IReadOnlyList<int>? clusterIds)
+    protected override void Flush(string runId, IReadOnlyList<int>? clusterIds)
     {
         if (ParseRunId(runId) is not { } parsed) return;
 
