@@ -25,6 +25,7 @@
         'Format-LlmTrace'
         'Compare-ClusterRun'
         'Import-LlmEvent'
+        'Export-LlmClusterReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

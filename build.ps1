@@ -70,6 +70,15 @@ function Install-Engine {
     Remove-Item $tarball
 }
 
+# The report test renders pages in Debian's chromium, headless; a fresh machine gets it from Debian's packages.
+function Install-Chromium {
+    if (-not $IsLinux -or (Test-Path '/usr/bin/chromium')) { return }
+    Write-Host "Installing Debian's chromium for the report test..."
+    & apt-get update -qq 2>&1 | Out-Null
+    & apt-get install -y -qq chromium 2>&1 | Out-Null
+    if ($LASTEXITCODE -ne 0) { Write-Warning "chromium could not be installed (exit code $LASTEXITCODE); the report test will fail." }
+}
+
 function Invoke-Build {
     Install-Engine
     Invoke-Native dotnet @('build', (Join-Path $Root 'LlmClusters.Pwsh.sln'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
@@ -129,6 +138,8 @@ function Invoke-Test {
     $env:LLMCLUSTERS_TEST_ENDPOINT = Join-Path $Root "tests/LlmClusters.Endpoint/bin/$Configuration/net10.0/LlmClusters.Endpoint.dll"
     $env:LLMCLUSTERS_TEST_OTHER_ASSEMBLY = Join-Path $packages 'microsoft.extensions.logging.abstractions/8.0.0/lib/net8.0/Microsoft.Extensions.Logging.Abstractions.dll'
     $env:LLMCLUSTERS_TEST_ENGINE = $EngineLibrary
+    $env:LLMCLUSTERS_TEST_OUTPUT = $results
+    Install-Chromium
     Invoke-Pwsh @('-File', (Join-Path $Root 'tests/pester/Invoke-PesterRun.ps1'), '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'LlmClusters.psd1'), '-SummaryPath', $summary)
     $pesterExit = $LASTEXITCODE
     $pesterPassed = 0; $pesterFailed = 0

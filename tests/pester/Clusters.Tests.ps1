@@ -217,3 +217,32 @@ Describe 'Compare-ClusterRun' {
         $bad[0].FullyQualifiedErrorId | Should -Be 'InvalidRunId,LlmClusters.Commands.CompareClusterRunCommand'
     }
 }
+
+Describe 'Export-LlmClusterReport' {
+    It 'renders in a real browser with one mark per item and one row per cluster' {
+        $chromium = '/usr/bin/chromium'
+        Test-Path $chromium | Should -BeTrue -Because 'build.ps1 Test installs Debian''s chromium for this test'
+        $run = Get-ClusterRun -JobName 'Default - traces' -First 1
+        $report = Join-Path $TestDrive 'report.html'
+        $file = Export-LlmClusterReport -Path $report -RunId $run.RunId -PassThru
+        $file.FullName | Should -Be $report
+        $profile = Join-Path $TestDrive 'chromium-profile'
+        $flags = '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
+            '--disable-component-update', '--disable-sync', "--user-data-dir=$profile", '--virtual-time-budget=5000'
+        $dom = & $chromium @flags --dump-dom "file://$report" 2>$null | Out-String
+        $items = @(Get-ClusterItem -RunId $run.RunId).Count
+        $dom | Should -Match "data-marks=`"$items`""
+        ([regex]::Matches($dom, '<tr><td data-v=')).Count | Should -Be $run.ClusterCount
+        $shot = Join-Path $env:LLMCLUSTERS_TEST_OUTPUT 'cluster-report.png'
+        & $chromium @flags --window-size=1200,1400 "--screenshot=$shot" "file://$report" 2>$null | Out-Null
+        (Get-Item $shot).Length | Should -BeGreaterThan 10000
+    }
+
+    It 'shows only the piped clusters, and refuses clusters of several runs' {
+        $run = Get-ClusterRun -JobName 'Default - traces' -First 1
+        $report = Join-Path $TestDrive 'some.html'
+        $run | Get-LlmCluster -ClusterId 0, 1 | Export-LlmClusterReport -Path $report
+        ([regex]::Matches((Get-Content -Raw $report), '<tr><td data-v=')).Count | Should -Be 2
+        { Get-ClusterRun | Get-LlmCluster | Export-LlmClusterReport -Path $report } | Should -Throw -ErrorId 'SeveralRuns,LlmClusters.Commands.ExportLlmClusterReportCommand'
+    }
+}

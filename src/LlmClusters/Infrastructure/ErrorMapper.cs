@@ -30,6 +30,7 @@ internal static class ErrorMapper
         EngineUnavailableException e => Record(e, "EngineUnavailable", ErrorCategory.ResourceUnavailable, target, e.Message),
         InvalidDataFolderException e => Record(e, "InvalidDataPath", ErrorCategory.InvalidArgument, e.Path, e.Message),
         ArgumentException e => Record(e, "InvalidArgument", ErrorCategory.InvalidArgument, target, e.Message),
+        IOException or UnauthorizedAccessException => Record(error, "WriteFailed", ErrorCategory.WriteError, target, $"'{target}' cannot be written: {error.Message}"),
         _ => Record(error, "UnexpectedError", ErrorCategory.NotSpecified, target, error.Message),
     };
 

@@ -1,0 +1,53 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Reports;
+
+namespace LlmClusters.Tests.Reports;
+
+public sealed class ClusterReportWriterTests
+{
+    private static readonly Uri Host = new("https://eu.posthog.com");
+
+    private static (RunClusters Run, List<ClusterItem> Items) Run(int items, string title = "Billing")
+    {
+        var run = new ClusterRun { RunId = "1_trace_20260328_120000", Level = "trace", UiUrl = PostHogLinks.Run(Host, "1_trace_20260328_120000") };
+        var clusters = Enumerable.Range(-1, 9).Select(id => new LlmCluster
+        {
+            RunId = run.RunId, Level = "trace", ClusterId = id, Title = id == -1 ? "Outliers" : $"{title} {id}", Description = "About <things> & more",
+            Size = items / 9, IsNoise = id == -1, UiUrl = PostHogLinks.Cluster(Host, run.RunId, id), ErrorRate = 0.05, AvgCost = 0.001,
+        }).ToList();
+        var random = new Random(1);
+        var list = Enumerable.Range(0, items).Select(i => new ClusterItem
+        {
+            RunId = run.RunId, ClusterId = i % 9 - 1, ItemId = Guid.NewGuid().ToString("D"), TraceId = Guid.NewGuid().ToString("D"), Rank = i / 9,
+            X = random.NextDouble() * 20 - 10, Y = random.NextDouble() * 20 - 10, Level = "trace", UiUrl = "",
+        }).ToList();
+        return (new RunClusters(run, clusters, []), list);
+    }
+
+    [Fact]
+    public void A_100000_item_run_stays_a_few_megabytes_and_needs_no_network()
+    {
+        var (run, items) = Run(100_000);
+        var html = ClusterReportWriter.Write(run, items, Host);
+
+        Assert.InRange(Encoding.UTF8.GetByteCount(html), 1, 10 * 1024 * 1024);
+        Assert.DoesNotMatch(new Regex(@"<script[^>]+src=|<link |@import|url\(", RegexOptions.IgnoreCase), html);
+        Assert.Equal(9, Regex.Matches(html, "<tr><td data-v=").Count);
+        Assert.Contains("\"traceBase\":\"https://eu.posthog.com/llm-analytics/traces/\"", html);
+    }
+
+    [Fact]
+    public void Titles_cannot_break_out_of_the_page()
+    {
+        var (run, items) = Run(90, "</script><script>alert(1)</script>");
+        var html = ClusterReportWriter.Write(run, items, Host);
+
+        Assert.DoesNotContain("<script>alert(1)", html);
+        Assert.Contains("&lt;/script&gt;&lt;script&gt;alert(1)", html);   // in the table and legend
+        Assert.Contains("\\u003C/script\\u003E", html);                      // in the data
+        Assert.Contains("About &lt;things&gt; &amp; more", html);
+    }
+}
