@@ -115,6 +115,7 @@ function Invoke-Test {
     $results = Join-Path $Out 'TestResults'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $env:LLMCLUSTERS_CHDB_LIBRARY = $EngineLibrary
+    Install-Chromium
 
     Write-Host 'xUnit: core, sources and cmdlets'
     & dotnet test (Join-Path $Root 'tests/LlmClusters.Tests') -c $Configuration --no-build --nologo `
@@ -139,7 +140,6 @@ function Invoke-Test {
     $env:LLMCLUSTERS_TEST_OTHER_ASSEMBLY = Join-Path $packages 'microsoft.extensions.logging.abstractions/8.0.0/lib/net8.0/Microsoft.Extensions.Logging.Abstractions.dll'
     $env:LLMCLUSTERS_TEST_ENGINE = $EngineLibrary
     $env:LLMCLUSTERS_TEST_OUTPUT = $results
-    Install-Chromium
     Invoke-Pwsh @('-File', (Join-Path $Root 'tests/pester/Invoke-PesterRun.ps1'), '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'LlmClusters.psd1'), '-SummaryPath', $summary)
     $pesterExit = $LASTEXITCODE
     $pesterPassed = 0; $pesterFailed = 0
@@ -165,6 +165,7 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
+    Install-Chromium
     $env:LLMCLUSTERS_CHDB_LIBRARY = $EngineLibrary
     Invoke-Native dotnet @((Join-Path $Root "bench/LlmClusters.Bench/bin/$Configuration/net10.0/LlmClusters.Bench.dll"), '--events', $BenchEvents, '--repeat', $BenchRepeat)
 }

@@ -51,3 +51,38 @@ public sealed class ClusterReportWriterTests
         Assert.Contains("About &lt;things&gt; &amp; more", html);
     }
 }
+
+/// <summary>The 100,000-item page in a real browser (Debian's chromium, which build.ps1 Test installs).</summary>
+public sealed class ClusterReportBrowserTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("llmclusters-report-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void A_100000_item_page_draws_every_item()
+    {
+        Assert.True(File.Exists("/usr/bin/chromium"), "build.ps1 Test installs Debian's chromium for this test");
+        var run = new ClusterRun { RunId = "1_trace_20260328_120000", Level = "trace", UiUrl = "" };
+        var clusters = Enumerable.Range(0, 8).Select(id => new LlmCluster { RunId = run.RunId, Level = "trace", ClusterId = id, Title = $"C{id}", Size = 12_500, UiUrl = "" }).ToList();
+        var random = new Random(2);
+        var items = Enumerable.Range(0, 100_000).Select(i => new ClusterItem
+        {
+            RunId = run.RunId, ClusterId = i % 8, ItemId = i.ToString(System.Globalization.CultureInfo.InvariantCulture), Rank = i / 8,
+            X = random.NextDouble(), Y = random.NextDouble(), Level = "trace", UiUrl = "",
+        }).ToList();
+        var page = Path.Combine(_folder, "large.html");
+        File.WriteAllText(page, ClusterReportWriter.Write(new RunClusters(run, clusters, []), items, new Uri("https://us.posthog.com")));
+
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/chromium") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var flag in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--user-data-dir=" + Path.Combine(_folder, "profile"), "--virtual-time-budget=20000", "--dump-dom", "file://" + page })
+            start.ArgumentList.Add(flag);
+        using var browser = System.Diagnostics.Process.Start(start)!;
+        _ = browser.StandardError.ReadToEndAsync();
+        var dom = browser.StandardOutput.ReadToEnd();
+        browser.WaitForExit();
+
+        Assert.Contains("data-marks=\"100000\"", dom);
+    }
+}
