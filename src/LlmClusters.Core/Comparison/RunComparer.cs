@@ -16,18 +16,13 @@ public sealed class RunComparer(LlmAnalyticsConnection connection, IQueryObserve
     public async Task<IReadOnlyList<ClusterChange>> CompareAsync(ClusterRunId reference, ClusterRunId difference, ComparisonOptions options,
         CancellationToken cancellationToken)
     {
-        var a = await WithMetricsAsync(await _clusters.ReadClustersAsync(reference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var b = await WithMetricsAsync(await _clusters.ReadClustersAsync(difference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        // Before and after error rates and costs, for runs that carry no metrics too.
+        var a = await _metrics.FillMissingAsync(await _clusters.ReadClustersAsync(reference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var b = await _metrics.FillMissingAsync(await _clusters.ReadClustersAsync(difference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var result = await _runner.QueryAsync(ComparisonQueries.SharedItems(_runner.Source.Table, reference, difference, connection.TeamId), cancellationToken).ConfigureAwait(false);
         var shared = ResultRow.All(result).ToDictionary(
             r => ((int)(r.Int64("reference_cluster") ?? 0), (int)(r.Int64("difference_cluster") ?? 0)),
             r => r.Int64("shared") ?? 0);
         return ClusterComparer.Compare(a, b, shared, options);
     }
-
-    // Before and after error rates and costs, for runs that carry no metrics too.
-    private async Task<RunClusters> WithMetricsAsync(RunClusters run, CancellationToken cancellationToken) =>
-        run.Clusters.Count == 0 || run.Clusters.Any(c => c.MetricsSource != "None") || run.Run.Level == "evaluation" || run.Run.WindowStart is null || run.Run.WindowEnd is null
-            ? run
-            : run with { Clusters = await _metrics.FillAsync(run, cancellationToken).ConfigureAwait(false) };
 }

@@ -113,17 +113,26 @@ public sealed class ClusterMetricsReader
         }).ToList();
     }
 
-    /// <summary>The clusters with their metric properties filled from computed metrics, for runs that carry none.</summary>
-    public async Task<IReadOnlyList<LlmCluster>> FillAsync(RunClusters run, CancellationToken cancellationToken)
+    /// <summary>
+    /// The run with its clusters' metric properties computed from the events (one query), when it carries no metrics of
+    /// its own and can be measured; otherwise the run as it is.
+    /// </summary>
+    public async Task<RunClusters> FillMissingAsync(RunClusters run, CancellationToken cancellationToken)
     {
+        if (run.Clusters.Count == 0 || run.Clusters.Any(c => c.MetricsSource != "None") || run.Run.Level == "evaluation"
+            || run.Run.WindowStart is null || run.Run.WindowEnd is null)
+            return run;
         var metrics = (await MeasureAsync(run, MetricsDimension.None, cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.ClusterId);
-        return run.Clusters.Select(c => metrics.TryGetValue(c.ClusterId, out var m)
-            ? c with
-            {
-                ItemCount = m.ItemCount, TotalCost = m.TotalCost, AvgCost = m.AvgCost, AvgLatency = m.AvgLatency, AvgTokens = m.AvgTokens,
-                ErrorCount = m.ErrorCount, ErrorRate = m.ErrorRate, MetricsSource = "Computed",
-            }
-            : c).ToList();
+        return run with
+        {
+            Clusters = run.Clusters.Select(c => metrics.TryGetValue(c.ClusterId, out var m)
+                ? c with
+                {
+                    ItemCount = m.ItemCount, TotalCost = m.TotalCost, AvgCost = m.AvgCost, AvgLatency = m.AvgLatency, AvgTokens = m.AvgTokens,
+                    ErrorCount = m.ErrorCount, ErrorRate = m.ErrorRate, MetricsSource = "Computed",
+                }
+                : c).ToList(),
+        };
     }
 
     private static ClusterRunId Check(RunClusters run)

@@ -55,9 +55,8 @@ public sealed class ExportLlmClusterReportCommand : LlmClustersCmdlet
         if (!ShouldProcess(file, $"Write the cluster report of {runId}")) return;
 
         var reader = Reader(connection);
-        var run = Await(token => reader.ReadClustersAsync(parsed, token), runId);
-        if (run.Clusters.All(c => c.MetricsSource == "None") && run.Run.Level != "evaluation" && run.Run.WindowStart is not null && run.Clusters.Count > 0)
-            run = run with { Clusters = Await(token => new ClusterMetricsReader(connection, QueryObserver()).FillAsync(run, token), runId) };
+        var read = Await(token => reader.ReadClustersAsync(parsed, token), runId);
+        var run = Await(token => new ClusterMetricsReader(connection, QueryObserver()).FillMissingAsync(read, token), runId);
         var wanted = _clusters.Count > 0 ? _clusters.Select(c => c.ClusterId).ToHashSet() : null;
         if (wanted is not null) run = run with { Clusters = run.Clusters.Where(c => wanted.Contains(c.ClusterId)).ToList() };
         var items = Await(token => reader.ReadItemsAsync(parsed, wanted?.ToList(), null, token), runId);

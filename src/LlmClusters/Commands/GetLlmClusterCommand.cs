@@ -60,12 +60,8 @@ public sealed class GetLlmClusterCommand : LlmClustersCmdlet
         };
         var clusters = read.Clusters;
         // Runs without their own metrics get them from the events: one query for the whole run.
-        if (!NoMetrics && clusters.Count > 0 && clusters.All(c => c.MetricsSource == "None") && read.Run.Level != "evaluation"
-            && read.Run.WindowStart is not null && read.Run.WindowEnd is not null)
-        {
-            var metrics = new ClusterMetricsReader(connection, QueryObserver());
-            if (TryAwait(token => metrics.FillAsync(read, token), runId, out var filled)) clusters = filled;
-        }
+        if (!NoMetrics && TryAwait(token => new ClusterMetricsReader(connection, QueryObserver()).FillMissingAsync(read, token), runId, out var filled))
+            clusters = filled.Clusters;
         foreach (var cluster in clusters.Where(selection.Matches)) WriteObject(cluster);
         foreach (var missing in selection.MissingIds(read.Clusters))
             WriteError(ErrorMapper.ClusterNotFound(runId, missing, read.Clusters.Select(c => c.ClusterId)));

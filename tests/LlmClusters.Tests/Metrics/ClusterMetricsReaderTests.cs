@@ -218,7 +218,7 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
         var run = await new ClusterReader(connection).ReadClustersAsync(ClusterRunId.Parse(demo.RunId), CancellationToken.None);
         Assert.All(run.Clusters, c => Assert.Null(c.ErrorRate));
 
-        var filled = await new ClusterMetricsReader(connection).FillAsync(run, CancellationToken.None);
+        var filled = (await new ClusterMetricsReader(connection).FillMissingAsync(run, CancellationToken.None)).Clusters;
 
         Assert.All(filled, c => Assert.Equal("Computed", c.MetricsSource));
         Assert.All(filled, c => Assert.NotNull(c.ErrorRate));
