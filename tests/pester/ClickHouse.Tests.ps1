@@ -13,7 +13,9 @@ BeforeAll {
         $info.UseShellExecute = $false
         $info.Environment['LLMCLUSTERS_CHDB_LIBRARY'] = $env:LLMCLUSTERS_TEST_ENGINE
         $process = [Diagnostics.Process]::Start($info)
-        $line = $process.StandardOutput.ReadLine()
+        $read = $process.StandardOutput.ReadLineAsync()
+        if (-not $read.Wait(120000)) { $process.Kill(); throw 'The endpoint did not start within two minutes.' }
+        $line = $read.Result
         if ($line -notmatch '^PORT (\d+)$') { throw "The endpoint did not start: $line" }
         [pscustomobject]@{ Process = $process; Port = [int]$Matches[1]; Folder = $folder }
     }

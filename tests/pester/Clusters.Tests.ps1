@@ -229,12 +229,12 @@ Describe 'Export-LlmClusterReport' {
         $profile = Join-Path $TestDrive 'chromium-profile'
         $flags = '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
             '--disable-component-update', '--disable-sync', "--user-data-dir=$profile", '--virtual-time-budget=5000'
-        $dom = & $chromium @flags --dump-dom "file://$report" 2>$null | Out-String
+        $dom = & timeout 120 $chromium @flags --dump-dom "file://$report" 2>$null | Out-String
         $items = @(Get-ClusterItem -RunId $run.RunId).Count
         $dom | Should -Match "data-marks=`"$items`""
         ([regex]::Matches($dom, '<tr><td data-v=')).Count | Should -Be $run.ClusterCount
         $shot = Join-Path $env:LLMCLUSTERS_TEST_OUTPUT 'cluster-report.png'
-        & $chromium @flags --window-size=1200,1400 "--screenshot=$shot" "file://$report" 2>$null | Out-Null
+        & timeout 120 $chromium @flags --window-size=1200,1400 "--screenshot=$shot" "file://$report" 2>$null | Out-Null
         (Get-Item $shot).Length | Should -BeGreaterThan 10000
     }
 
