@@ -7,7 +7,16 @@ public static class ClickHouseConnectionString
 {
     public static ClickHouseServerOptions Parse(string connectionString, ClickHouseServerOptions defaults)
     {
-        var settings = new ClickHouseClientSettings(connectionString);
+        ClickHouseClientSettings settings;
+        try
+        {
+            settings = new ClickHouseClientSettings(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            // The parser's message may quote the string, password included: say only what kind of fault it was.
+            throw new ArgumentException($"The connection string cannot be read ({e.GetType().Name}). Write it as Host=...;Port=...;Username=...;Password=...;Database=...");
+        }
         return defaults with
         {
             Host = settings.Host,

@@ -129,13 +129,21 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
         // The connection string may hold a password: it never appears in a message.
         var options = ConnectionString is null ? defaults : Guard(() => ClickHouse.ClickHouseConnectionString.Parse(ConnectionString, defaults), "the connection string");
         var connection = new LlmAnalyticsConnection(new ClickHouse.ClickHouseServerSource(options), TeamId, PostHogHost);
-        var runner = Runner(connection);
-        Await(token => runner.QueryAsync(ConnectionQueries.TableReadable(options.Table), token), $"{options.Table} on {options.Location}");
-        if (TeamId is null)
+        try
         {
-            var teams = Await(token => runner.QueryAsync(ConnectionQueries.RecentTeams(options.Table), token), options.Location);
-            if (Convert.ToInt64(teams.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture) is var count and > 1)
-                WriteWarning($"{options.Table} on {options.Host} holds LLM events of {count} teams; every query would read all of them. Pass -TeamId to read one team's.");
+            var runner = Runner(connection);
+            Await(token => runner.QueryAsync(ConnectionQueries.TableReadable(options.Table), token), $"{options.Table} on {options.Location}");
+            if (TeamId is null)
+            {
+                var teams = Await(token => runner.QueryAsync(ConnectionQueries.RecentTeams(options.Table), token), options.Location);
+                if (Convert.ToInt64(teams.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture) is var count and > 1)
+                    WriteWarning($"{options.Table} on {options.Host} holds LLM events of {count} teams; every query would read all of them. Pass -TeamId to read one team's.");
+            }
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
         }
         ConnectionRegistry.Set(connection);
         if (PassThru) WriteObject(connection);
