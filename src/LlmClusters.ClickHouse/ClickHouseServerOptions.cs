@@ -22,4 +22,7 @@ public sealed record ClickHouseServerOptions
     public int Retries { get; init; } = 3;
 
     public string Location => $"{(UseTls ? "https" : "http")}://{User}@{Host}:{Port}/{Database}";
+
+    // A record would print every property, the password among them.
+    public override string ToString() => Location;
 }

@@ -104,3 +104,14 @@ public sealed class ClickHouseServerSourceTests(EngineFixture engine)
         Assert.DoesNotContain("wrong-secret", error.Message);
     }
 }
+
+public sealed class ClickHouseServerOptionsTests
+{
+    [Fact]
+    public void Options_never_print_the_password()
+    {
+        var options = new ClickHouseServerOptions { Host = "ch", User = "reader", Password = "s3cret" };
+        Assert.Equal("http://reader@ch:8123/default", options.ToString());
+        Assert.DoesNotContain("s3cret", options.Location);
+    }
+}
