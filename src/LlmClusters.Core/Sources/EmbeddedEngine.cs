@@ -31,8 +31,7 @@ internal static class EmbeddedEngine
         {
             var connection = Open(path);
             using var result = Invoke(connection, sql, parameters, format);
-            var error = result.IsInvalid ? IntPtr.Zero : ChdbNative.ResultError(result);
-            if (error != IntPtr.Zero) throw AnalyticsQueryException.FromClickHouseText("RawQuery", Marshal.PtrToStringUTF8(error) ?? "unknown engine error");
+            ThrowIfFailed(result, "RawQuery");
             var length = checked((int)ChdbNative.ResultLength(result));
             var bytes = new byte[length];
             if (length > 0) Marshal.Copy(ChdbNative.ResultBuffer(result), bytes, 0, length);
@@ -47,10 +46,7 @@ internal static class EmbeddedEngine
             var connection = Open(path);
             var sql = dataText is null ? query.Text : query.Text + "\n" + dataText;
             using var result = Invoke(connection, sql, query.BoundValues());
-            if (result.IsInvalid) throw new AnalyticsQueryException(query.Name, 0, string.Empty, "The embedded engine returned no result.");
-            var error = ChdbNative.ResultError(result);
-            if (error != IntPtr.Zero)
-                throw AnalyticsQueryException.FromClickHouseText(query.Name, Marshal.PtrToStringUTF8(error) ?? "unknown engine error");
+            ThrowIfFailed(result, query.Name);
             var length = checked((int)ChdbNative.ResultLength(result));
             var buffer = ChdbNative.ResultBuffer(result);
             if (length == 0 || buffer == IntPtr.Zero) return new QueryResult(Array.Empty<QueryColumn>(), Array.Empty<object?[]>());
@@ -98,10 +94,7 @@ internal static class EmbeddedEngine
         var handle = new ChdbConnectionHandle(pointer);
         // Every time the module reads or writes is UTC, whatever the machine's zone.
         using (var setup = Invoke(handle, "SET session_timezone = 'UTC'", Array.Empty<KeyValuePair<string, string>>()))
-        {
-            var error = setup.IsInvalid ? IntPtr.Zero : ChdbNative.ResultError(setup);
-            if (error != IntPtr.Zero) throw AnalyticsQueryException.FromClickHouseText("SetSessionTimeZone", Marshal.PtrToStringUTF8(error) ?? string.Empty);
-        }
+            ThrowIfFailed(setup, "SetSessionTimeZone");
         _connection = handle;
         _path = path;
         if (!_exitHooked)
@@ -111,6 +104,14 @@ internal static class EmbeddedEngine
             _exitHooked = true;
         }
         return handle;
+    }
+
+    private static void ThrowIfFailed(ChdbResultHandle result, string queryName)
+    {
+        if (result.IsInvalid) throw new AnalyticsQueryException(queryName, 0, string.Empty, "The embedded engine returned no result.");
+        var error = ChdbNative.ResultError(result);
+        if (error != IntPtr.Zero)
+            throw AnalyticsQueryException.FromClickHouseText(queryName, Marshal.PtrToStringUTF8(error) ?? "unknown engine error");
     }
 
     private static ChdbResultHandle Invoke(ChdbConnectionHandle connection, string sql, IReadOnlyList<KeyValuePair<string, string>> parameters,

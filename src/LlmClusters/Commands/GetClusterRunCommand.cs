@@ -62,8 +62,7 @@ public sealed class GetClusterRunCommand : LlmClustersCmdlet
         var since = Since is { } s ? ToUtc(s) : _runIds.Count > 0 ? _runIds.Min(r => r.DayStart) : now.AddDays(-7);
         var until = Until is { } u ? ToUtc(u) : _runIds.Count > 0 ? _runIds.Max(r => r.DayStart).AddDays(1) + ClusterQueries.RunDayGrace : now.AddMinutes(1);
         if (since >= until)
-            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("Since is not before Until."), "InvalidTimeRange", ErrorCategory.InvalidArgument, Since,
-                $"-Since ({since:u}) must be before -Until ({until:u})."));
+            ThrowTerminatingError(ErrorMapper.InvalidTimeRange(Since, since, until));
 
         var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
         var filter = new RunFilter

@@ -101,8 +101,7 @@ public sealed class GetLlmTraceCommand : LlmClustersCmdlet
                 var from = Since is { } s ? ToUtc(s) : now.AddDays(-1);
                 var to = Until is { } u ? ToUtc(u) : now.AddMinutes(1);
                 if (from >= to)
-                    ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("Since is not before Until."), "InvalidTimeRange", ErrorCategory.InvalidArgument, Since,
-                        $"-Since ({from:u}) must be before -Until ({to:u})."));
+                    ThrowTerminatingError(ErrorMapper.InvalidTimeRange(Since, from, to));
                 foreach (var trace in Await(token => reader.RecentAsync(from, to, Model, ErrorOnly, First, token), connection.Location)) WriteObject(trace);
                 break;
         }

@@ -44,6 +44,11 @@ internal static class ErrorMapper
         Record(new InvalidOperationException("No clustering runs."), "NoClusterRuns", ErrorCategory.ObjectNotFound, location,
             $"There is no clustering run {where} on {location}. {fix}");
 
+    /// <summary>A time window that is empty: -Since not before -Until, once defaults are filled in.</summary>
+    public static ErrorRecord InvalidTimeRange(object? since, DateTime from, DateTime to) =>
+        Record(new ArgumentException("Since is not before Until."), "InvalidTimeRange", ErrorCategory.InvalidArgument, since,
+            $"-Since ({from:u}) must be before -Until ({to:u}).");
+
     public static ErrorRecord Record(Exception error, string id, ErrorCategory category, object? target, string message) =>
         new(error, id, category, target) { ErrorDetails = new ErrorDetails(message) };
 }
