@@ -27,7 +27,7 @@ public sealed class ClusterMetricsReader
             (int)(r.Int64("cluster_id") ?? 0), r.StringOrEmpty("dimension"), r.Int64("item_count") ?? 0, r.Int64("items_with_cost") ?? 0,
             Finite(r.Double("total_cost")), Finite(r.Double("avg_cost")), Finite(r.Double("p95_cost")), Finite(r.Double("avg_latency")),
             r["latency_quantiles"] as object?[], Finite(r.Double("avg_tokens")), r.Int64("input_tokens") ?? 0, r.Int64("output_tokens") ?? 0,
-            r.Int64("error_count") ?? 0, (r["top_model"] as object?[])?.FirstOrDefault() as string, (int)(r.Int64("model_count") ?? 0),
+            r.Int64("error_count") ?? 0, r.String("top_model"), (int)(r.Int64("model_count") ?? 0),
             r.DateTime("first_seen"), r.DateTime("last_seen"))).ToList();
 
         var runCost = rows.Sum(r => r.ItemsWithCost > 0 ? r.TotalCost ?? 0 : 0);

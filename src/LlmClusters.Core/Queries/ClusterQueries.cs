@@ -57,7 +57,8 @@ public static class ClusterQueries
         "`$ai_window_start` String, `$ai_window_end` String, `$ai_total_items_analyzed` Nullable(Float64), `$ai_total_traces_analyzed` Nullable(Float64), " +
         $"`$ai_clustering_params` {ParamsFields}" + (item is null ? ")" : $", `$ai_clusters` Array({ClusterFields(item)}))");
 
-    internal static string Integer(string value) => $"CAST({value} AS Nullable(Int64))";
+    // accurateCastOrNull is what HogQL's toInt prints, so the HogQL form of this text is HogQL's own function.
+    internal static string Integer(string value) => $"accurateCastOrNull({value}, 'Int64')";
 
     /// <summary>
     /// The columns of a run event, from one parse of its properties: run_id, team_id, level, job_id, job_name,
@@ -76,7 +77,7 @@ public static class ClusterQueries
                 tupleElement(f, '$ai_clustering_job_name') AS job_name,
                 parseDateTime64BestEffortOrNull(tupleElement(f, '$ai_window_start'), 6, 'UTC') AS window_start,
                 parseDateTime64BestEffortOrNull(tupleElement(f, '$ai_window_end'), 6, 'UTC') AS window_end,
-                CAST(coalesce(tupleElement(f, '$ai_total_items_analyzed'), tupleElement(f, '$ai_total_traces_analyzed')) AS Nullable(Int64)) AS total_items,
+                {Integer("coalesce(tupleElement(f, '$ai_total_items_analyzed'), tupleElement(f, '$ai_total_traces_analyzed'))")} AS total_items,
                 if(isNull(tupleElement(tupleElement(f, '$ai_clustering_params'), 'clustering_method')), NULL, toJSONString(tupleElement(f, '$ai_clustering_params'))) AS params,
                 timestamp
             """;
@@ -103,7 +104,7 @@ public static class ClusterQueries
     /// query uses it twice (as a filter and in a join), and reading the run's other fields measured five times slower.
     /// </summary>
     internal static string RunMembers(EventsTable table, bool teamFilter, string suffix = "") => $"""
-        SELECT {Integer("c.cluster_id")} AS cluster_id, arrayJoin(mapKeys(c.traces)) AS item
+        SELECT {Integer("tupleElement(c, 'cluster_id')")} AS cluster_id, arrayJoin(mapKeys(tupleElement(c, 'traces'))) AS item
             FROM (
                 SELECT JSONExtract(properties, 'Tuple(`$ai_clustering_run_id` String, `$ai_clusters` Array({MemberFields}))') AS f,
                        {Clusters(MemberFields)} AS clusters
@@ -142,7 +143,7 @@ public static class ClusterQueries
             SELECT
                 {RunColumns},
                 length(clusters) AS cluster_count,
-                arraySum(arrayMap(c -> if({Integer("c.cluster_id")} = -1, ifNull({Integer("c.size")}, toInt64(length(c.traces))), 0), clusters)) AS noise_size
+                arraySum(arrayMap(c -> ifNull(if({Integer("tupleElement(c, 'cluster_id')")} = -1, coalesce({Integer("tupleElement(c, 'size')")}, {Integer("length(tupleElement(c, 'traces'))")}), 0), 0), clusters)) AS noise_size
             FROM (
                 SELECT {RunFields(ItemRank)}
                 FROM {table.Quoted}
@@ -190,28 +191,28 @@ public static class ClusterQueries
             {RunColumns},
             payload_valid,
             n > 0 AS has_cluster,
-            {Integer("c.cluster_id")} AS cluster_id,
-            {Integer("c.size")} AS size,
-            length(c.traces) AS items_in_map,
-            c.title AS title,
-            c.description AS description,
-            c.centroid_x AS centroid_x,
-            c.centroid_y AS centroid_y,
-            NOT (isNull(c.metrics.item_count) AND isNull(c.metrics.error_rate) AND isNull(c.metrics.avg_cost) AND isNull(c.metrics.total_cost)
-                 AND isNull(c.metrics.pass_rate)) AS has_metrics,
-            CAST(c.metrics.item_count AS Nullable(Int64)) AS m_item_count,
-            c.metrics.total_cost AS m_total_cost,
-            c.metrics.avg_cost AS m_avg_cost,
-            c.metrics.avg_latency AS m_avg_latency,
-            c.metrics.avg_tokens AS m_avg_tokens,
-            CAST(c.metrics.error_count AS Nullable(Int64)) AS m_error_count,
-            c.metrics.error_rate AS m_error_rate,
-            c.metrics.pass_rate AS m_pass_rate,
-            c.metrics.na_rate AS m_na_rate,
-            c.metrics.dominant_evaluation_name AS m_dominant_evaluation_name,
-            c.metrics.avg_judge_cost AS m_avg_judge_cost,
-            c.metrics.sentiment.label AS m_sentiment_label,
-            c.metrics.sentiment.score AS m_sentiment_score
+            {Integer("tupleElement(c, 'cluster_id')")} AS cluster_id,
+            {Integer("tupleElement(c, 'size')")} AS size,
+            length(tupleElement(c, 'traces')) AS items_in_map,
+            tupleElement(c, 'title') AS title,
+            tupleElement(c, 'description') AS description,
+            tupleElement(c, 'centroid_x') AS centroid_x,
+            tupleElement(c, 'centroid_y') AS centroid_y,
+            NOT (isNull(tupleElement(tupleElement(c, 'metrics'), 'item_count')) AND isNull(tupleElement(tupleElement(c, 'metrics'), 'error_rate')) AND isNull(tupleElement(tupleElement(c, 'metrics'), 'avg_cost')) AND isNull(tupleElement(tupleElement(c, 'metrics'), 'total_cost'))
+                 AND isNull(tupleElement(tupleElement(c, 'metrics'), 'pass_rate'))) AS has_metrics,
+            {Integer("tupleElement(tupleElement(c, 'metrics'), 'item_count')")} AS m_item_count,
+            tupleElement(tupleElement(c, 'metrics'), 'total_cost') AS m_total_cost,
+            tupleElement(tupleElement(c, 'metrics'), 'avg_cost') AS m_avg_cost,
+            tupleElement(tupleElement(c, 'metrics'), 'avg_latency') AS m_avg_latency,
+            tupleElement(tupleElement(c, 'metrics'), 'avg_tokens') AS m_avg_tokens,
+            {Integer("tupleElement(tupleElement(c, 'metrics'), 'error_count')")} AS m_error_count,
+            tupleElement(tupleElement(c, 'metrics'), 'error_rate') AS m_error_rate,
+            tupleElement(tupleElement(c, 'metrics'), 'pass_rate') AS m_pass_rate,
+            tupleElement(tupleElement(c, 'metrics'), 'na_rate') AS m_na_rate,
+            tupleElement(tupleElement(c, 'metrics'), 'dominant_evaluation_name') AS m_dominant_evaluation_name,
+            tupleElement(tupleElement(c, 'metrics'), 'avg_judge_cost') AS m_avg_judge_cost,
+            tupleElement(tupleElement(tupleElement(c, 'metrics'), 'sentiment'), 'label') AS m_sentiment_label,
+            tupleElement(tupleElement(tupleElement(c, 'metrics'), 'sentiment'), 'score') AS m_sentiment_score
         FROM ({RunRow(table, teamId is not null, ItemRank)})
         LEFT ARRAY JOIN clusters AS c, arrayEnumerate(clusters) AS n
         """, RunParameters(runId, teamId));
@@ -234,12 +235,12 @@ public static class ClusterQueries
                 tupleElement(item, 'y') AS y,
                 parseDateTime64BestEffortOrNull(tupleElement(item, 'timestamp'), 6, 'UTC') AS item_timestamp
             FROM (
-                SELECT run_id, level, window_start, window_end, c, {Integer("c.cluster_id")} AS cluster_id
+                SELECT run_id, level, window_start, window_end, c, {Integer("tupleElement(c, 'cluster_id')")} AS cluster_id
                 FROM ({RunRow(table, teamId is not null, ItemFields)})
                 ARRAY JOIN clusters AS c
                 WHERE cluster_id IS NOT NULL {(clusterIds is { Count: > 0 } ? "AND cluster_id IN " + P("cluster_ids", "Array(Int64)") : "")}
             )
-            ARRAY JOIN mapKeys(c.traces) AS item_id, mapValues(c.traces) AS item
+            ARRAY JOIN mapKeys(tupleElement(c, 'traces')) AS item_id, mapValues(tupleElement(c, 'traces')) AS item
             ORDER BY cluster_id = -1, cluster_id, rank IS NULL, rank, item_id
             {(top is null ? "" : "LIMIT " + P("top", "UInt64") + " BY cluster_id")}
             """, parameters);

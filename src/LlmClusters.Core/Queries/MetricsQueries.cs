@@ -13,6 +13,9 @@ namespace LlmClusters.Core.Queries;
 /// only the run's items' events are parsed in full and aggregated; a CTE is inlined, so that parses the run event a
 /// second time, which pays for itself only while the run's items are a small part of the window's traffic
 /// (docs/performance.md has the variants measured).
+/// Only aggregates HogQL exposes are used, so the same text serves PostHog's query API: quantiles are quantileExact
+/// over the values that count (NULL otherwise, which aggregates skip), and the top model is read from a sumMap of
+/// the models' uses (ties go to the first name in order), since HogQL has no -If quantiles, topKArray or uniqExactArray.
 /// </summary>
 public static class MetricsQueries
 {
@@ -43,21 +46,21 @@ public static class MetricsQueries
     private static string Items(EventsTable table, string level, MetricsDimension by, bool teamFilter, bool membersOnly)
     {
         var byGeneration = level == "generation";
-        var key = byGeneration ? "toString(uuid)" : "p.1";
+        var key = byGeneration ? "toString(uuid)" : "tupleElement(p, 1)";
         var events = byGeneration || by != MetricsDimension.None
             ? (byGeneration ? "('$ai_generation')" : "('$ai_generation', '$ai_embedding')")
             : "('$ai_trace', '$ai_generation', '$ai_span', '$ai_embedding')";
-        var split = by switch { MetricsDimension.Model => "p.7", MetricsDimension.Provider => "p.8", _ => "''" };
+        var split = by switch { MetricsDimension.Model => "tupleElement(p, 7)", MetricsDimension.Provider => "tupleElement(p, 8)", _ => "''" };
         return $"""
             items AS (
                     SELECT {key} AS item, {split} AS dimension,
-                        any(p.1) AS trace_id,
-                        sumIf(ifNull(p.2, 0), {Priced}) AS cost,
-                        sumIf(ifNull(p.3, 0), event = '$ai_generation') AS latency,
-                        sumIf(ifNull(p.4, 0), {Priced}) AS input_tokens,
-                        sumIf(ifNull(p.5, 0), {Priced}) AS output_tokens,
-                        max(lower(ifNull(p.6, '')) = 'true') AS errored,
-                        groupArrayIf(p.7, event = '$ai_generation' AND p.7 != '') AS models,
+                        any(tupleElement(p, 1)) AS trace_id,
+                        sumIf(ifNull(tupleElement(p, 2), 0), {Priced}) AS cost,
+                        sumIf(ifNull(tupleElement(p, 3), 0), event = '$ai_generation') AS latency,
+                        sumIf(ifNull(tupleElement(p, 4), 0), {Priced}) AS input_tokens,
+                        sumIf(ifNull(tupleElement(p, 5), 0), {Priced}) AS output_tokens,
+                        max(lower(ifNull(tupleElement(p, 6), '')) = 'true') AS errored,
+                        groupArrayIf(tupleElement(p, 7), event = '$ai_generation' AND tupleElement(p, 7) != '') AS models,
                         count() AS event_count,
                         min(timestamp) AS first_seen,
                         max(timestamp) AS last_seen
@@ -96,17 +99,20 @@ public static class MetricsQueries
                 count() AS item_count,
                 sumIf(i.cost, i.cost > 0) AS total_cost,
                 avgIf(i.cost, i.cost > 0) AS avg_cost,
-                quantileExactIf(0.95)(i.cost, i.cost > 0) AS p95_cost,
+                quantileExact(0.95)(if(i.cost > 0, i.cost, NULL)) AS p95_cost,
                 avgIf(i.latency, i.latency > 0) AS avg_latency,
-                quantilesExactIf(0.5, 0.95, 0.99)(i.latency, i.latency > 0) AS latency_quantiles,
+                [quantileExact(0.5)(if(i.latency > 0, i.latency, NULL)), quantileExact(0.95)(if(i.latency > 0, i.latency, NULL)),
+                 quantileExact(0.99)(if(i.latency > 0, i.latency, NULL))] AS latency_quantiles,
                 countIf(i.cost > 0) AS items_with_cost,
                 countIf(i.latency > 0) AS items_with_latency,
                 avgIf(i.input_tokens + i.output_tokens, i.input_tokens + i.output_tokens > 0) AS avg_tokens,
                 sum(i.input_tokens) AS input_tokens,
                 sum(i.output_tokens) AS output_tokens,
                 sum(i.errored) AS error_count,
-                topKArray(1)(i.models) AS top_model,
-                uniqExactArray(i.models) AS model_count,
+                sumMap(i.models, arrayMap(model -> 1, i.models)) AS model_uses,
+                if(empty(tupleElement(model_uses, 1)), NULL,
+                   arrayElement(tupleElement(model_uses, 1), indexOf(tupleElement(model_uses, 2), arrayMax(tupleElement(model_uses, 2))))) AS top_model,
+                length(tupleElement(model_uses, 1)) AS model_count,
                 min(i.first_seen) AS first_seen,
                 max(i.last_seen) AS last_seen
             FROM items AS i
