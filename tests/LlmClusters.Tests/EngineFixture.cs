@@ -44,6 +44,27 @@ public sealed class EngineFixture : IDisposable
             Host = "127.0.0.1", Port = (ushort)Endpoint.Port, Table = _demo.Value.Source.Table, Retries = 3,
         }), postHogHost: host);
 
+    public const string PostHogKey = "phx_test_personal_key_0123456789";
+    public const long PostHogProject = 1;
+
+    private Sources.PostHogApiEndpoint? _postHog;
+
+    /// <summary>A loopback stand-in for PostHog's API over the demo data (started on first use), with a key per scope case.</summary>
+    public Sources.PostHogApiEndpoint PostHog => _postHog ??= new Sources.PostHogApiEndpoint(DataPath, _demo.Value.Source.Table, PostHogProject,
+        new Dictionary<string, string[]>
+        {
+            [PostHogKey] = [Sources.PostHogApiEndpoint.QueryScope, Sources.PostHogApiEndpoint.LlmAnalyticsScope],
+            ["phx_only_llm_analytics"] = [Sources.PostHogApiEndpoint.LlmAnalyticsScope],
+            ["phx_only_query"] = [Sources.PostHogApiEndpoint.QueryScope],
+        });
+
+    /// <summary>The demo data again, read as HogQL through PostHog's query API on loopback.</summary>
+    public LlmAnalyticsConnection DemoConnectionOverPostHog(Uri? host = null, int pageSize = 50_000, string key = PostHogKey, long project = PostHogProject) =>
+        new(new PostHog.PostHogApiSource(new PostHog.PostHogApiOptions
+        {
+            Host = PostHog.Host, ProjectId = project, ApiKey = key, PageSize = pageSize, RetryDelay = TimeSpan.FromMilliseconds(20),
+        }), postHogHost: host ?? PostHog.Host);
+
     public string DataPath { get; }
     public EmbeddedSource Source { get; }
 
@@ -54,6 +75,7 @@ public sealed class EngineFixture : IDisposable
     public void Dispose()
     {
         _endpoint?.Dispose();
+        _postHog?.Dispose();
         EmbeddedEngine.Shutdown();
         try { Directory.Delete(DataPath, recursive: true); } catch (IOException) { }
     }

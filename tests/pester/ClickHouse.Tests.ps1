@@ -1,31 +1,7 @@
 BeforeAll {
     Import-Module $env:LLMCLUSTERS_TEST_MODULE -Force
 
-    # A loopback process that speaks ClickHouse's HTTP protocol over its own embedded engine, with demo data in it.
-    function Start-Endpoint([string] $Password) {
-        $folder = Join-Path ([IO.Path]::GetTempPath()) ("llmclusters-endpoint-" + [guid]::NewGuid().ToString('N'))
-        $info = [Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($argument in @($env:LLMCLUSTERS_TEST_ENDPOINT, '--data', $folder, '--demo-traces', '500') + $(if ($Password) { '--password', $Password } else { @() })) {
-            $info.ArgumentList.Add($argument)
-        }
-        $info.RedirectStandardInput = $true
-        $info.RedirectStandardOutput = $true
-        $info.UseShellExecute = $false
-        $info.Environment['LLMCLUSTERS_CHDB_LIBRARY'] = $env:LLMCLUSTERS_TEST_ENGINE
-        $process = [Diagnostics.Process]::Start($info)
-        $read = $process.StandardOutput.ReadLineAsync()
-        if (-not $read.Wait(120000)) { $process.Kill(); throw 'The endpoint did not start within two minutes.' }
-        $line = $read.Result
-        if ($line -notmatch '^PORT (\d+)$') { throw "The endpoint did not start: $line" }
-        [pscustomobject]@{ Process = $process; Port = [int]$Matches[1]; Folder = $folder }
-    }
-
-    function Stop-Endpoint($Endpoint) {
-        $Endpoint.Process.StandardInput.Close()
-        if (-not $Endpoint.Process.WaitForExit(20000)) { $Endpoint.Process.Kill() }
-        Remove-Item $Endpoint.Folder -Recurse -Force -ErrorAction SilentlyContinue
-    }
-
+    . (Join-Path $PSScriptRoot 'TestSource.ps1')
     $script:Endpoint = Start-Endpoint
 }
 

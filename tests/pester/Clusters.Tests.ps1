@@ -1,24 +1,26 @@
+# Run once per source (tests/pester/Invoke-PesterRun.ps1): the same demo data, the same expectations.
+param([string] $Source = 'Embedded')
+
 BeforeAll {
     Import-Module $env:LLMCLUSTERS_TEST_MODULE -Force
-    $script:DataPath = Join-Path ([IO.Path]::GetTempPath()) ("llmclusters-clusters-" + [guid]::NewGuid().ToString('N'))
-    Connect-LlmAnalytics -Path $script:DataPath
+    . (Join-Path $PSScriptRoot 'TestSource.ps1')
     # Recent data (the default end), so the default windows of the cmdlets find it.
-    New-LlmDemoData -TraceCount 1200 -Seed 9 -Confirm:$false | Out-Null
+    $script:TestSource = Connect-TestSource -Source $Source -TraceCount 1200 -Seed 9
+    $script:UiHost = $script:TestSource.UiHost
 
     function Add-RunEvent([string] $RunId, [string] $ClustersJson) {
         $id = ConvertFrom-ClusterRunId $RunId
         $properties = '{"$ai_clustering_run_id": "' + $RunId + '", "$ai_clustering_level": "trace", "$ai_clusters": ' + $ClustersJson + '}'
-        Invoke-LlmQuery "INSERT INTO events (uuid, event, properties, timestamp, team_id, distinct_id) VALUES (generateUUIDv4(), '`$ai_trace_clusters', {p:String}, {t:DateTime64(6, 'UTC')}, 1, 'test')" -Parameter @{
+        Invoke-LlmQuery -Connection $script:TestSource.Writer "INSERT INTO events (uuid, event, properties, timestamp, team_id, distinct_id) VALUES (generateUUIDv4(), '`$ai_trace_clusters', {p:String}, {t:DateTime64(6, 'UTC')}, 1, 'test')" -Parameter @{
             p = $properties; t = $id.WindowEnd.AddMinutes(1) }
     }
 }
 
 AfterAll {
-    Disconnect-LlmAnalytics
-    Remove-Item $script:DataPath -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-TestSource $script:TestSource
 }
 
-Describe 'Get-ClusterRun' {
+Describe "Get-ClusterRun on $Source" {
     It 'lists the runs of the last 7 days, newest first' {
         $runs = Get-ClusterRun
         $runs.Count | Should -Be 6
@@ -27,7 +29,7 @@ Describe 'Get-ClusterRun' {
         $runs.RunId | Should -Be $sorted.RunId
         $runs.Level | Should -Contain 'generation'
         ($runs | Where-Object { $_.RunId -match '^\d+_\d{8}_\d{6}$' }).Level | Should -Be 'trace'
-        $runs[0].UiUrl | Should -BeLike 'https://us.posthog.com/llm-analytics/clusters/*'
+        $runs[0].UiUrl | Should -BeLike "$script:UiHost/llm-analytics/clusters/*"
     }
 
     It 'filters by level, job name wildcard and count' {
@@ -54,7 +56,7 @@ Describe 'Get-ClusterRun' {
     }
 }
 
-Describe 'Get-LlmCluster' {
+Describe "Get-LlmCluster on $Source" {
     It 'reads the newest run when none is named' {
         $newest = Get-ClusterRun -First 1
         $clusters = Get-LlmCluster
@@ -129,7 +131,7 @@ Describe 'Get-LlmCluster' {
     }
 }
 
-Describe 'Get-ClusterItem' {
+Describe "Get-ClusterItem on $Source" {
     It 'writes the top items of each piped cluster by rank' {
         $clusters = Get-LlmCluster
         $items = $clusters | Get-ClusterItem -Top 3
@@ -137,7 +139,7 @@ Describe 'Get-ClusterItem' {
         $items.Count | Should -Be (($clusters | ForEach-Object { [Math]::Min(3, $_.Size) } | Measure-Object -Sum).Sum)
         foreach ($group in $items | Group-Object ClusterId) { $group.Group.Rank | Should -Be (0..($group.Count - 1)) }
         $items[0].TraceId | Should -Not -BeNullOrEmpty
-        $items[0].UiUrl | Should -BeLike 'https://us.posthog.com/llm-analytics/traces/*'
+        $items[0].UiUrl | Should -BeLike "$script:UiHost/llm-analytics/traces/*"
     }
 
     It 'writes generation ids for generation-level runs' {
@@ -153,10 +155,17 @@ Describe 'Get-ClusterItem' {
     }
 }
 
-Describe 'Get-ClusteringJob and ConvertFrom-ClusterRunId' {
-    It 'infers the jobs from run events' {
+Describe "Get-ClusteringJob and ConvertFrom-ClusterRunId on $Source" {
+    It 'lists the jobs (from run events, or from PostHog''s jobs endpoint)' {
         $jobs = Get-ClusteringJob
-        $jobs.Name | Sort-Object | Should -Be @('Default - generations', 'Default - traces', 'Support: billing & login')
+        $expected = @('Default - generations', 'Default - traces', 'Support: billing & login')
+        # PostHog's endpoint also knows a job that never ran, with its state.
+        if ($Source -eq 'PostHog') {
+            $expected = @('Default - evaluations') + $expected
+            ($jobs | Where-Object Name -eq 'Default - evaluations').Enabled | Should -BeFalse
+            ($jobs | Where-Object Name -eq 'Default - traces').Enabled | Should -BeTrue
+        }
+        $jobs.Name | Sort-Object | Should -Be $expected
         (Get-ClusteringJob -Name 'default - t*').RunCount | Should -Be 2
         Get-ClusteringJob -Id 'no-such-job' -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $missing[0].FullyQualifiedErrorId | Should -Be 'JobNotFound,LlmClusters.Commands.GetClusteringJobCommand'
@@ -176,7 +185,7 @@ Describe 'Get-ClusteringJob and ConvertFrom-ClusterRunId' {
     }
 }
 
-Describe 'Tab completion' {
+Describe "Tab completion on $Source" {
     It 'completes run ids' {
         $runs = (Get-ClusterRun).RunId
         $result = TabExpansion2 -inputScript 'Get-LlmCluster -RunId ' -cursorColumn 'Get-LlmCluster -RunId '.Length
@@ -195,7 +204,7 @@ Describe 'Tab completion' {
     }
 }
 
-Describe 'Compare-ClusterRun' {
+Describe "Compare-ClusterRun on $Source" {
     It 'compares each piped run with the previous one of its job and level' {
         $runs = Get-ClusterRun -JobName 'Default - traces'
         $changes = $runs | Compare-ClusterRun
@@ -218,7 +227,7 @@ Describe 'Compare-ClusterRun' {
     }
 }
 
-Describe 'Export-LlmClusterReport' {
+Describe "Export-LlmClusterReport on $Source" {
     It 'renders in a real browser with one mark per item and one row per cluster' {
         $chromium = '/usr/bin/chromium'
         Test-Path $chromium | Should -BeTrue -Because 'build.ps1 Test installs Debian''s chromium for this test'

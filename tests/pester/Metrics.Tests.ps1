@@ -1,18 +1,20 @@
+# Run once per source (tests/pester/Invoke-PesterRun.ps1): the same demo data, the same expectations.
+param([string] $Source = 'Embedded')
+
 BeforeAll {
     Import-Module $env:LLMCLUSTERS_TEST_MODULE -Force
-    $script:DataPath = Join-Path ([IO.Path]::GetTempPath()) ("llmclusters-metrics-" + [guid]::NewGuid().ToString('N'))
-    Connect-LlmAnalytics -Path $script:DataPath
-    New-LlmDemoData -TraceCount 1500 -Seed 4 -Confirm:$false | Out-Null
+    . (Join-Path $PSScriptRoot 'TestSource.ps1')
+    $script:TestSource = Connect-TestSource -Source $Source -TraceCount 1500 -Seed 4
+    $script:UiHost = $script:TestSource.UiHost
     $script:WithMetrics = Get-ClusterRun -JobName 'Default - traces' -First 1
     $script:WithoutMetrics = Get-ClusterRun -JobName 'Default - traces' | Select-Object -Last 1
 }
 
 AfterAll {
-    Disconnect-LlmAnalytics
-    Remove-Item $script:DataPath -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-TestSource $script:TestSource
 }
 
-Describe 'Measure-ClusterMetrics' {
+Describe "Measure-ClusterMetrics on $Source" {
     It 'agrees with the metrics the run carries' {
         $stored = $script:WithMetrics | Get-LlmCluster
         $measured = $script:WithMetrics | Measure-ClusterMetrics
@@ -73,7 +75,7 @@ Describe 'Measure-ClusterMetrics' {
     }
 }
 
-Describe 'Get-LlmCluster metrics' {
+Describe "Get-LlmCluster metrics on $Source" {
     It 'computes metrics for runs that carry none' {
         $clusters = $script:WithoutMetrics | Get-LlmCluster
         $clusters.MetricsSource | Sort-Object -Unique | Should -Be 'Computed'

@@ -1,17 +1,19 @@
+# Run once per source (tests/pester/Invoke-PesterRun.ps1): the same demo data, the same expectations.
+param([string] $Source = 'Embedded')
+
 BeforeAll {
     Import-Module $env:LLMCLUSTERS_TEST_MODULE -Force
-    $script:DataPath = Join-Path ([IO.Path]::GetTempPath()) ("llmclusters-traces-" + [guid]::NewGuid().ToString('N'))
-    Connect-LlmAnalytics -Path $script:DataPath
-    New-LlmDemoData -TraceCount 800 -Seed 12 -Confirm:$false | Out-Null
+    . (Join-Path $PSScriptRoot 'TestSource.ps1')
+    $script:TestSource = Connect-TestSource -Source $Source -TraceCount 800 -Seed 12
+    $script:UiHost = $script:TestSource.UiHost
     $script:Run = Get-ClusterRun -JobName 'Default - traces' -First 1
 }
 
 AfterAll {
-    Disconnect-LlmAnalytics
-    Remove-Item $script:DataPath -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-TestSource $script:TestSource
 }
 
-Describe 'Get-LlmTrace' {
+Describe "Get-LlmTrace on $Source" {
     It 'reads piped cluster items as whole traces, in one query' {
         $items = $script:Run | Get-LlmCluster -ClusterId 0 | Get-ClusterItem -Top 3
         $output = $items | Get-LlmTrace -Verbose 4>&1
@@ -19,7 +21,7 @@ Describe 'Get-LlmTrace' {
         $traces.TraceId | Should -Be $items.TraceId
         $traces[0].Events.Count | Should -Be $traces[0].EventCount
         $traces[0].Events[0] | Should -BeOfType 'LlmClusters.Core.Model.TraceEvent'
-        $traces[0].UiUrl | Should -BeLike 'https://us.posthog.com/llm-analytics/traces/*'
+        $traces[0].UiUrl | Should -BeLike "$script:UiHost/llm-analytics/traces/*"
         $verbose = $output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         @($verbose | Where-Object Message -like 'TraceEvents on *').Count | Should -Be 1
         ($verbose.Message -join "`n") | Should -Not -Match 'You are a'
@@ -53,7 +55,7 @@ Describe 'Get-LlmTrace' {
     }
 }
 
-Describe 'Format-LlmTrace' {
+Describe "Format-LlmTrace on $Source" {
     It 'renders the most error-heavy cluster''s top traces as trees' {
         $lines = $script:Run | Get-LlmCluster -ExcludeNoise | Sort-Object ErrorRate -Descending | Select-Object -First 1 |
             Get-ClusterItem -Top 3 | Get-LlmTrace | Format-LlmTrace -Width 100
@@ -69,7 +71,7 @@ Describe 'Format-LlmTrace' {
     }
 }
 
-Describe 'Traces in CSV' {
+Describe "Traces in CSV on $Source" {
     It 'exports readable models and event counts' {
         $csv = Join-Path $TestDrive 'traces.csv'
         $script:Run | Get-LlmCluster -ClusterId 0 | Get-ClusterItem -Top 2 | Get-LlmTrace | Export-Csv $csv

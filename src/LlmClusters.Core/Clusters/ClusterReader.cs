@@ -126,7 +126,7 @@ public sealed class ClusterReader
     public async Task<IReadOnlyList<ClusteringJob>> ListJobsAsync(DateTime since, DateTime until, CancellationToken cancellationToken)
     {
         var result = await _runner.QueryAsync(ClusterQueries.JobsSeenOnRuns(Table, since, until, _connection.TeamId), cancellationToken).ConfigureAwait(false);
-        return ResultRow.All(result).Select(r => new ClusteringJob
+        var seen = ResultRow.All(result).Select(r => new ClusteringJob
         {
             Id = r.StringOrEmpty("job_id"),
             Name = r.StringOrEmpty("name"),
@@ -135,6 +135,14 @@ public sealed class ClusterReader
             LastRunAt = r.DateTime("last_run_at"),
             RunCount = r.Int64("run_count") ?? 0,
         }).ToList();
+        if (_runner.Source is not IClusteringJobSource jobSource) return seen;
+
+        // The source knows the jobs themselves (with their filters, state and dates); the runs add when each last ran.
+        var jobs = await jobSource.ListJobsAsync(cancellationToken).ConfigureAwait(false);
+        var runs = seen.ToDictionary(j => j.Id, StringComparer.OrdinalIgnoreCase);
+        return jobs.Select(j => runs.TryGetValue(j.Id, out var r) ? j with { LastRunId = r.LastRunId, LastRunAt = r.LastRunAt, RunCount = r.RunCount } : j)
+            .OrderByDescending(j => j.LastRunAt ?? DateTime.MinValue).ThenBy(j => j.Name, StringComparer.OrdinalIgnoreCase)
+            .ToList();
     }
 
     /// <summary>PostHog's default titles for clusters that have none.</summary>

@@ -37,6 +37,27 @@ public static class ClickHouseValueReader
         return new QueryResult(columns, rows, rowsRead);
     }
 
+    /// <summary>Reads rows given as a JSON array of arrays (PostHog's query API answers this way) as the given columns.</summary>
+    public static QueryResult ReadRows(IReadOnlyList<QueryColumn> columns, ReadOnlySpan<byte> rowsJson)
+    {
+        var reader = new Utf8JsonReader(rowsJson);
+        var rows = new List<object?[]>();
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) throw new FormatException("The results are not a JSON array.");
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartArray) throw new FormatException("A result row is not a JSON array.");
+            var row = new object?[columns.Count];
+            for (var i = 0; i < columns.Count; i++)
+            {
+                reader.Read();
+                row[i] = ReadValue(ref reader, columns[i].Type);
+            }
+            reader.Read(); // the row's closing bracket
+            rows.Add(row);
+        }
+        return new QueryResult(columns, rows);
+    }
+
     private static string[]? ReadStringArray(ref Utf8JsonReader reader)
     {
         if (!reader.Read()) return null;

@@ -16,6 +16,9 @@ public interface IAnalyticsSource : IDisposable
     /// <summary>Runs a statement and returns its rows (none for DDL and inserts).</summary>
     Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken);
 
+    /// <summary>The statement as this source sends it (for -Verbose): the query itself, unless the source speaks another dialect.</summary>
+    SqlQuery AsSent(SqlQuery query) => query;
+
     /// <summary>Appends rows, each one JSON object, to the events table.</summary>
     Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken);
 }

@@ -18,10 +18,11 @@ public sealed class QueryRunner
 
     public async Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken)
     {
-        _observer?.QueryStarting(query, Source.Location);
+        var sent = _observer is null ? query : Source.AsSent(query);
+        _observer?.QueryStarting(sent, Source.Location);
         var clock = Stopwatch.StartNew();
         var result = await Source.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-        _observer?.QueryFinished(query, clock.Elapsed, result.Rows.Count);
+        _observer?.QueryFinished(sent, clock.Elapsed, result.Rows.Count);
         return result;
     }
 

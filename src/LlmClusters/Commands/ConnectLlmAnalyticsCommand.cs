@@ -16,6 +16,8 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
     private const string DemoSet = "Demo";
     private const string ServerSet = "Server";
     private const string ConnectionStringSet = "ConnectionString";
+    private const string PostHogSet = "PostHog";
+    private const string ApiKeyVariable = "POSTHOG_PERSONAL_API_KEY";
 
     /// <summary>A ClickHouse server holding PostHog's events (a self-hosted PostHog's, for one).</summary>
     [Parameter(ParameterSetName = ServerSet, Mandatory = true)]
@@ -50,8 +52,19 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
 
     [Parameter(ParameterSetName = ServerSet)]
     [Parameter(ParameterSetName = ConnectionStringSet)]
+    [Parameter(ParameterSetName = PostHogSet)]
     [ValidateRange(1, 86400)]
     public int QueryTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>A PostHog project, read through PostHog's query API (PostHog Cloud or a self-hosted PostHog).</summary>
+    [Parameter(ParameterSetName = PostHogSet, Mandatory = true)]
+    [ValidateRange(1, long.MaxValue)]
+    [Alias("Project")]
+    public long? ProjectId { get; set; }
+
+    /// <summary>A personal API key with the scopes query:read and llm_analytics:read; defaults to $env:POSTHOG_PERSONAL_API_KEY.</summary>
+    [Parameter(ParameterSetName = PostHogSet)]
+    public System.Security.SecureString? ApiKey { get; set; }
 
     [Parameter(ParameterSetName = EmbeddedSet, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -85,6 +98,11 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
             ConnectToServer();
             return;
         }
+        if (ParameterSetName == PostHogSet)
+        {
+            ConnectToPostHog();
+            return;
+        }
 
         var demo = Demo.IsPresent;
         var path = demo ? EmbeddedSource.DemoDataPath : Path is null ? EmbeddedSource.DefaultDataPath : GetUnresolvedProviderPathFromPSPath(Path);
@@ -107,7 +125,41 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
         }
 
         ConnectionRegistry.Set(connection);
-        if (PassThru) WriteObject(connection);
+        if (PassThru) WriteConnection(connection);
+    }
+
+    // Kept apart, like ConnectToServer, so that the PostHog source (in the module's own load context) loads only when asked for.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void ConnectToPostHog()
+    {
+        if (TeamId is not null)
+            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("TeamId"), "InvalidArgument", ErrorCategory.InvalidArgument, TeamId,
+                "-TeamId does not apply to a PostHog project: PostHog reads only the project's own events. Leave it out, or pass the project to -ProjectId."));
+        var key = ApiKey is { Length: > 0 } secure ? new System.Net.NetworkCredential(string.Empty, secure).Password : Environment.GetEnvironmentVariable(ApiKeyVariable);
+        if (string.IsNullOrWhiteSpace(key))
+            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("ApiKey"), "ApiKeyMissing", ErrorCategory.AuthenticationError, ProjectId,
+                $"No PostHog API key: pass -ApiKey (for example -ApiKey (Read-Host -AsSecureString)) or set {ApiKeyVariable} to a personal API key with the scopes query:read and llm_analytics:read."));
+        var options = new PostHog.PostHogApiOptions
+        {
+            Host = PostHogHost ?? PostHog.PostHogApiOptions.DefaultHost,
+            ProjectId = ProjectId!.Value,
+            ApiKey = key!.Trim(),
+            RequestTimeout = TimeSpan.FromSeconds(QueryTimeoutSeconds),
+        };
+        var connection = new LlmAnalyticsConnection(new PostHog.PostHogApiSource(options), null, options.Host);
+        try
+        {
+            // One small query proves the host, the project and the key's query:read scope before anything else runs.
+            var runner = Runner(connection);
+            Await(token => runner.QueryAsync(ConnectionQueries.TableReadable(EventsTable.Default), token), options.Location);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+        ConnectionRegistry.Set(connection);
+        if (PassThru) WriteConnection(connection);
     }
 
     // Kept apart so that ClickHouse.Driver (in the module's own load context) is loaded only when a server is asked for.
@@ -146,6 +198,12 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
             throw;
         }
         ConnectionRegistry.Set(connection);
-        if (PassThru) WriteObject(connection);
+        if (PassThru) WriteConnection(connection);
+    }
+
+    private void WriteConnection(LlmAnalyticsConnection connection)
+    {
+        ConnectionRegistry.MarkHandedOut(connection);
+        WriteObject(connection);
     }
 }

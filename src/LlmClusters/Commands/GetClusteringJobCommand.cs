@@ -1,11 +1,12 @@
 using System.Management.Automation;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
+using LlmClusters.Core.Sources;
 using LlmClusters.Infrastructure;
 
 namespace LlmClusters.Commands;
 
-/// <summary>Lists the clustering jobs that wrote runs (inferred from run events on ClickHouse and embedded sources).</summary>
+/// <summary>Lists the clustering jobs: from PostHog's jobs endpoint, or inferred from run events on ClickHouse and embedded sources.</summary>
 [Cmdlet(VerbsCommon.Get, "ClusteringJob")]
 [OutputType(typeof(ClusteringJob))]
 public sealed class GetClusteringJobCommand : LlmClustersCmdlet
@@ -38,11 +39,15 @@ public sealed class GetClusteringJobCommand : LlmClustersCmdlet
         var selected = jobs.Where(j => (Id is null || Id.Contains(j.Id, StringComparer.OrdinalIgnoreCase)) && (names is null || names.Any(n => n.IsMatch(j.Name)))).ToList();
         foreach (var job in selected) WriteObject(job);
 
+        // PostHog's API lists every job; elsewhere jobs are only known by the runs they wrote in the window.
+        var fromApi = connection.Source == AnalyticsSourceKind.PostHog;
         foreach (var id in (Id ?? []).Where(id => !selected.Any(j => string.Equals(j.Id, id, StringComparison.OrdinalIgnoreCase))))
             WriteError(ErrorMapper.Record(new ItemNotFoundException($"Job {id} not found."), "JobNotFound", ErrorCategory.ObjectNotFound, id,
-                $"No run since {since:u} was written by a job with id {id}. Widen the window with -Since."));
+                fromApi ? $"{connection.Location} has no clustering job with id {id}. Run Get-ClusteringJob to list them."
+                        : $"No run since {since:u} was written by a job with id {id}. Widen the window with -Since."));
         foreach (var name in (Name ?? []).Where(n => !Wildcard.HasWildcards(n) && !selected.Any(j => string.Equals(j.Name, n, StringComparison.OrdinalIgnoreCase))))
             WriteError(ErrorMapper.Record(new ItemNotFoundException($"Job '{name}' not found."), "JobNotFound", ErrorCategory.ObjectNotFound, name,
-                $"No run since {since:u} was written by a job named '{name}'. Widen the window with -Since, or use a wildcard."));
+                fromApi ? $"{connection.Location} has no clustering job named '{name}'. Run Get-ClusteringJob to list them, or use a wildcard."
+                        : $"No run since {since:u} was written by a job named '{name}'. Widen the window with -Since, or use a wildcard."));
     }
 }

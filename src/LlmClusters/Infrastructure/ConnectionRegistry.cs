@@ -9,6 +9,12 @@ internal static class ConnectionRegistry
     private static readonly object Gate = new();
     private static LlmAnalyticsConnection? _current;
 
+    // Connections written to the pipeline (-PassThru) may live on in a variable and be passed as -Connection later,
+    // so making another connection current must not close them.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<LlmAnalyticsConnection, object> HandedOut = new();
+
+    public static void MarkHandedOut(LlmAnalyticsConnection connection) => HandedOut.AddOrUpdate(connection, Gate);
+
     public static LlmAnalyticsConnection? Current
     {
         get { lock (Gate) return _current; }
@@ -23,7 +29,7 @@ internal static class ConnectionRegistry
     {
         lock (Gate)
         {
-            if (!ReferenceEquals(_current, connection)) _current?.Dispose();
+            if (_current is { } previous && !ReferenceEquals(previous, connection) && !HandedOut.TryGetValue(previous, out _)) previous.Dispose();
             _current = connection;
         }
     }

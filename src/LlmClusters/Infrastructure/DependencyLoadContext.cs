@@ -4,7 +4,7 @@ using System.Runtime.Loader;
 namespace LlmClusters.Infrastructure;
 
 /// <summary>
-/// The module's own load context for the assemblies in its deps/ folder (the ClickHouse source, ClickHouse.Driver and
+/// The module's own load context for the assemblies in its deps/ folder (the ClickHouse and PostHog sources, ClickHouse.Driver, Polly and
 /// the Microsoft.Extensions.* and NodaTime versions it needs), so that they never meet other modules' versions of the
 /// same assemblies in PowerShell's default context (the pattern of PowerShell's "Resolving PowerShell module assembly
 /// dependency conflicts"). Anything not in deps/ (PowerShell, LlmClusters.Core) comes from the default context.
@@ -13,6 +13,7 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
 {
     private static readonly object Gate = new();
     private static DependencyLoadContext? _instance;
+    private static bool _registered;
     private readonly string _folder;
 
     private DependencyLoadContext(string folder) : base("LlmClusters.Dependencies") => _folder = folder;
@@ -24,9 +25,11 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
     {
         lock (Gate)
         {
-            if (_instance is not null || !Directory.Exists(Folder)) return;
-            _instance = new DependencyLoadContext(Folder);
+            if (_registered || !Directory.Exists(Folder)) return;
+            // One context per process: a module imported again (Import-Module -Force) keeps the assemblies it loaded.
+            _instance ??= new DependencyLoadContext(Folder);
             Default.Resolving += ResolveFromDefault;
+            _registered = true;
         }
     }
 
@@ -34,14 +37,15 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
     {
         lock (Gate)
         {
-            if (_instance is null) return;
+            if (!_registered) return;
             Default.Resolving -= ResolveFromDefault;
+            _registered = false;
         }
     }
 
-    // Only the module's own bridge assembly is handed to the default context; its dependencies stay in this context.
+    // Only the module's own bridge assemblies are handed to the default context; their dependencies stay in this context.
     private static Assembly? ResolveFromDefault(AssemblyLoadContext context, AssemblyName name) =>
-        name.Name == "LlmClusters.ClickHouse" ? _instance?.LoadFromAssemblyName(name) : null;
+        name.Name is "LlmClusters.ClickHouse" or "LlmClusters.PostHog" ? _instance?.LoadFromAssemblyName(name) : null;
 
     protected override Assembly? Load(AssemblyName name)
     {

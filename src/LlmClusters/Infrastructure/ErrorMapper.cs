@@ -27,6 +27,8 @@ internal static class ErrorMapper
         MetricsNotAvailableException e => Record(e, "MetricsNotAvailable", ErrorCategory.InvalidOperation, e.RunId, e.Message),
         SourceUnreachableException { LoginRefused: true } e => Record(e, "LoginFailed", ErrorCategory.AuthenticationError, target, e.Message),
         SourceUnreachableException e => Record(e, "ServerUnreachable", ErrorCategory.ConnectionError, target, e.Message),
+        ProjectNotFoundException e => Record(e, "ProjectNotFound", ErrorCategory.ObjectNotFound, target, e.Message),
+        ReadOnlySourceException e => Record(e, "SourceReadOnly", ErrorCategory.InvalidOperation, target, e.Message),
         EngineUnavailableException e => Record(e, "EngineUnavailable", ErrorCategory.ResourceUnavailable, target, e.Message),
         InvalidDataFolderException e => Record(e, "InvalidDataPath", ErrorCategory.InvalidArgument, e.Path, e.Message),
         ArgumentException e => Record(e, "InvalidArgument", ErrorCategory.InvalidArgument, target, e.Message),

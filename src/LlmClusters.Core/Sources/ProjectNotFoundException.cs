@@ -1,0 +1,4 @@
+namespace LlmClusters.Core.Sources;
+
+/// <summary>The PostHog host has no project of that id that the key may read; the message names the host, the project and the fix.</summary>
+public sealed class ProjectNotFoundException(string message) : Exception(message);

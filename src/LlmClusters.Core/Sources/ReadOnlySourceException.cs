@@ -1,0 +1,4 @@
+namespace LlmClusters.Core.Sources;
+
+/// <summary>A write was asked of a source the module only reads (PostHog's query API): the message says where to write instead.</summary>
+public sealed class ReadOnlySourceException(string message) : Exception(message);
