@@ -22,18 +22,7 @@ public static class ClickHouseValueReader
         var columns = names.Select((n, i) => new QueryColumn(n, types[i])).ToArray();
 
         var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            if (reader.TokenType != JsonTokenType.StartArray) throw new FormatException("A result row is not a JSON array.");
-            var row = new object?[columns.Length];
-            for (var i = 0; i < columns.Length; i++)
-            {
-                reader.Read();
-                row[i] = ReadValue(ref reader, columns[i].Type);
-            }
-            reader.Read(); // the row's closing bracket
-            rows.Add(row);
-        }
+        while (reader.Read()) rows.Add(ReadRow(ref reader, columns));
         return new QueryResult(columns, rows, rowsRead);
     }
 
@@ -43,19 +32,22 @@ public static class ClickHouseValueReader
         var reader = new Utf8JsonReader(rowsJson);
         var rows = new List<object?[]>();
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) throw new FormatException("The results are not a JSON array.");
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartArray) throw new FormatException("A result row is not a JSON array.");
-            var row = new object?[columns.Count];
-            for (var i = 0; i < columns.Count; i++)
-            {
-                reader.Read();
-                row[i] = ReadValue(ref reader, columns[i].Type);
-            }
-            reader.Read(); // the row's closing bracket
-            rows.Add(row);
-        }
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) rows.Add(ReadRow(ref reader, columns));
         return new QueryResult(columns, rows);
+    }
+
+    /// <summary>One row, a JSON array whose opening bracket is the reader's current token.</summary>
+    private static object?[] ReadRow(ref Utf8JsonReader reader, IReadOnlyList<QueryColumn> columns)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray) throw new FormatException("A result row is not a JSON array.");
+        var row = new object?[columns.Count];
+        for (var i = 0; i < columns.Count; i++)
+        {
+            reader.Read();
+            row[i] = ReadValue(ref reader, columns[i].Type);
+        }
+        reader.Read(); // the row's closing bracket
+        return row;
     }
 
     private static string[]? ReadStringArray(ref Utf8JsonReader reader)

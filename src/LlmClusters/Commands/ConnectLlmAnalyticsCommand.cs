@@ -146,6 +146,8 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
             ApiKey = key!.Trim(),
             RequestTimeout = TimeSpan.FromSeconds(QueryTimeoutSeconds),
         };
+        if (options.Host.Scheme == Uri.UriSchemeHttp && !options.Host.IsLoopback)
+            WriteWarning($"{options.Host} is plain HTTP: the API key would cross the network unencrypted. Use the https:// address of your PostHog.");
         var connection = new LlmAnalyticsConnection(new PostHog.PostHogApiSource(options), null, options.Host);
         try
         {

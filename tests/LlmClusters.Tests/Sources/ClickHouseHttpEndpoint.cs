@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using LlmClusters.Core.Sources;
 
@@ -12,53 +11,27 @@ namespace LlmClusters.Tests.Sources;
 /// parameter, param_* values bound as the server binds them, the requested default_format, and errors as HTTP 500 with
 /// ClickHouse's "Code: N. DB::Exception: ..." text and the X-ClickHouse-Exception-Code header.
 /// </summary>
-public sealed class ClickHouseHttpEndpoint : IDisposable
+public sealed class ClickHouseHttpEndpoint : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
     private readonly string _dataPath;
     private readonly string? _password;
-    private readonly CancellationTokenSource _stop = new();
     private int _failuresToInject;
 
     public ClickHouseHttpEndpoint(string dataPath, string? password = null)
     {
         _dataPath = dataPath;
         _password = password;
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
     }
 
-    public int Port { get; }
     public int Requests => _requests;
     private int _requests;
 
     /// <summary>The next n requests fail with 503, as an overloaded server or proxy would.</summary>
     public void FailNext(int n) => Interlocked.Exchange(ref _failuresToInject, n);
 
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
-    private async Task ServeAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync().ConfigureAwait(false); }
-            catch (Exception) when (_stop.IsCancellationRequested) { return; }
-            catch (HttpListenerException) { return; }
-            _ = Task.Run(() => Handle(context));
-        }
-    }
 
-    private void Handle(HttpListenerContext context)
+    protected override void Handle(HttpListenerContext context)
     {
         Interlocked.Increment(ref _requests);
         var response = context.Response;
@@ -126,11 +99,5 @@ public sealed class ClickHouseHttpEndpoint : IDisposable
         catch (HttpListenerException)
         {
         }
-    }
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Close();
     }
 }

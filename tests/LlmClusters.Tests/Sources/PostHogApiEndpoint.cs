@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,7 +19,7 @@ namespace LlmClusters.Tests.Sources;
 /// (results, columns, types, hasMore, limit, offset). <c>GET /api/environments/{id}/llm_analytics/clustering_jobs/</c>
 /// pages the jobs seen on run events. Errors, 429s with Retry-After and 5xx replies can be injected.
 /// </summary>
-public sealed partial class PostHogApiEndpoint : IDisposable
+public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
 {
     public const string QueryScope = "query:read";
     public const string LlmAnalyticsScope = "llm_analytics:read";
@@ -42,12 +41,10 @@ public sealed partial class PostHogApiEndpoint : IDisposable
         "IN", "AS", "FROM", "JOIN", "AND", "OR", "NOT", "ON", "SELECT", "WHERE", "USING", "EXISTS", "OVER", "BY", "HAVING", "LIMIT",
     };
 
-    private readonly HttpListener _listener = new();
     private readonly string _dataPath;
     private readonly EventsTable _table;
     private readonly long _projectId;
     private readonly IReadOnlyDictionary<string, string[]> _keys;
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<(int Status, int? RetryAfter)> _injected = new();
 
     /// <param name="keys">The personal API keys this PostHog accepts, each with its scopes.</param>
@@ -58,13 +55,8 @@ public sealed partial class PostHogApiEndpoint : IDisposable
         _projectId = projectId;
         _keys = keys;
         JobsPageSize = jobsPageSize;
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
     }
 
-    public int Port { get; }
     public Uri Host => new($"http://127.0.0.1:{Port}");
     public int JobsPageSize { get; }
 
@@ -79,28 +71,9 @@ public sealed partial class PostHogApiEndpoint : IDisposable
         for (var i = 0; i < count; i++) _injected.Enqueue((status, retryAfterSeconds));
     }
 
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
-    private async Task ServeAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync().ConfigureAwait(false); }
-            catch (Exception) when (_stop.IsCancellationRequested) { return; }
-            catch (HttpListenerException) { return; }
-            _ = Task.Run(() => Handle(context));
-        }
-    }
 
-    private void Handle(HttpListenerContext context)
+    protected override void Handle(HttpListenerContext context)
     {
         var request = context.Request;
         var response = context.Response;
@@ -341,9 +314,4 @@ public sealed partial class PostHogApiEndpoint : IDisposable
     [GeneratedRegex(@"\bLIMIT\s+(?<limit>\{\w+:\w+\}|\d+)(\s+OFFSET\s+(?<offset>\{\w+:\w+\}|\d+))?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex TrailingLimit();
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Close();
-    }
 }
