@@ -87,13 +87,17 @@ function Invoke-Build {
     # Publish gathers the module's own assemblies with their NuGet dependencies; PowerShell itself is not shipped.
     $publish = Join-Path $Out 'publish'
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/LlmClusters/LlmClusters.csproj'), '-c', $Configuration, '-o', $publish, '--no-build', '--nologo', '-v', 'quiet')
-    # The module's own assemblies at its root; the ClickHouse source and its dependencies in deps/, which the module
+    # The module's own assemblies at its root; the sources, the embedder and their dependencies in deps/, which the module
     # loads in a load context of its own so they never clash with other modules' versions.
     $rootAssemblies = 'LlmClusters.dll', 'LlmClusters.Core.dll', 'MathNet.Numerics.dll'
     $deps = New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'deps')
     foreach ($assembly in Get-ChildItem $publish -Filter '*.dll') {
         Copy-Item $assembly.FullName $(if ($assembly.Name -in $rootAssemblies) { $ModuleOut } else { $deps.FullName })
     }
+    # ONNX Runtime's native library for this platform only (the embeddings of Invoke-LlmClustering), beside its managed part.
+    $native = Join-Path $publish "runtimes/$([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)/native"
+    Get-ChildItem $native -File -ErrorAction SilentlyContinue | Where-Object Name -like '*onnxruntime*' | Where-Object Extension -ne '.dbg' |
+        Copy-Item -Destination $deps.FullName
     Copy-Item (Join-Path $Root 'LlmClusters.psd1'), (Join-Path $Root 'src/LlmClusters/LlmClusters.format.ps1xml') $ModuleOut
     if (Test-Path $EngineLibrary) {
         # A link, not a copy: the library is 559 MB and the module only needs to find it beside itself.

@@ -1,5 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
+using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Queries;
 
 namespace LlmClusters.Core.Demo;
 
@@ -68,32 +68,26 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
             ? $"{options.TeamId}_{windowEnd:yyyyMMdd}_{windowEnd:HHmmss}"
             : $"{options.TeamId}_{plan.Level}_{windowEnd:yyyyMMdd}_{windowEnd:HHmmss}" + (jobId is null ? "" : "_" + jobId) + (plan.RunLabel is null ? "" : "_" + plan.RunLabel);
         var clusters = new List<DemoCluster>();
-        var properties = DemoJson.Properties(w =>
+        var drafts = new List<RunEventCluster>();
+        for (var i = 0; i < groups.Count; i++)
         {
-            w.WriteString("$ai_clustering_run_id", runId);
-            if (!plan.Legacy)
+            var kind = groups[i].Value[0].Kind;
+            // Legacy runs kept PostHog's default titles for some clusters.
+            var title = plan.Legacy && i % 2 == 1 ? $"Cluster {i}" : kind.ClusterTitle;
+            drafts.Add(Cluster(plan, i, title, kind.ClusterDescription, groups[i].Value, isNoise: false));
+            clusters.Add(new DemoCluster(i, kind.Key, drafts[^1].Items.Select(item => item.Key).ToList()));
+        }
+        if (noise.Count > 0)
+        {
+            drafts.Add(Cluster(plan, -1, "Outliers", "Items that did not fit any cluster.", noise, isNoise: true));
+            clusters.Add(new DemoCluster(-1, null, drafts[^1].Items.Select(item => item.Key).ToList()));
+        }
+        var draft = new RunEventDraft
+        {
+            RunId = runId, Level = plan.Level, JobId = jobId, JobName = plan.JobName, WindowStart = windowStart, WindowEnd = windowEnd,
+            TotalItems = items.Count, Clusters = drafts, Legacy = plan.Legacy,
+            WriteParams = w =>
             {
-                w.WriteString("$ai_clustering_level", plan.Level);
-                w.WriteString("$ai_clustering_job_id", jobId ?? "");
-                w.WriteString("$ai_clustering_job_name", plan.JobName ?? "");
-            }
-            w.WriteString("$ai_window_start", DemoJson.Iso(windowStart, plan.Legacy));
-            w.WriteString("$ai_window_end", DemoJson.Iso(windowEnd, plan.Legacy));
-            w.WriteNumber(plan.Legacy ? "$ai_total_traces_analyzed" : "$ai_total_items_analyzed", items.Count);
-            w.WriteStartArray("$ai_clusters");
-            for (var i = 0; i < groups.Count; i++)
-            {
-                var kind = groups[i].Value[0].Kind;
-                // Legacy runs kept PostHog's default titles for some clusters.
-                var title = plan.Legacy && i % 2 == 1 ? $"Cluster {i}" : kind.ClusterTitle;
-                clusters.Add(WriteCluster(w, plan, i, title, kind.ClusterDescription, groups[i].Value, kind.Key, windowStart, windowEnd, isNoise: false));
-            }
-            if (noise.Count > 0)
-                clusters.Add(WriteCluster(w, plan, -1, "Outliers", "Items that did not fit any cluster.", noise, null, windowStart, windowEnd, isNoise: true));
-            w.WriteEndArray();
-            if (!plan.Legacy)
-            {
-                w.WriteStartObject("$ai_clustering_params");
                 w.WriteString("clustering_method", plan.Method);
                 w.WriteStartObject("clustering_method_params");
                 if (plan.Method == "hdbscan") { w.WriteNumber("min_cluster_size_fraction", 0.05); w.WriteNumber("min_samples", 5); }
@@ -104,21 +98,19 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
                 w.WriteNumber("dimensionality_reduction_ndims", 100);
                 w.WriteString("visualization_method", plan.Method == "hdbscan" ? "umap" : "pca");
                 w.WriteNumber("max_samples", maxSamples);
-                w.WriteEndObject();
-            }
-        });
+            },
+        };
 
-        var eventName = plan.Level == "generation" ? "$ai_generation_clusters" : "$ai_trace_clusters";
+        var eventName = ClusterQueries.EventForLevel(plan.Level);
         var at = windowEnd.AddMinutes(plan.MinutesAfterWindow);
         var uuid = random.Uuid();
-        var row = DemoJson.Row(uuid, eventName, properties, at, options.TeamId, $"clustering_{options.TeamId}");
+        var row = RunEventWriter.Row(draft, uuid, at, options.TeamId);
         var runEvent = new DemoEvent(uuid, eventName, at, "", null, 0, 0, 0, 0, false, row);
         return new DemoClusterRun(runId, plan.Legacy ? "trace" : plan.Level, windowStart, windowEnd, plan.Legacy,
             plan.Metrics == DemoMetricsForm.Present, runEvent, clusters);
     }
 
-    private DemoCluster WriteCluster(Utf8JsonWriter w, DemoRunPlan plan, int clusterId, string title, string description, List<Item> items,
-        string? kindKey, DateTime windowStart, DateTime windowEnd, bool isNoise)
+    private RunEventCluster Cluster(DemoRunPlan plan, int clusterId, string title, string description, List<Item> items, bool isNoise)
     {
         var angle = 2 * Math.PI * (clusterId + 1) / 8.0;
         var cx = Math.Round(5 * Math.Cos(angle), 4);
@@ -126,44 +118,24 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
         var placed = items.Select(item => (Item: item, Distance: Math.Round(isNoise ? random.Between(0.6, 1.2) : random.Between(0.05, 0.55), 6))).ToList();
         // Rank 0 is the most central item; in the noise cluster it is the most anomalous.
         placed = isNoise ? placed.OrderByDescending(p => p.Distance).ToList() : placed.OrderBy(p => p.Distance).ToList();
-
-        w.WriteStartObject();
-        w.WriteNumber("cluster_id", clusterId);
-        w.WriteNumber("size", items.Count);
-        w.WriteString("title", title);
-        w.WriteString("description", description);
-        w.WriteStartObject("traces");
+        var ranked = new List<RunEventItem>(placed.Count);
         for (var rank = 0; rank < placed.Count; rank++)
         {
             var (item, distance) = placed[rank];
-            w.WriteStartObject(item.Key);
-            w.WriteNumber("distance_to_centroid", distance);
-            w.WriteNumber("rank", rank);
-            w.WriteNumber("x", Math.Round(isNoise ? random.Between(-9.0, 9.0) : cx + random.Gaussian() * 0.8, 4));
-            w.WriteNumber("y", Math.Round(isNoise ? random.Between(-9.0, 9.0) : cy + random.Gaussian() * 0.8, 4));
-            w.WriteString("timestamp", DemoJson.Iso(item.Timestamp, plan.Legacy));
-            if (!plan.Legacy)
-            {
-                w.WriteString("trace_id", item.TraceId);
-                if (item.GenerationId is null) w.WriteNull("generation_id");
-                else w.WriteString("generation_id", item.GenerationId);
-            }
-            w.WriteEndObject();
+            var x = Math.Round(isNoise ? random.Between(-9.0, 9.0) : cx + random.Gaussian() * 0.8, 4);
+            var y = Math.Round(isNoise ? random.Between(-9.0, 9.0) : cy + random.Gaussian() * 0.8, 4);
+            ranked.Add(new RunEventItem(item.Key, distance, rank, x, y, item.Timestamp, item.TraceId, item.GenerationId));
         }
-        w.WriteEndObject();
-        w.WriteStartArray("centroid");
-        if (!isNoise) for (var d = 0; d < 8; d++) w.WriteNumberValue(Math.Round(random.Between(-1.0, 1.0), 5));
-        w.WriteEndArray();
-        w.WriteNumber("centroid_x", isNoise ? 0 : cx);
-        w.WriteNumber("centroid_y", isNoise ? 0 : cy);
-        if (plan.Metrics == DemoMetricsForm.Null) w.WriteNull("metrics");
-        else if (plan.Metrics == DemoMetricsForm.Present) WriteMetrics(w, items, plan.Level);
-        w.WriteEndObject();
-        return new DemoCluster(clusterId, kindKey, placed.Select(p => p.Item.Key).ToList());
+        var centroid = isNoise ? [] : Enumerable.Range(0, 8).Select(_ => Math.Round(random.Between(-1.0, 1.0), 5)).ToList();
+        return new RunEventCluster(clusterId, title, description, ranked, centroid, isNoise ? 0 : cx, isNoise ? 0 : cy)
+        {
+            Metrics = plan.Metrics == DemoMetricsForm.Present ? Metrics(items) : null,
+            MetricsAsNull = plan.Metrics == DemoMetricsForm.Null,
+        };
     }
 
     /// <summary>PostHog's cluster metrics (trace_clustering/data.py) over each item's events in the window.</summary>
-    private static void WriteMetrics(Utf8JsonWriter w, List<Item> items, string level)
+    private static RunEventMetrics Metrics(List<Item> items)
     {
         var costs = new List<double>();
         var latencies = new List<double>();
@@ -182,21 +154,9 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
             if (tokenSum > 0) tokens.Add(tokenSum);
             if (item.Events.Any(e => e.IsError)) errors++;
         }
-        w.WriteStartObject("metrics");
-        WriteMean(w, "avg_cost", costs);
-        WriteMean(w, "avg_latency", latencies);
-        WriteMean(w, "avg_tokens", tokens);
-        if (costs.Count > 0) w.WriteNumber("total_cost", Math.Round(costs.Sum(), 8));
-        else w.WriteNull("total_cost");
-        w.WriteNumber("error_rate", itemCount == 0 ? 0 : Math.Round((double)errors / itemCount, 6));
-        w.WriteNumber("error_count", errors);
-        w.WriteNumber("item_count", itemCount);
-        w.WriteEndObject();
+        return new RunEventMetrics(itemCount, Mean(costs), Mean(latencies), Mean(tokens), costs.Count > 0 ? costs.Sum() : null, errors,
+            itemCount == 0 ? 0 : (double)errors / itemCount);
     }
 
-    private static void WriteMean(Utf8JsonWriter w, string name, List<double> values)
-    {
-        if (values.Count == 0) w.WriteNull(name);
-        else w.WriteNumber(name, Math.Round(values.Average(), 8));
-    }
+    private static double? Mean(List<double> values) => values.Count == 0 ? null : values.Average();
 }

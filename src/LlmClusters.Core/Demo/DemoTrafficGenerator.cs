@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Demo;
 
@@ -74,7 +75,7 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
             clock = clock.AddTicks((long)(Math.Max(e.Latency, 0.01) * TimeSpan.TicksPerSecond) / 10 * 10);
         }
 
-        var properties = DemoJson.Properties(w =>
+        var properties = EventJson.Properties(w =>
         {
             w.WriteString("$ai_trace_id", traceId);
             if (random.Chance(0.8)) w.WriteString("$ai_trace_name", kind.TraceName);
@@ -92,7 +93,7 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
         });
         var rootUuid = random.Uuid();
         events.Insert(0, new DemoEvent(rootUuid, "$ai_trace", start, traceId, null, 0, totalLatency, 0, 0, failing,
-            DemoJson.Row(rootUuid, "$ai_trace", properties, start, options.TeamId, distinctId)));
+            EventJson.Row(rootUuid, "$ai_trace", properties, start, options.TeamId, distinctId)));
         return new DemoTrace(traceId, kind, start, events);
     }
 
@@ -106,7 +107,7 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
         var latency = Math.Round(random.Between(kind.LatencySeconds.Min, kind.LatencySeconds.Max) / generations, 3);
         var costForm = random.Unit();
 
-        var properties = DemoJson.Properties(w =>
+        var properties = EventJson.Properties(w =>
         {
             w.WriteString("$ai_trace_id", traceId);
             w.WriteString("$ai_span_id", uuid.ToString("D"));
@@ -139,14 +140,14 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
             w.WriteNumber("$ai_http_status", error is null ? 200 : kind.ErrorHttpStatus);
         });
         return new DemoEvent(uuid, "$ai_generation", at, traceId, model.Name, costForm < 0.05 ? 0 : cost, latency, input, output,
-            error is not null, DemoJson.Row(uuid, "$ai_generation", properties, at, options.TeamId, distinctId));
+            error is not null, EventJson.Row(uuid, "$ai_generation", properties, at, options.TeamId, distinctId));
     }
 
     private DemoEvent Span(string traceId, string spanId, string name, DateTime at, string distinctId, bool isError, string? error, string prompt)
     {
         var uuid = random.Uuid();
         var latency = Math.Round(random.Between(0.02, 0.9), 3);
-        var properties = DemoJson.Properties(w =>
+        var properties = EventJson.Properties(w =>
         {
             w.WriteString("$ai_trace_id", traceId);
             w.WriteString("$ai_span_id", spanId);
@@ -163,7 +164,7 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
             if (error is not null) w.WriteString("$ai_error", error);
         });
         return new DemoEvent(uuid, "$ai_span", at, traceId, null, 0, latency, 0, 0, isError,
-            DemoJson.Row(uuid, "$ai_span", properties, at, options.TeamId, distinctId));
+            EventJson.Row(uuid, "$ai_span", properties, at, options.TeamId, distinctId));
     }
 
     private DemoEvent EmbeddingEvent(string traceId, DateTime at, string distinctId, string prompt)
@@ -172,7 +173,7 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
         var tokens = Math.Max(8, prompt.Length / 4);
         var cost = Math.Round(tokens / 1000.0 * Embedding.InputCostPer1K, 10);
         var latency = Math.Round(random.Between(0.05, 0.25), 3);
-        var properties = DemoJson.Properties(w =>
+        var properties = EventJson.Properties(w =>
         {
             w.WriteString("$ai_trace_id", traceId);
             w.WriteString("$ai_model", Embedding.Name);
@@ -182,7 +183,7 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
             WriteNumber(w, "$ai_latency", latency);
         });
         return new DemoEvent(uuid, "$ai_embedding", at, traceId, Embedding.Name, cost, latency, tokens, 0, false,
-            DemoJson.Row(uuid, "$ai_embedding", properties, at, options.TeamId, distinctId));
+            EventJson.Row(uuid, "$ai_embedding", properties, at, options.TeamId, distinctId));
     }
 
     private string Fill(string template, DemoTrafficKind kind)

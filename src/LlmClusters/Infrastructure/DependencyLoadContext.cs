@@ -4,7 +4,7 @@ using System.Runtime.Loader;
 namespace LlmClusters.Infrastructure;
 
 /// <summary>
-/// The module's own load context for the assemblies in its deps/ folder (the ClickHouse and PostHog sources, ClickHouse.Driver, Polly and
+/// The module's own load context for the assemblies in its deps/ folder (the ClickHouse and PostHog sources, the embedder, ClickHouse.Driver, ONNX Runtime, Polly and
 /// the Microsoft.Extensions.* and NodaTime versions it needs), so that they never meet other modules' versions of the
 /// same assemblies in PowerShell's default context (the pattern of PowerShell's "Resolving PowerShell module assembly
 /// dependency conflicts"). Anything not in deps/ (PowerShell, LlmClusters.Core) comes from the default context.
@@ -45,7 +45,18 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
 
     // Only the module's own bridge assemblies are handed to the default context; their dependencies stay in this context.
     private static Assembly? ResolveFromDefault(AssemblyLoadContext context, AssemblyName name) =>
-        name.Name is "LlmClusters.ClickHouse" or "LlmClusters.PostHog" ? _instance?.LoadFromAssemblyName(name) : null;
+        name.Name is "LlmClusters.ClickHouse" or "LlmClusters.PostHog" or "LlmClusters.Embeddings" ? _instance?.LoadFromAssemblyName(name) : null;
+
+    // ONNX Runtime's native library sits in deps/ too; the default probing would not look there.
+    protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
+    {
+        foreach (var file in new[] { unmanagedDllName, $"lib{unmanagedDllName}.so", $"{unmanagedDllName}.so", $"lib{unmanagedDllName}.dylib", $"{unmanagedDllName}.dll" })
+        {
+            var path = Path.Combine(_folder, file);
+            if (File.Exists(path)) return LoadUnmanagedDllFromPath(path);
+        }
+        return IntPtr.Zero;
+    }
 
     protected override Assembly? Load(AssemblyName name)
     {

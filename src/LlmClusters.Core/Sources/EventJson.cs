@@ -4,10 +4,10 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace LlmClusters.Core.Demo;
+namespace LlmClusters.Core.Sources;
 
 /// <summary>Writes events as the JSON lines that <c>INSERT ... FORMAT JSONEachRow</c> takes.</summary>
-internal static class DemoJson
+internal static class EventJson
 {
     // Keeps non-ASCII text readable in the stored properties, as PostHog's ingestion does.
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
