@@ -5,7 +5,8 @@ namespace LlmClusters.Core.Clustering;
 /// <summary>
 /// The words that set each cluster apart, by class-based TF-IDF (the weighting BERTopic uses to name topics): a
 /// word's frequency within the cluster times log(1 + A / f), where A is the mean number of words per cluster and f
-/// the word's frequency over all clusters. Titles without an LLM.
+/// the word's frequency over all clusters. A word counts once per item, so a title names what most of a cluster's
+/// items share rather than what one long item repeats. Titles without an LLM.
 /// </summary>
 public static partial class ClusterTerms
 {
@@ -27,7 +28,7 @@ public static partial class ClusterTerms
         {
             if (labels[i] < 0) continue;
             if (!counts.TryGetValue(labels[i], out var words)) counts[labels[i]] = words = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var word in Words(texts[i])) words[word] = words.GetValueOrDefault(word) + 1;
+            foreach (var word in Words(texts[i]).Distinct()) words[word] = words.GetValueOrDefault(word) + 1;
         }
         if (counts.Count == 0) return new Dictionary<int, IReadOnlyList<string>>();
 

@@ -12,6 +12,12 @@ public sealed record ClusteringParams
     public string? VisualizationMethod { get; init; }
     public int? MaxSamples { get; init; }
 
+    /// <summary>The embedding model, on runs made by Invoke-LlmClustering (PostHog's runs do not say).</summary>
+    public string? EmbeddingModel { get; init; }
+
+    /// <summary>The random seed, on runs made by Invoke-LlmClustering.</summary>
+    public int? Seed { get; init; }
+
     /// <summary>The method's own settings (min_cluster_size, k, ...), as JSON.</summary>
     public string? ClusteringMethodParams { get; init; }
 
@@ -36,6 +42,8 @@ public sealed record ClusteringParams
                 DimensionalityReductionNdims = Number(root, "dimensionality_reduction_ndims"),
                 VisualizationMethod = Text(root, "visualization_method"),
                 MaxSamples = Number(root, "max_samples"),
+                EmbeddingModel = Text(root, "embedding_model"),
+                Seed = Number(root, "seed"),
                 ClusteringMethodParams = root.TryGetProperty("clustering_method_params", out var p) && p.ValueKind == JsonValueKind.Object ? p.GetRawText() : null,
                 Json = json,
             };

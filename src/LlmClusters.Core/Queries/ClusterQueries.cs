@@ -43,7 +43,7 @@ public static class ClusterQueries
     private const string ParamsFields =
         "Tuple(clustering_method Nullable(String), clustering_method_params Map(String, String), embedding_normalization Nullable(String), " +
         "dimensionality_reduction_method Nullable(String), dimensionality_reduction_ndims Nullable(Float64), visualization_method Nullable(String), " +
-        "max_samples Nullable(Float64))";
+        "max_samples Nullable(Float64), embedding_model Nullable(String), seed Nullable(Float64))";
 
     // Numbers are read as Nullable(Float64), which takes JSON numbers and numeric strings and gives NULL for anything
     // else; text as Nullable(String), NULL when missing. (Dynamic would keep each field's JSON type, but measured ten

@@ -93,6 +93,36 @@ public static class MetricsQueries
             WITH
                 {Members(table, teamId is not null)},
                 {Items(table, runId.Level, by, teamId is not null, runItems <= MembershipFilterLimit)}
+            {PerCluster}
+            """, WindowParameters(runId, teamId, windowStart, windowEnd));
+
+    /// <summary>
+    /// What would each cluster of a membership made here (Invoke-LlmClustering, before its run event exists) cost, how
+    /// slow and how error-prone is it? The same figures as <see cref="ClusterMetrics"/>, with the membership bound as two
+    /// lists instead of unfolded from a run event.
+    /// </summary>
+    public static SqlQuery MembershipMetrics(EventsTable table, string level, DateTime windowStart, DateTime windowEnd, long? teamId,
+        IReadOnlyList<int> clusterIds, IReadOnlyList<string> items)
+    {
+        var parameters = new Dictionary<string, object?>
+        {
+            ["window_start"] = windowStart, ["window_end"] = windowEnd,
+            ["member_clusters"] = clusterIds.Select(c => (long)c).ToArray(), ["member_items"] = items.ToArray(),
+        };
+        if (teamId is { } team) parameters["team_id"] = team;
+        return new SqlQuery(nameof(MembershipMetrics), $"""
+            WITH
+                members AS (
+                    SELECT tupleElement(pair, 1) AS cluster_id, tupleElement(pair, 2) AS item
+                    FROM (SELECT arrayJoin(arrayZip({P("member_clusters", "Array(Int64)")}, {P("member_items", "Array(String)")})) AS pair)
+                ),
+                {Items(table, level, MetricsDimension.None, teamId is not null, membersOnly: true)}
+            {PerCluster}
+            """, parameters);
+    }
+
+    /// <summary>PostHog's per-cluster figures over the items joined to their clusters.</summary>
+    private const string PerCluster = """
             SELECT
                 m.cluster_id AS cluster_id,
                 i.dimension AS dimension,
@@ -119,7 +149,7 @@ public static class MetricsQueries
             GLOBAL INNER JOIN members AS m ON i.item = m.item
             GROUP BY cluster_id, dimension
             ORDER BY cluster_id = -1, cluster_id, dimension
-            """, WindowParameters(runId, teamId, windowStart, windowEnd));
+        """;
 
     /// <summary>
     /// The per-item figures of every item in a window, with no run and no membership: the floor the metrics query is

@@ -31,7 +31,7 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
         "JSONExtract", "JSONExtractString", "JSONExtractRaw", "JSONExtractArrayRaw", "JSONExtractInt", "JSONExtractFloat", "JSONHas", "JSONType",
         "tupleElement", "tuple", "mapKeys", "mapValues", "arrayJoin", "arrayMap", "arraySum", "arraySort", "arrayEnumerate", "arrayElement",
         "arrayMax", "indexOf", "has", "length", "empty", "notEmpty", "if", "multiIf", "coalesce", "ifNull", "isNull", "isNotNull",
-        "lower", "upper", "position", "toString", "toJSONString", "toInt", "toFloat", "toDateTime", "parseDateTimeBestEffort", "now",
+        "lower", "upper", "position", "concat", "cityHash64", "arrayZip", "toString", "toJSONString", "toInt", "toFloat", "toDateTime", "parseDateTimeBestEffort", "now",
         "count", "countIf", "sum", "sumIf", "avg", "avgIf", "min", "max", "any", "anyIf", "argMax", "argMin", "uniqExact",
         "groupArray", "groupArrayIf", "groupUniqArray", "groupUniqArrayIf", "groupUniqArrayArray", "sumMap", "quantileExact", "quantile",
     };

@@ -1,0 +1,45 @@
+using LlmClusters.Core.Model;
+
+namespace LlmClusters.Core.Clustering;
+
+/// <summary>What Invoke-LlmClustering clusters and how. Times are UTC.</summary>
+public sealed record ClusteringOptions
+{
+    public string Level { get; init; } = "trace";
+    public required DateTime Since { get; init; }
+    public required DateTime Until { get; init; }
+
+    /// <summary>At most this many items are clustered (PostHog's default, 1,500).</summary>
+    public int MaxSamples { get; init; } = 1500;
+
+    public ClusteringMethod Method { get; init; } = ClusteringMethod.Hdbscan;
+
+    /// <summary>HDBSCAN's smallest cluster; by default PostHog's 5% of the items (at least 5).</summary>
+    public int? MinClusterSize { get; init; }
+
+    /// <summary>HDBSCAN's neighbours for a core distance (PostHog's min_samples, 5).</summary>
+    public int MinSamples { get; init; } = 5;
+
+    /// <summary>k-means: this k, or the best by silhouette between MinK and MaxK.</summary>
+    public int? K { get; init; }
+
+    public int MinK { get; init; } = 2;
+    public int MaxK { get; init; } = 12;
+    public int Seed { get; init; } = 42;
+
+    /// <summary>The principal components the items are clustered in.</summary>
+    public int Dimensions { get; init; } = 10;
+
+    public int MaxTextLength { get; init; } = ItemText.DefaultLength;
+
+    /// <summary>Only items with an event whose property has the value (all pairs must hold); filtered in the database.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? PropertyFilter { get; init; }
+
+    /// <summary>Only traces this accepts (a scriptblock, in PowerShell); applied to the sampled traces until MaxSamples pass.</summary>
+    public Func<LlmTrace, bool>? TraceFilter { get; init; }
+
+    /// <summary>The run's team when the connection names none and the items do not say.</summary>
+    public long DefaultTeamId { get; init; } = 1;
+
+    public int MinClusterSizeFor(int items) => MinClusterSize ?? Math.Max(5, (int)Math.Ceiling(items * 0.05));
+}

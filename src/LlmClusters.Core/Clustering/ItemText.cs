@@ -1,0 +1,60 @@
+using System.Text;
+using LlmClusters.Core.Model;
+
+namespace LlmClusters.Core.Clustering;
+
+/// <summary>
+/// The one text per item that is embedded: the trace's name, its spans' names, what the user asked and the final
+/// answer, trimmed to a bounded length (MiniLM reads about 256 word pieces). PostHog embeds an LLM-written summary
+/// instead; this is what can be said of a trace without an LLM.
+/// </summary>
+public static class ItemText
+{
+    public const int DefaultLength = 1000;
+
+    public static string ForTrace(LlmTrace trace, int maxLength = DefaultLength)
+    {
+        var generations = trace.Events.Where(e => e.Event == "$ai_generation").OrderBy(e => e.Timestamp).ToList();
+        var root = trace.Events.FirstOrDefault(e => e.Event == "$ai_trace");
+        var spans = trace.Events.Where(e => e.Event == "$ai_span").Select(e => e.SpanName);
+        return Compose(trace.TraceName, spans, UserText(generations.FirstOrDefault()?.Input) ?? root?.Input,
+            AnswerText(generations.LastOrDefault()?.Output) ?? root?.Output, maxLength);
+    }
+
+    public static string ForGeneration(LlmTrace trace, TraceEvent generation, int maxLength = DefaultLength)
+    {
+        var parent = trace.Events.FirstOrDefault(e => e.Event == "$ai_span" && e.SpanId is not null && e.SpanId == generation.ParentId);
+        return Compose(trace.TraceName, [parent?.SpanName, generation.SpanName], UserText(generation.Input), AnswerText(generation.Output), maxLength);
+    }
+
+    private static string Compose(string? name, IEnumerable<string?> spans, string? input, string? output, int maxLength)
+    {
+        var text = new StringBuilder();
+        void Add(string? part)
+        {
+            if (string.IsNullOrWhiteSpace(part)) return;
+            if (text.Length > 0) text.Append(". ");
+            text.Append(part.Trim());
+        }
+        Add(name);
+        Add(string.Join(" ", spans.Where(s => !string.IsNullOrWhiteSpace(s)).Distinct()));
+        Add(input);
+        Add(output);
+        var whole = string.Join(' ', text.ToString().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return whole.Length <= maxLength ? whole : whole[..maxLength];
+    }
+
+    // MessageText writes one "role: content" line per message; the user's lines are the question.
+    private static string? UserText(string? messages) => Lines(messages, "user: ") ?? Lines(messages, null);
+
+    private static string? AnswerText(string? messages) => Lines(messages, "assistant: ") ?? Lines(messages, null);
+
+    private static string? Lines(string? messages, string? role)
+    {
+        if (string.IsNullOrWhiteSpace(messages)) return null;
+        var lines = messages.Split('\n')
+            .Where(l => role is null ? !l.StartsWith("system: ", StringComparison.Ordinal) : l.StartsWith(role, StringComparison.Ordinal))
+            .Select(l => role is null ? l : l[role.Length..]).ToList();
+        return lines.Count == 0 ? null : string.Join(" ", lines);
+    }
+}

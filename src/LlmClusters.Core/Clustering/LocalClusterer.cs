@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Text.Json;
+using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sources;
+using LlmClusters.Core.Traces;
+
+namespace LlmClusters.Core.Clustering;
+
+/// <summary>
+/// Clusters a window's traces (or generations) on this machine and writes the run as PostHog writes its own: sample,
+/// read the items' events, one text per item, embed locally, reduce with PCA, cluster (HDBSCAN or k-means), place and
+/// rank the items, name the clusters by their distinctive words, measure them with the metrics query, and write one
+/// $ai_*_clusters event. Reads go to the connection; the event goes to <c>target</c> (the same connection, or a local
+/// folder when the connection is PostHog's API, which the module never writes to).
+/// </summary>
+public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunner target, ITextEmbedder embedder, IQueryObserver? observer = null)
+{
+    public const string RunLabel = "local";
+    private const int EmbedBatch = 64;
+    private const int MaxCandidates = 100_000;
+
+    private readonly QueryRunner _reader = connection.CreateRunner(observer);
+    private readonly Dictionary<ClusteringStage, TimeSpan> _timings = new();
+
+    private sealed record Item(string Key, string TraceId, string? GenerationId, DateTime Timestamp, string? Name, string Text);
+
+    public async Task<LocalClusteringResult> RunAsync(ClusteringOptions options, bool write, IProgress<ClusteringProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        void Done(ClusteringStage stage)
+        {
+            _timings[stage] = _timings.GetValueOrDefault(stage) + clock.Elapsed;
+            clock.Restart();
+        }
+
+        progress?.Report(new ClusteringProgress(ClusteringStage.Sample, 0, 0));
+        var sample = await _reader.QueryAsync(ClusteringQueries.SampleItems(_reader.Source.Table, options.Level, options.Since, options.Until, connection.TeamId,
+            options.TraceFilter is null ? options.MaxSamples : Math.Max(options.MaxSamples, MaxCandidates), options.Seed, options.PropertyFilter), cancellationToken).ConfigureAwait(false);
+        var candidates = ResultRow.All(sample).Select(r => (Item: r.StringOrEmpty("item"), TraceId: r.StringOrEmpty("trace_id"),
+            Seen: r.DateTime("first_seen") ?? options.Since, Team: r.Int64("team_id"))).Where(c => c.TraceId.Length > 0).ToList();
+        Done(ClusteringStage.Sample);
+        if (candidates.Count == 0) throw new NothingToClusterException(options);
+
+        var items = await ReadItemsAsync(candidates.Select(c => (c.Item, c.TraceId, c.Seen)).ToList(), options, progress, cancellationToken).ConfigureAwait(false);
+        Done(ClusteringStage.Read);
+        if (items.Count < 3) throw new NothingToClusterException(options, items.Count);
+
+        var vectors = new List<float[]>(items.Count);
+        foreach (var batch in items.Chunk(EmbedBatch))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            vectors.AddRange(embedder.Embed(batch.Select(i => i.Text).ToList(), cancellationToken));
+            progress?.Report(new ClusteringProgress(ClusteringStage.Embed, vectors.Count, items.Count));
+        }
+        Done(ClusteringStage.Embed);
+
+        progress?.Report(new ClusteringProgress(ClusteringStage.Reduce, 0, items.Count));
+        var dimensions = Math.Clamp(options.Dimensions, 2, Math.Max(2, items.Count - 1));
+        var reduced = Pca.Project(vectors, dimensions);
+        Done(ClusteringStage.Reduce);
+
+        progress?.Report(new ClusteringProgress(ClusteringStage.Cluster, 0, items.Count));
+        var (labels, methodParams) = Cluster(reduced, options);
+        Done(ClusteringStage.Cluster);
+
+        progress?.Report(new ClusteringProgress(ClusteringStage.Describe, 0, items.Count));
+        var terms = ClusterTerms.Distinctive(items.Select(i => i.Text).ToList(), labels, top: 6);
+        var clusters = Place(items, reduced, labels, terms);
+        Done(ClusteringStage.Describe);
+
+        progress?.Report(new ClusteringProgress(ClusteringStage.Measure, 0, items.Count));
+        var metrics = await MeasureAsync(options, clusters, cancellationToken).ConfigureAwait(false);
+        clusters = clusters.Select(c => c with { Metrics = metrics.GetValueOrDefault(c.ClusterId) ?? new RunEventMetrics(0, null, null, null, null, 0, 0) }).ToList();
+        Done(ClusteringStage.Measure);
+
+        var team = connection.TeamId ?? candidates.Select(c => c.Team).FirstOrDefault(t => t is not null) ?? options.DefaultTeamId;
+        var runId = $"{team}_{options.Level}_{options.Until:yyyyMMdd}_{options.Until:HHmmss}_{RunLabel}";
+        var paramsJson = ParamsJson(options, methodParams, dimensions, embedder.ModelName);
+        var draft = new RunEventDraft
+        {
+            RunId = runId, Level = options.Level, WindowStart = options.Since, WindowEnd = options.Until, TotalItems = items.Count, Clusters = clusters,
+            WriteParams = w =>
+            {
+                using var document = JsonDocument.Parse(paramsJson);
+                foreach (var property in document.RootElement.EnumerateObject()) property.WriteTo(w);
+            },
+        };
+        // Written when the run ends, as PostHog's workflow does, but within the id's day so that readers bounded to it find it.
+        var at = DateTime.UtcNow < options.Until.AddMinutes(1) ? DateTime.UtcNow : options.Until.AddMinutes(1);
+        var row = RunEventWriter.Row(draft, Guid.NewGuid(), new DateTime(at.Ticks - at.Ticks % 10, DateTimeKind.Utc), team);
+        if (write)
+        {
+            progress?.Report(new ClusteringProgress(ClusteringStage.Write, 0, 1));
+            await target.InsertJsonRowsAsync([row], cancellationToken).ConfigureAwait(false);
+        }
+        Done(ClusteringStage.Write);
+        return new LocalClusteringResult(runId, items.Count, clusters.Count(c => c.ClusterId >= 0), clusters.FirstOrDefault(c => c.ClusterId == -1)?.Items.Count ?? 0, _timings)
+        {
+            EventRow = row,
+            ParamsJson = paramsJson,
+        };
+    }
+
+    /// <summary>The sampled items with their texts, read trace by trace; with a trace filter, read until enough pass it.</summary>
+    private async Task<List<Item>> ReadItemsAsync(List<(string Item, string TraceId, DateTime Seen)> candidates, ClusteringOptions options,
+        IProgress<ClusteringProgress>? progress, CancellationToken cancellationToken)
+    {
+        var reader = new TraceReader(connection, observer);
+        var items = new List<Item>();
+        var byGeneration = options.Level == "generation";
+        foreach (var batch in candidates.Chunk(TraceReader.BatchSize))
+        {
+            var requests = batch.Select(c => c.TraceId).Distinct().Select(id => new TraceRequest(id, options.Since, options.Until)).ToList();
+            var (traces, _) = await reader.ReadAsync(requests, cancellationToken).ConfigureAwait(false);
+            var byId = traces.ToDictionary(t => t.TraceId, StringComparer.Ordinal);
+            foreach (var candidate in batch)
+            {
+                if (!byId.TryGetValue(candidate.TraceId, out var trace) || (options.TraceFilter is { } accept && !accept(trace))) continue;
+                if (!byGeneration)
+                {
+                    items.Add(new Item(candidate.Item, trace.TraceId, null, trace.StartTime ?? candidate.Seen, trace.TraceName, ItemText.ForTrace(trace, options.MaxTextLength)));
+                }
+                else if (trace.Events.FirstOrDefault(e => e.Uuid.ToString("D") == candidate.Item) is { } generation)
+                {
+                    items.Add(new Item(candidate.Item, trace.TraceId, candidate.Item, generation.Timestamp, trace.TraceName, ItemText.ForGeneration(trace, generation, options.MaxTextLength)));
+                }
+                if (items.Count == options.MaxSamples) break;
+            }
+            progress?.Report(new ClusteringProgress(ClusteringStage.Read, items.Count, Math.Min(options.MaxSamples, candidates.Count)));
+            if (items.Count == options.MaxSamples) break;
+        }
+        return items;
+    }
+
+    private static (int[] Labels, Dictionary<string, object> Params) Cluster(double[][] points, ClusteringOptions options)
+    {
+        if (options.Method == ClusteringMethod.KMeans)
+        {
+            if (options.K is { } k)
+                return (KMeans.Cluster(points, k, options.Seed), new() { ["k"] = k });
+            var chosen = KMeans.ChooseK(points, options.MinK, options.MaxK, options.Seed);
+            return (chosen.Labels, new() { ["k"] = chosen.K, ["min_k"] = options.MinK, ["max_k"] = options.MaxK, ["silhouette"] = Math.Round(chosen.Silhouette, 4) });
+        }
+        var minClusterSize = options.MinClusterSizeFor(points.Length);
+        return (Hdbscan.Cluster(points, minClusterSize, options.MinSamples),
+            new() { ["min_cluster_size"] = minClusterSize, ["min_samples"] = options.MinSamples });
+    }
+
+    /// <summary>
+    /// Each cluster's items by rank: distance to the cluster's centroid in the reduced space (rank 0 the closest); noise
+    /// items by their distance to the nearest centroid, the most anomalous first. x and y are the first two components.
+    /// </summary>
+    private static List<RunEventCluster> Place(List<Item> items, double[][] reduced, int[] labels, IReadOnlyDictionary<int, IReadOnlyList<string>> terms)
+    {
+        var ids = labels.Where(l => l >= 0).Distinct().Order().ToList();
+        var centroids = ids.ToDictionary(id => id, id =>
+        {
+            var members = Enumerable.Range(0, items.Count).Where(i => labels[i] == id).ToList();
+            return Enumerable.Range(0, reduced[0].Length).Select(d => members.Average(i => reduced[i][d])).ToArray();
+        });
+        var clusters = new List<RunEventCluster>();
+        foreach (var id in ids.Append(-1))
+        {
+            var members = Enumerable.Range(0, items.Count).Where(i => labels[i] == id).ToList();
+            if (members.Count == 0) continue;
+            var placed = members.Select(i => (Index: i, Distance: id >= 0
+                    ? Vectors.Distance(reduced[i], centroids[id])
+                    : centroids.Count == 0 ? 0 : centroids.Values.Min(c => Vectors.Distance(reduced[i], c))))
+                .ToList();
+            placed = (id >= 0 ? placed.OrderBy(p => p.Distance) : placed.OrderByDescending(p => p.Distance)).ThenBy(p => items[p.Index].Key, StringComparer.Ordinal).ToList();
+            var ranked = placed.Select((p, rank) => new RunEventItem(items[p.Index].Key, Math.Round(p.Distance, 6), rank,
+                Math.Round(reduced[p.Index][0], 4), Math.Round(reduced[p.Index][1], 4), items[p.Index].Timestamp, items[p.Index].TraceId, items[p.Index].GenerationId)).ToList();
+            var title = id < 0 ? "Outliers" : Title(members.Select(i => items[i].Name).ToList(), terms.GetValueOrDefault(id) ?? []) ?? ClusterReader.DefaultTitle(id);
+            var central = items[placed[0].Index].Text;
+            var description = id < 0 ? "Items that did not fit any cluster. Most anomalous: " + Trim(central, 240) : Trim(central, 300);
+            clusters.Add(new RunEventCluster(id, title, description, ranked,
+                id >= 0 ? centroids[id].Select(v => Math.Round(v, 6)).ToList() : [],
+                id >= 0 ? Math.Round(members.Average(i => reduced[i][0]), 4) : 0,
+                id >= 0 ? Math.Round(members.Average(i => reduced[i][1]), 4) : 0));
+        }
+        return clusters;
+    }
+
+    /// <summary>
+    /// "name: word, word, word": the trace name most of the cluster's items carry (when most carry one), then the words
+    /// that set the cluster apart. Two clusters of one kind of trace then share the name and differ by their words.
+    /// </summary>
+    private static string? Title(IReadOnlyList<string?> names, IReadOnlyList<string> words)
+    {
+        var common = names.Where(n => !string.IsNullOrWhiteSpace(n)).GroupBy(n => n!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault();
+        var name = common is not null && common.Count() * 2 >= names.Count ? common.Key : null;
+        var nameWords = name is null ? [] : ClusterTerms.Words(name).ToHashSet();
+        var rest = words.Where(w => !nameWords.Contains(w)).Take(3).ToList();
+        if (rest.Count == 0) return name;
+        return name is null ? string.Join(", ", rest) : $"{name}: {string.Join(", ", rest)}";
+    }
+
+    private static string Trim(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+
+    private async Task<Dictionary<int, RunEventMetrics>> MeasureAsync(ClusteringOptions options, List<RunEventCluster> clusters, CancellationToken cancellationToken)
+    {
+        var members = clusters.SelectMany(c => c.Items.Select(i => (c.ClusterId, i.Key))).ToList();
+        var result = await _reader.QueryAsync(MetricsQueries.MembershipMetrics(_reader.Source.Table, options.Level, options.Since, options.Until, connection.TeamId,
+            members.Select(m => m.ClusterId).ToList(), members.Select(m => m.Key).ToList()), cancellationToken).ConfigureAwait(false);
+        return ResultRow.All(result).ToDictionary(r => (int)(r.Int64("cluster_id") ?? 0), r =>
+        {
+            var count = r.Int64("item_count") ?? 0;
+            var errors = r.Int64("error_count") ?? 0;
+            return new RunEventMetrics(count, Finite(r.Double("avg_cost")), Finite(r.Double("avg_latency")), Finite(r.Double("avg_tokens")),
+                (r.Int64("items_with_cost") ?? 0) > 0 ? Finite(r.Double("total_cost")) : null, errors, count > 0 ? (double)errors / count : 0);
+        });
+    }
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+
+    private static string ParamsJson(ClusteringOptions options, Dictionary<string, object> methodParams, int dimensions, string model)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("clustering_method", options.Method == ClusteringMethod.KMeans ? "kmeans" : "hdbscan");
+            w.WritePropertyName("clustering_method_params");
+            JsonSerializer.Serialize(w, methodParams);
+            w.WriteString("embedding_normalization", "l2");
+            w.WriteString("dimensionality_reduction_method", "pca");
+            w.WriteNumber("dimensionality_reduction_ndims", dimensions);
+            w.WriteString("visualization_method", "pca");
+            w.WriteNumber("max_samples", options.MaxSamples);
+            w.WriteString("embedding_model", model);
+            w.WriteString("text_representation", "trace name, span names, user input, final output (no LLM summary)");
+            w.WriteNumber("seed", options.Seed);
+            w.WriteString("clustered_by", "LlmClusters Invoke-LlmClustering");
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,185 @@
+using System.Text.Json;
+using LlmClusters.Core.Clustering;
+using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Metrics;
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sources;
+using LlmClusters.Embeddings;
+
+namespace LlmClusters.Tests.Clustering;
+
+/// <summary>Invoke-LlmClustering's core on demo data whose kinds of traffic are known, with the real MiniLM model.</summary>
+[Collection(EngineCollection.Name)]
+public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTests.Model model) : IClassFixture<LocalClustererTests.Model>
+{
+    public sealed class Model : IDisposable
+    {
+        public MiniLMEmbedder Embedder { get; } = new();
+        public void Dispose() => Embedder.Dispose();
+    }
+
+    // Words of each demo kind that a title naming it should hold.
+    private static readonly Dictionary<string, string[]> KindWords = new()
+    {
+        ["billing"] = ["support-chat", "refund", "invoice", "billing", "charged", "lookup_customer", "plan"],
+        ["code-review"] = ["code-review", "diff", "review", "fetch_diff", "run_linter"],
+        ["text-to-sql"] = ["text-to-sql", "sql", "load_schema", "validate_sql", "select"],
+        ["docs-qa"] = ["docs-qa", "sdk", "retrieve_chunks", "rerank", "configure"],
+        ["auth"] = ["auth-helper", "sso", "password", "login", "check_account_status", "reset"],
+        ["translation"] = ["translate-ui", "translate", "german", "japanese", "french", "spanish"],
+        ["travel-agent"] = ["travel-agent", "flight", "hotel", "search_flights", "search_hotels", "book"],
+    };
+
+    private static readonly DateTime Until = EngineFixture.DemoEnd;
+
+    private ClusteringOptions Options(ClusteringMethod method, int samples, string level = "trace") => new()
+    {
+        Level = level, Since = Until.AddDays(-10), Until = Until, MaxSamples = samples, Method = method, Seed = 7,
+    };
+
+    private async Task<(LocalClusteringResult Result, RunClusters Run, LlmAnalyticsConnection Target)> ClusterAsync(
+        ClusteringOptions options, LlmAnalyticsConnection? source = null, ITextEmbedder? embedder = null)
+    {
+        var target = new LlmAnalyticsConnection(engine.NewTable("local_runs"));
+        var runner = target.CreateRunner(null);
+        await runner.EnsureEventsTableAsync(CancellationToken.None);
+        var result = await new LocalClusterer(source ?? engine.DemoConnection(), runner, embedder ?? model.Embedder).RunAsync(options, write: true, null, CancellationToken.None);
+        var run = await new ClusterReader(target).ReadClustersAsync(ClusterRunId.Parse(result.RunId), CancellationToken.None);
+        return (result, run, target);
+    }
+
+    private Dictionary<string, string> KindOfTrace() => engine.DemoData.Traces.ToDictionary(t => t.TraceId, t => t.Kind.Key);
+
+    private void AssertRecoversTheKinds(RunClusters run, IReadOnlyList<ClusterItem> items, Func<ClusterItem, string> kindOf)
+    {
+        var labels = items.Select(i => i.ClusterId).ToList();
+        var kinds = items.Select(kindOf).ToList();
+        var ari = AdjustedRandIndex.Of(labels, kinds);
+        Assert.True(ari >= 0.8, $"adjusted Rand index {ari:F3}");
+        foreach (var cluster in run.Clusters.Where(c => !c.IsNoise))
+        {
+            var kind = items.Where(i => i.ClusterId == cluster.ClusterId).GroupBy(kindOf).MaxBy(g => g.Count())!.Key;
+            Assert.True(KindWords[kind].Any(w => cluster.Title.Contains(w, StringComparison.OrdinalIgnoreCase)), $"'{cluster.Title}' does not name {kind}: " +
+                string.Join("; ", run.Clusters.Select(c => c.Title + " = " + string.Join(",", items.Where(i => i.ClusterId == c.ClusterId).GroupBy(kindOf).Select(g => g.Key + ":" + g.Count())))));
+        }
+    }
+
+    [Fact]
+    public async Task Hdbscan_recovers_the_kinds_of_traffic_and_names_them()
+    {
+        var (result, run, target) = await ClusterAsync(Options(ClusteringMethod.Hdbscan, 700));
+        Assert.Equal(700, result.ItemCount);
+        Assert.Equal("hdbscan", run.Run.ClusteringMethod);
+        Assert.Equal("pca", run.Run.Params!.DimensionalityReductionMethod);
+        Assert.Equal("sentence-transformers/all-MiniLM-L6-v2", run.Run.Params.EmbeddingModel);
+        Assert.Equal(7, run.Run.Params.Seed);
+        Assert.EndsWith("_local", run.Run.RunId);
+        var items = await new ClusterReader(target).ReadItemsAsync(ClusterRunId.Parse(run.Run.RunId), null, null, CancellationToken.None);
+        Assert.Equal(700, items.Count);
+        var kindOf = KindOfTrace();
+        AssertRecoversTheKinds(run, items, i => kindOf[i.TraceId!]);
+        foreach (var group in items.GroupBy(i => i.ClusterId)) Assert.Equal(Enumerable.Range(0, group.Count()), group.Select(i => i.Rank!.Value));
+    }
+
+    [Fact]
+    public async Task Kmeans_chooses_k_by_silhouette_and_recovers_the_kinds()
+    {
+        var (_, run, target) = await ClusterAsync(Options(ClusteringMethod.KMeans, 500) with { MinK = 3, MaxK = 10 });
+        Assert.Equal("kmeans", run.Run.ClusteringMethod);
+        Assert.DoesNotContain(run.Clusters, c => c.IsNoise);
+        Assert.Contains("\"silhouette\"", run.Run.Params!.ClusteringMethodParams);
+        var items = await new ClusterReader(target).ReadItemsAsync(ClusterRunId.Parse(run.Run.RunId), null, null, CancellationToken.None);
+        var kindOf = KindOfTrace();
+        AssertRecoversTheKinds(run, items, i => kindOf[i.TraceId!]);
+    }
+
+    [Fact]
+    public async Task The_same_data_parameters_and_seed_give_the_same_run()
+    {
+        var options = Options(ClusteringMethod.Hdbscan, 300);
+        var first = await ClusterAsync(options);
+        using var fresh = new MiniLMEmbedder();
+        var second = await ClusterAsync(options, embedder: fresh);
+        Assert.Equal(JsonSerializer.Serialize(first.Run.Clusters), JsonSerializer.Serialize(second.Run.Clusters));
+        var items = async (LlmAnalyticsConnection c, string id) => await new ClusterReader(c).ReadItemsAsync(ClusterRunId.Parse(id), null, null, CancellationToken.None);
+        Assert.Equal(JsonSerializer.Serialize(await items(first.Target, first.Result.RunId)), JsonSerializer.Serialize(await items(second.Target, second.Result.RunId)));
+    }
+
+    [Fact]
+    public async Task The_run_carries_the_metrics_the_metrics_query_gives()
+    {
+        var (result, run, _) = await ClusterAsync(Options(ClusteringMethod.KMeans, 200) with { K = 7 });
+        // The events are in the demo table, the run in its own: measure the run over the demo's events.
+        var demo = engine.DemoConnection();
+        await new QueryRunner(engine.DemoConnection().CreateRunner(null).Source).InsertJsonRowsAsync([result.EventRow], CancellationToken.None);
+        try
+        {
+            var measured = await new ClusterMetricsReader(demo).MeasureAsync(run, MetricsDimension.None, CancellationToken.None);
+            foreach (var cluster in run.Clusters)
+            {
+                var m = measured.Single(x => x.ClusterId == cluster.ClusterId);
+                Assert.Equal(m.ItemCount, cluster.ItemCount);
+                Assert.Equal(m.ErrorCount, cluster.ErrorCount);
+                Assert.Equal(m.TotalCost ?? 0, cluster.TotalCost ?? 0, tolerance: 1e-7);
+                Assert.Equal(m.AvgLatency ?? 0, cluster.AvgLatency ?? 0, tolerance: 1e-7);
+            }
+        }
+        finally
+        {
+            await engine.DemoConnection().CreateRunner(null).QueryAsync(new SqlQuery("Cleanup",
+                $"DELETE FROM {engine.DemoConnection().CreateRunner(null).Source.Table.Quoted} WHERE event = '$ai_trace_clusters' AND position(properties, {{run:String}}) > 0",
+                new Dictionary<string, object?> { ["run"] = result.RunId }), CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Generations_are_clustered_by_their_own_messages()
+    {
+        var (result, run, target) = await ClusterAsync(Options(ClusteringMethod.KMeans, 400, level: "generation") with { MinK = 4, MaxK = 9 });
+        Assert.Equal("generation", run.Run.Level);
+        var items = await new ClusterReader(target).ReadItemsAsync(ClusterRunId.Parse(result.RunId), null, null, CancellationToken.None);
+        Assert.All(items, i => Assert.Equal(i.ItemId, i.GenerationId));
+        var kindOf = KindOfTrace();
+        Assert.True(AdjustedRandIndex.Of(items.Select(i => i.ClusterId).ToList(), items.Select(i => kindOf[i.TraceId!]).ToList()) >= 0.6);
+    }
+
+    [Fact]
+    public async Task A_property_filter_and_a_trace_filter_narrow_the_items()
+    {
+        var kindOf = KindOfTrace();
+        var (_, run, target) = await ClusterAsync(Options(ClusteringMethod.KMeans, 150) with
+        {
+            K = 2,
+            PropertyFilter = [new("$ai_trace_name", "travel-agent")],
+        });
+        var items = await new ClusterReader(target).ReadItemsAsync(ClusterRunId.Parse(run.Run.RunId), null, null, CancellationToken.None);
+        Assert.All(items, i => Assert.Equal("travel-agent", kindOf[i.TraceId!]));
+
+        (_, run, target) = await ClusterAsync(Options(ClusteringMethod.KMeans, 100) with { K = 2, TraceFilter = t => t.TraceName == "docs-qa" });
+        items = await new ClusterReader(target).ReadItemsAsync(ClusterRunId.Parse(run.Run.RunId), null, null, CancellationToken.None);
+        Assert.Equal(100, items.Count);
+        Assert.All(items, i => Assert.Equal("docs-qa", kindOf[i.TraceId!]));
+    }
+
+    [Fact]
+    public async Task An_empty_window_says_what_to_widen()
+    {
+        var error = await Assert.ThrowsAsync<NothingToClusterException>(() => ClusterAsync(Options(ClusteringMethod.Hdbscan, 100) with
+        {
+            Since = Until.AddYears(-3), Until = Until.AddYears(-2),
+        }));
+        Assert.Contains("-Since", error.Message);
+    }
+
+    [Fact]
+    public async Task The_same_run_comes_from_the_ClickHouse_and_PostHog_sources()
+    {
+        var options = Options(ClusteringMethod.KMeans, 120) with { K = 4 };
+        var local = await ClusterAsync(options);
+        var overClickHouse = await ClusterAsync(options, engine.DemoConnectionOverClickHouse());
+        var overPostHog = await ClusterAsync(options, engine.DemoConnectionOverPostHog());
+        Assert.Equal(JsonSerializer.Serialize(local.Run.Clusters), JsonSerializer.Serialize(overClickHouse.Run.Clusters));
+        Assert.Equal(JsonSerializer.Serialize(local.Run.Clusters), JsonSerializer.Serialize(overPostHog.Run.Clusters));
+    }
+}
