@@ -21,6 +21,7 @@
         'Get-ClusteringJob'
         'ConvertFrom-ClusterRunId'
         'Measure-ClusterMetrics'
+        'Invoke-LlmClustering'
         'Get-LlmTrace'
         'Format-LlmTrace'
         'Compare-ClusterRun'

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LlmClusters.Bench;
+using LlmClusters.Core.Clustering;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Demo;
 using LlmClusters.Core.Metrics;
@@ -94,6 +95,30 @@ try
         for (var i = 0; i < 3; i++) loads.Add(await Time(() => Chromium(page, Path.Combine(folder, "profile"))));
         Console.WriteLine($"Headless chromium loads and draws it (process start included) in {Median(loads):0.00} s (median of 3).");
     }
+
+    // Invoke-LlmClustering's stages over the 1,500-item run's window, per 1,000 items clustered.
+    Console.WriteLine();
+    Console.WriteLine("Local clustering (Invoke-LlmClustering) of the 1,500-item run's window, seconds per 1,000 items:");
+    Console.WriteLine();
+    Console.WriteLine("| method | items | " + string.Join(" | ", Enum.GetNames<ClusteringStage>()) + " | total |");
+    Console.WriteLine("|---|---:|" + string.Concat(Enum.GetNames<ClusteringStage>().Select(_ => "---:|")) + "---:|");
+    var modelClock = Stopwatch.StartNew();
+    using var embedder = new LlmClusters.Embeddings.MiniLMEmbedder();
+    var modelSeconds = modelClock.Elapsed.TotalSeconds;
+    var localRuns = new QueryRunner(new EmbeddedSource(folder, new EventsTable("bench_local_runs")));
+    await localRuns.EnsureEventsTableAsync(CancellationToken.None);
+    foreach (var method in new[] { ClusteringMethod.Hdbscan, ClusteringMethod.KMeans })
+    {
+        var result = await new LocalClusterer(connection, localRuns, embedder).RunAsync(new ClusteringOptions
+        {
+            Since = small.WindowStart!.Value, Until = small.WindowEnd!.Value, MaxSamples = 1_500, Method = method,
+        }, write: true, null, CancellationToken.None);
+        var perThousand = 1000.0 / result.ItemCount;
+        Console.WriteLine($"| {method} | {result.ItemCount:N0} | " + string.Join(" | ", Enum.GetValues<ClusteringStage>().Select(s => $"{result.Timings.GetValueOrDefault(s).TotalSeconds * perThousand:0.000}")) +
+                          $" | {result.Timings.Values.Sum(t => t.TotalSeconds) * perThousand:0.00} |");
+    }
+    Console.WriteLine();
+    Console.WriteLine($"Loading the MiniLM model (once per session): {modelSeconds:0.00} s.");
     return 0;
 }
 finally

@@ -27,12 +27,12 @@ Describe 'The module as a user imports it' {
     It 'exports exactly its cmdlets' {
         (Get-Command -Module LlmClusters).Name | Sort-Object | Should -Be @(
             'Compare-ClusterRun', 'Connect-LlmAnalytics', 'ConvertFrom-ClusterRunId', 'Disconnect-LlmAnalytics', 'Export-LlmClusterReport', 'Format-LlmTrace', 'Get-ClusteringJob', 'Get-ClusterItem',
-            'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Get-LlmTrace', 'Import-LlmEvent', 'Invoke-LlmQuery', 'Measure-ClusterMetrics', 'New-LlmDemoData')
+            'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Get-LlmTrace', 'Import-LlmEvent', 'Invoke-LlmClustering', 'Invoke-LlmQuery', 'Measure-ClusterMetrics', 'New-LlmDemoData')
     }
 
     It '<_> has help with a synopsis, a description, examples and every parameter described' -ForEach @(
         'Compare-ClusterRun', 'Connect-LlmAnalytics', 'ConvertFrom-ClusterRunId', 'Disconnect-LlmAnalytics', 'Export-LlmClusterReport', 'Format-LlmTrace', 'Get-ClusteringJob', 'Get-ClusterItem',
-        'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Get-LlmTrace', 'Import-LlmEvent', 'Invoke-LlmQuery', 'Measure-ClusterMetrics', 'New-LlmDemoData') {
+        'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Get-LlmTrace', 'Import-LlmEvent', 'Invoke-LlmClustering', 'Invoke-LlmQuery', 'Measure-ClusterMetrics', 'New-LlmDemoData') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis | Should -Not -Match '^\s*(Connect|Get|New|Invoke|Disconnect|ConvertFrom|Measure|Format|Compare|Import|Export)-'

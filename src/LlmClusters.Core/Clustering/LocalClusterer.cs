@@ -47,12 +47,17 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         Done(ClusteringStage.Read);
         if (items.Count < 3) throw new NothingToClusterException(options, items.Count);
 
-        var vectors = new List<float[]>(items.Count);
-        foreach (var batch in items.Chunk(EmbedBatch))
+        // Texts of like length are embedded together: a batch is padded to its longest text, and a text's vector does
+        // not depend on its batch, so the order only saves work.
+        var vectors = new float[items.Count][];
+        var done = 0;
+        foreach (var batch in Enumerable.Range(0, items.Count).OrderBy(i => items[i].Text.Length).ThenBy(i => i).Chunk(EmbedBatch))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            vectors.AddRange(embedder.Embed(batch.Select(i => i.Text).ToList(), cancellationToken));
-            progress?.Report(new ClusteringProgress(ClusteringStage.Embed, vectors.Count, items.Count));
+            var embedded = embedder.Embed(batch.Select(i => items[i].Text).ToList(), cancellationToken);
+            for (var j = 0; j < batch.Length; j++) vectors[batch[j]] = embedded[j];
+            done += batch.Length;
+            progress?.Report(new ClusteringProgress(ClusteringStage.Embed, done, items.Count));
         }
         Done(ClusteringStage.Embed);
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LlmClusters.Core.Clustering;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Import;
 using LlmClusters.Core.Metrics;
@@ -27,6 +28,7 @@ internal static class ErrorMapper
         MetricsNotAvailableException e => Record(e, "MetricsNotAvailable", ErrorCategory.InvalidOperation, e.RunId, e.Message),
         SourceUnreachableException { LoginRefused: true } e => Record(e, "LoginFailed", ErrorCategory.AuthenticationError, target, e.Message),
         SourceUnreachableException e => Record(e, "ServerUnreachable", ErrorCategory.ConnectionError, target, e.Message),
+        NothingToClusterException e => Record(e, "NothingToCluster", ErrorCategory.ObjectNotFound, target, e.Message),
         ProjectNotFoundException e => Record(e, "ProjectNotFound", ErrorCategory.ObjectNotFound, target, e.Message),
         ReadOnlySourceException e => Record(e, "SourceReadOnly", ErrorCategory.InvalidOperation, target, e.Message),
         EngineUnavailableException e => Record(e, "EngineUnavailable", ErrorCategory.ResourceUnavailable, target, e.Message),

@@ -37,6 +37,25 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         _wake.Set();
     }
 
+    /// <summary>
+    /// Runs work on the pipeline thread and waits for it: for core work running elsewhere that must call back into
+    /// PowerShell (a scriptblock needs the runspace's own thread). Await's loop runs it between messages.
+    /// </summary>
+    internal T OnPipelineThread<T>(Func<T> work)
+    {
+        if (Environment.CurrentManagedThreadId == _pipelineThread) return work();
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try { done.SetResult(work()); }
+            catch (Exception e) { done.SetException(e); }
+        });
+        done.Task.Wait(CancellationToken);
+        return done.Task.Result;
+    }
+
+    private int _pipelineThread = -1;
+
     /// <summary>Waits for core work, writing its queued messages meanwhile; its failure ends the command with one error record.</summary>
     protected T Await<T>(Func<CancellationToken, Task<T>> work, object? target)
     {
@@ -57,6 +76,7 @@ public abstract class LlmClustersCmdlet : PSCmdlet
     {
         result = default!;
         error = null;
+        _pipelineThread = Environment.CurrentManagedThreadId;
         Task<T> task;
         try
         {

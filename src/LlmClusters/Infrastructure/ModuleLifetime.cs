@@ -4,8 +4,8 @@ using LlmClusters.Core.Sources;
 namespace LlmClusters.Infrastructure;
 
 /// <summary>
-/// Sets up the module's own load context on import, and on removal closes the embedded engine (a process left with it
-/// open can stall on exit).
+/// Sets up the module's own load context on import, and on removal releases the embedding model and closes the embedded
+/// engine (a process left with it open can stall on exit).
 /// </summary>
 public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
@@ -14,6 +14,7 @@ public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssembly
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
         ConnectionRegistry.Clear();
+        EmbedderCache.Release();
         EngineControl.Shutdown();
         DependencyLoadContext.Unregister();
     }

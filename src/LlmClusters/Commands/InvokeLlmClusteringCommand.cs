@@ -1,0 +1,163 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using LlmClusters.Core.Clustering;
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sources;
+using LlmClusters.Infrastructure;
+
+namespace LlmClusters.Commands;
+
+/// <summary>Clusters a window's traces or generations on this machine and writes the run in PostHog's own format.</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "LlmClustering", SupportsShouldProcess = true)]
+[OutputType(typeof(ClusterRun))]
+public sealed class InvokeLlmClusteringCommand : LlmClustersCmdlet
+{
+    [Parameter]
+    [ValidateSet("trace", "generation")]
+    public string Level { get; set; } = "trace";
+
+    /// <summary>The window's start. Defaults to 7 days before -Until.</summary>
+    [Parameter]
+    public DateTime? Since { get; set; }
+
+    /// <summary>The window's end (exclusive). Defaults to now.</summary>
+    [Parameter]
+    public DateTime? Until { get; set; }
+
+    [Parameter]
+    [ValidateRange(3, 100_000)]
+    public int MaxSamples { get; set; } = 1500;
+
+    [Parameter]
+    [ValidateSet("hdbscan", "kmeans")]
+    public string Method { get; set; } = "hdbscan";
+
+    [Parameter]
+    [ValidateRange(2, 100_000)]
+    public int? MinClusterSize { get; set; }
+
+    [Parameter]
+    [ValidateRange(2, 1000)]
+    public int? K { get; set; }
+
+    [Parameter]
+    [ValidateRange(2, 1000)]
+    public int MinK { get; set; } = 2;
+
+    [Parameter]
+    [ValidateRange(2, 1000)]
+    public int MaxK { get; set; } = 12;
+
+    /// <summary>A scriptblock run on each sampled trace ($_ is an LlmTrace), or a hashtable of event properties and values.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object? Filter { get; set; }
+
+    [Parameter]
+    public int Seed { get; set; } = 42;
+
+    /// <summary>On a PostHog connection, the local data folder the run is written to (PostHog itself is never written to).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LocalPath { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    [Parameter]
+    public LlmAnalyticsConnection? Connection { get; set; }
+
+    private static readonly string[] Stages = ["Sampling", "Reading", "Embedding", "Reducing", "Clustering", "Naming", "Measuring", "Writing"];
+
+    protected override void ProcessRecord()
+    {
+        var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
+        var options = Options(connection);
+        var method = Method == "kmeans" ? ClusteringMethod.KMeans : ClusteringMethod.Hdbscan;
+
+        // PostHog's API is only read: the run goes to a local data folder instead, and the user is told where.
+        LlmAnalyticsConnection? local = null;
+        if (connection.Source == AnalyticsSourceKind.PostHog)
+        {
+            var path = LocalPath is null ? EmbeddedSource.DefaultDataPath : GetUnresolvedProviderPathFromPSPath(LocalPath);
+            local = new LlmAnalyticsConnection(Guard(() => new EmbeddedSource(path), path), postHogHost: connection.PostHogHost);
+        }
+        var target = local ?? connection;
+        var where = $"{target.Table} at {target.Location}";
+        var what = $"Cluster up to {options.MaxSamples:N0} {options.Level}s from {options.Since:u} to {options.Until:u} with {Method} and write one " +
+                   ClusterQueries.EventForLevel(options.Level) + " event";
+        if (!ShouldProcess(where, what)) return;
+        if (local is not null)
+            WriteWarning($"{connection.Location} is PostHog's API, which the module only reads: the run is written to the local data folder {local.Location}. " +
+                         $"Explore it with Connect-LlmAnalytics -Path '{local.Location}' (its traces stay in PostHog).");
+
+        var runner = Runner(target);
+        if (local is not null) Await(token => runner.EnsureEventsTableAsync(token), where);
+        WriteProgress(new ProgressRecord(2, "Clustering " + options.Level + "s locally", "Loading the embedding model"));
+        var embedder = Await(_ => Task.Run(EmbedderCache.Get), "the embedding model");
+
+        var progress = Progress<ClusteringProgress>(2, "Clustering " + options.Level + "s locally", p =>
+        {
+            var stage = (int)p.Stage;
+            var within = p.Total > 0 ? (double)p.Done / p.Total : 0;
+            var status = p.Total > 0 ? $"{Stages[stage]}: {p.Done:N0} of {p.Total:N0}" : Stages[stage];
+            return (status, (int)((stage + within) * 100 / Stages.Length));
+        });
+        var clusterer = new Core.Clustering.LocalClusterer(connection, runner, embedder, QueryObserver());
+        var result = Await(token => clusterer.RunAsync(options with { Method = method }, write: true, progress, token), connection.Location);
+        WriteProgress(new ProgressRecord(2, "Clustering " + options.Level + "s locally", "Done") { RecordType = ProgressRecordType.Completed });
+
+        WriteVerbose($"Wrote run {result.RunId}: {result.ItemCount:N0} items in {result.ClusterCount} clusters, {result.NoiseCount:N0} outliers. " +
+                     string.Join(", ", result.Timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:0.00} s")));
+        if (!PassThru) return;
+        var runId = ClusterRunId.Parse(result.RunId);
+        var runs = Await(token => Reader(target).ListRunsAsync(new RunFilter
+        {
+            Since = runId.DayStart, Until = runId.DayStart.AddDays(1) + ClusterQueries.RunDayGrace, RunIds = [result.RunId], First = 1,
+        }, token), result.RunId);
+        foreach (var run in runs) WriteObject(run);
+    }
+
+    private ClusteringOptions Options(LlmAnalyticsConnection connection)
+    {
+        if (K is not null && Method != "kmeans")
+            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("K"), "InvalidArgument", ErrorCategory.InvalidArgument, K,
+                "-K chooses the number of clusters of -Method kmeans. Add -Method kmeans, or leave -K out to let HDBSCAN find the clusters."));
+        if (MinClusterSize is not null && Method == "kmeans")
+            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("MinClusterSize"), "InvalidArgument", ErrorCategory.InvalidArgument, MinClusterSize,
+                "-MinClusterSize applies to -Method hdbscan. With -Method kmeans, use -K or -MinK and -MaxK."));
+        if (MinK > MaxK)
+            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("MinK"), "InvalidArgument", ErrorCategory.InvalidArgument, MinK,
+                $"-MinK ({MinK}) must not be larger than -MaxK ({MaxK})."));
+        var until = Until is { } u ? ToUtc(u) : DateTime.UtcNow;
+        until = new DateTime(until.Ticks - until.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+        var since = Since is { } s ? ToUtc(s) : until.AddDays(-7);
+        if (since >= until) ThrowTerminatingError(ErrorMapper.InvalidTimeRange(Since, since, until));
+
+        var options = new ClusteringOptions
+        {
+            Level = Level, Since = since, Until = until, MaxSamples = MaxSamples, MinClusterSize = MinClusterSize, K = K, MinK = MinK, MaxK = MaxK,
+            Seed = Seed, DefaultTeamId = connection.TeamId ?? 1,
+        };
+        return Filter switch
+        {
+            null => options,
+            ScriptBlock script => options with { TraceFilter = trace => OnPipelineThread(() => LanguagePrimitives.IsTrue(script.InvokeWithContext(null, [new PSVariable("_", trace)], trace).FirstOrDefault()?.BaseObject)) },
+            IDictionary pairs when pairs.Count > 0 => options with
+            {
+                PropertyFilter = pairs.Keys.Cast<object>().Select(key => new KeyValuePair<string, string>(
+                    Convert.ToString(key, CultureInfo.InvariantCulture) ?? "", Convert.ToString(pairs[key] is PSObject p ? p.BaseObject : pairs[key], CultureInfo.InvariantCulture) ?? "")).ToList(),
+            },
+            _ => Refuse(),
+        };
+
+        ClusteringOptions Refuse()
+        {
+            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("Filter"), "InvalidFilter", ErrorCategory.InvalidArgument, Filter,
+                "-Filter takes a scriptblock run on each trace ({ $_.Models -contains 'gpt-4o' }) or a hashtable of event properties and values (@{ '$ai_model' = 'gpt-4o' })."));
+            return options;
+        }
+    }
+}

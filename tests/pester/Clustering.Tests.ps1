@@ -1,0 +1,75 @@
+BeforeAll {
+    Import-Module $env:LLMCLUSTERS_TEST_MODULE -Force
+    . (Join-Path $PSScriptRoot 'TestSource.ps1')
+    $script:TestSource = Connect-TestSource -Source Embedded -TraceCount 900 -Seed 5
+    $script:Embedded = Get-LlmAnalyticsConnection
+}
+
+AfterAll {
+    Remove-TestSource $script:TestSource
+}
+
+Describe 'Invoke-LlmClustering' {
+    It 'clusters the week''s traces locally and writes a run every cmdlet reads' {
+        $run = Invoke-LlmClustering -MaxSamples 250 -Seed 3 -PassThru
+        $run | Should -BeOfType 'LlmClusters.Core.Model.ClusterRun'
+        $run.RunId | Should -Match '^1_trace_\d{8}_\d{6}_local$'
+        $run.TotalItemsAnalyzed | Should -Be 250
+        $run.ClusteringMethod | Should -Be 'hdbscan'
+        $run.Params.EmbeddingModel | Should -Be 'sentence-transformers/all-MiniLM-L6-v2'
+        (Get-ClusterRun -First 1).RunId | Should -Be $run.RunId
+        $clusters = $run | Get-LlmCluster
+        $clusters.Count | Should -Be $run.ClusterCount
+        ($clusters | Measure-Object Size -Sum).Sum | Should -Be 250
+        $clusters[0].Title | Should -Match '^[a-z-]+: '
+        $clusters[0].MetricsSource | Should -Be 'Run'
+        ($clusters | Where-Object ClusterId -ge 0 | Select-Object -First 1 | Get-ClusterItem -Top 2 | Get-LlmTrace).Count | Should -Be 2
+    }
+
+    It 'runs k-means with a scriptblock filter on each trace' {
+        $run = Invoke-LlmClustering -Method kmeans -K 2 -MaxSamples 60 -Filter { $_.TraceName -eq 'docs-qa' } -PassThru
+        $run.ClusterCount | Should -Be 2
+        $traces = $run | Get-LlmCluster | Get-ClusterItem | Get-LlmTrace
+        $traces.Count | Should -Be 60
+        $traces.TraceName | Select-Object -Unique | Should -Be 'docs-qa'
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $before = @(Get-ClusterRun).Count
+        Invoke-LlmClustering -MaxSamples 50 -WhatIf
+        @(Get-ClusterRun).Count | Should -Be $before
+    }
+
+    It 'refuses parameters that do not go together, and a filter of the wrong kind' {
+        { Invoke-LlmClustering -K 3 } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        { Invoke-LlmClustering -Method kmeans -MinK 9 -MaxK 3 } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        { Invoke-LlmClustering -Filter 'gpt-4o' } | Should -Throw -ErrorId 'InvalidFilter,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        $error[0].ErrorDetails.Message | Should -Match 'scriptblock'
+    }
+
+    It 'says so when the window holds nothing to cluster' {
+        { Invoke-LlmClustering -Since (Get-Date).AddYears(-3) -Until (Get-Date).AddYears(-2) } | Should -Throw -ErrorId 'NothingToCluster,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        $error[0].ErrorDetails.Message | Should -Match '-Since'
+    }
+
+    It 'reads a PostHog project through HogQL and writes the run to a local folder, saying so' {
+        $endpoint = Start-Endpoint -TraceCount 400 -Seed 8
+        try {
+            Connect-LlmAnalytics -ProjectId 1 -PostHogHost "http://127.0.0.1:$($endpoint.PostHogPort)" -ApiKey (ConvertTo-SecureString $script:EndpointApiKey -AsPlainText -Force)
+            $folder = Join-Path $TestDrive 'posthog-runs'
+            $run = Invoke-LlmClustering -Method kmeans -K 3 -MaxSamples 80 -LocalPath $folder -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+            $warnings[0] | Should -Match 'only reads'
+            $warnings[0] | Should -Match ([regex]::Escape($folder))
+            $run.TotalItemsAnalyzed | Should -Be 80
+            # The run is in the local folder, not in PostHog.
+            @(Get-ClusterRun | Where-Object RunId -eq $run.RunId).Count | Should -Be 0
+            Connect-LlmAnalytics -Path $folder
+            (Get-ClusterRun -First 1).RunId | Should -Be $run.RunId
+            (Get-LlmCluster).Count | Should -Be 3
+        }
+        finally {
+            Connect-LlmAnalytics -Path $script:Embedded.Location
+            Stop-Endpoint $endpoint
+        }
+    }
+}
