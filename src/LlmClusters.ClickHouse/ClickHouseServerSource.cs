@@ -81,7 +81,7 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
     public async Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken)
     {
         if (jsonRows.Count == 0) return;
-        var insert = EventQueries.InsertEvents(Table);
+        var insert = ((IAnalyticsSource)this).InsertStatement(jsonRows);
         try
         {
             await RunAsync(insert, string.Join('\n', jsonRows), cancellationToken).ConfigureAwait(false);

@@ -26,6 +26,16 @@ Describe 'Invoke-LlmClustering' {
         ($clusters | Where-Object ClusterId -ge 0 | Select-Object -First 1 | Get-ClusterItem -Top 2 | Get-LlmTrace).Count | Should -Be 2
     }
 
+    It 'compares a local run with PostHog''s own run of the same window' {
+        $posthog = Get-ClusterRun -JobName 'Default - traces' -First 1
+        $local = Invoke-LlmClustering -Since $posthog.WindowStart -Until $posthog.WindowEnd -Method kmeans -MinK 5 -MaxK 9 -PassThru
+        $local.WindowEnd | Should -Be $posthog.WindowEnd
+        $changes = Compare-ClusterRun -ReferenceRunId $posthog.RunId -DifferenceRunId $local.RunId
+        # The demo run's clusters are its kinds of traffic; most come back matched by shared traces.
+        @($changes | Where-Object { $_.Status -in 'Stable', 'Grown', 'Shrunk' -and $_.ReferenceClusterId -ge 0 }).Count | Should -BeGreaterOrEqual 5
+        ($changes | Where-Object ReferenceTitle -like '*invoice*').DifferenceTitle | Should -BeLike 'support-chat*'
+    }
+
     It 'runs k-means with a scriptblock filter on each trace' {
         $run = Invoke-LlmClustering -Method kmeans -K 2 -MaxSamples 60 -Filter { $_.TraceName -eq 'docs-qa' } -PassThru
         $run.ClusterCount | Should -Be 2

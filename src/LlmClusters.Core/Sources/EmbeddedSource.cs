@@ -26,10 +26,13 @@ public sealed class EmbeddedSource : IAnalyticsSource
     public Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken) =>
         RunAsync(query, null, cancellationToken);
 
+    // The rows travel as a bound parameter (see EventQueries.InsertEventRows): chDB would read a piped stdin as insert data.
+    public SqlQuery InsertStatement(IReadOnlyList<string> jsonRows) => EventQueries.InsertEventRows(Table, jsonRows);
+
     public Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken) =>
         jsonRows.Count == 0
             ? Task.CompletedTask
-            : RunAsync(EventQueries.InsertEventRows(Table, jsonRows), null, cancellationToken);
+            : RunAsync(InsertStatement(jsonRows), null, cancellationToken);
 
     // chDB cannot interrupt a running statement from outside, so cancelling stops the wait; the engine finishes
     // the statement on its own thread and the next call waits for it.

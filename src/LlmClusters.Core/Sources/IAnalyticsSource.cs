@@ -19,6 +19,9 @@ public interface IAnalyticsSource : IDisposable
     /// <summary>The statement as this source sends it (for -Verbose): the query itself, unless the source speaks another dialect.</summary>
     SqlQuery AsSent(SqlQuery query) => query;
 
+    /// <summary>The statement that appends these rows, as this source sends it.</summary>
+    SqlQuery InsertStatement(IReadOnlyList<string> jsonRows) => EventQueries.InsertEvents(Table);
+
     /// <summary>Appends rows, each one JSON object, to the events table.</summary>
     Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken);
 }

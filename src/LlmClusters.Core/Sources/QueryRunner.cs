@@ -28,7 +28,7 @@ public sealed class QueryRunner
 
     public async Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken)
     {
-        var insert = EventQueries.InsertEvents(Source.Table);
+        var insert = Source.InsertStatement(jsonRows);
         _observer?.QueryStarting(insert, Source.Location);
         var clock = Stopwatch.StartNew();
         await Source.InsertJsonRowsAsync(jsonRows, cancellationToken).ConfigureAwait(false);
