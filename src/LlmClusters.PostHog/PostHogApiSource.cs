@@ -146,11 +146,22 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
 
     private async Task<QueryResult> RunPageAsync(HogQLQuery query, CancellationToken cancellationToken)
     {
-        var body = Body(query);
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"api/projects/{_options.ProjectId}/query/")
+        var clientQueryId = Guid.NewGuid().ToString("N");
+        var body = Body(query, clientQueryId);
+        HttpResponseMessage sent;
+        try
         {
-            Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } },
-        }, cancellationToken).ConfigureAwait(false);
+            sent = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"api/projects/{_options.ProjectId}/query/")
+            {
+                Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } } },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await CancelOnServerAsync(clientQueryId).ConfigureAwait(false);
+            throw;
+        }
+        using var response = sent;
         if (!response.IsSuccessStatusCode)
             throw await ErrorAsync(response, query.Name, "run queries", "query:read", cancellationToken).ConfigureAwait(false);
 
@@ -167,12 +178,31 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
         return ClickHouseValueReader.ReadRows(columns, Encoding.UTF8.GetBytes(results.GetRawText()));
     }
 
-    private static byte[] Body(HogQLQuery query)
+    /// <summary>
+    /// Ctrl+C stops the wait here and, through PostHog's query cancellation (DELETE of the client query id), the query
+    /// in PostHog's ClickHouse too. Best effort: a failure to cancel never hides the cancellation itself.
+    /// </summary>
+    private async Task CancelOnServerAsync(string clientQueryId)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/projects/{_options.ProjectId}/query/{clientQueryId}/");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+            using var _ = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+        }
+    }
+
+    private static byte[] Body(HogQLQuery query, string clientQueryId)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
+            json.WriteString("client_query_id", clientQueryId);
             json.WriteStartObject("query");
             json.WriteString("kind", "HogQLQuery");
             json.WriteString("query", query.Text);

@@ -17,7 +17,8 @@ namespace LlmClusters.Tests.Sources;
 /// the ClickHouse functions PostHog prints them as, binds <c>{name}</c> placeholders from "values", scopes the events
 /// to the project, returns 100 rows when there is no LIMIT and never more than 50,000, and answers in PostHog's shape
 /// (results, columns, types, hasMore, limit, offset). <c>GET /api/environments/{id}/llm_analytics/clustering_jobs/</c>
-/// pages the jobs seen on run events. Errors, 429s with Retry-After and 5xx replies can be injected.
+/// pages the jobs seen on run events; <c>DELETE /api/projects/{id}/query/{client_query_id}/</c> cancels. Errors, 429s with
+/// Retry-After, 5xx replies and slow queries can be injected.
 /// </summary>
 public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
 {
@@ -65,6 +66,11 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
 
     public sealed record RecordedRequest(string Method, string PathAndQuery, string? Authorization, string? ContentType, string Body);
 
+    private long _delayTicks;
+
+    /// <summary>Queries wait this long before they are answered (until set back to zero), so that a client can cancel one.</summary>
+    public void DelayQueries(TimeSpan delay) => Interlocked.Exchange(ref _delayTicks, delay.Ticks);
+
     /// <summary>The next requests answer with these statuses (429 with a Retry-After in seconds, when given) before any is served.</summary>
     public void Inject(int status, int count = 1, int? retryAfterSeconds = null)
     {
@@ -91,7 +97,13 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
             }
             var path = request.Url.AbsolutePath;
             if (request.HttpMethod == "POST" && QueryPath().Match(path) is { Success: true } query)
-                Serve(response, query.Groups[1].Value, QueryScope, () => Query(body));
+                Serve(response, query.Groups[1].Value, QueryScope, () =>
+                {
+                    Thread.Sleep(TimeSpan.FromTicks(Interlocked.Read(ref _delayTicks)));
+                    return Query(body);
+                });
+            else if (request.HttpMethod == "DELETE" && CancelPath().Match(path) is { Success: true } cancel)
+                Serve(response, cancel.Groups[1].Value, QueryScope, () => new JsonObject { ["cancelled"] = cancel.Groups[2].Value });
             else if (request.HttpMethod == "GET" && JobsPath().Match(path) is { Success: true } jobs)
                 Serve(response, jobs.Groups[1].Value, LlmAnalyticsScope, () => Jobs(request));
             else
@@ -301,6 +313,9 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
 
     [GeneratedRegex(@"^/api/projects/([^/]+)/query/?$")]
     private static partial Regex QueryPath();
+
+    [GeneratedRegex(@"^/api/projects/([^/]+)/query/([0-9a-f]+)/?$")]
+    private static partial Regex CancelPath();
 
     [GeneratedRegex(@"^/api/environments/([^/]+)/llm_analytics/clustering_jobs/?$")]
     private static partial Regex JobsPath();

@@ -216,6 +216,31 @@ public sealed class PostHogApiSourceTests(EngineFixture engine)
     }
 
     [Fact]
+    public async Task Cancelling_a_query_cancels_it_in_PostHog_too()
+    {
+        using var source = Source();
+        using var stop = new CancellationTokenSource();
+        List<PostHogApiEndpoint.RecordedRequest> sent = [];
+        engine.PostHog.DelayQueries(TimeSpan.FromSeconds(3));
+        try
+        {
+            sent = RequestsDuring(() =>
+            {
+                stop.CancelAfter(TimeSpan.FromMilliseconds(300));
+                Assert.ThrowsAnyAsync<OperationCanceledException>(() => source.QueryAsync(new SqlQuery("Slow", "SELECT 1 AS one"), stop.Token)).GetAwaiter().GetResult();
+            });
+        }
+        finally
+        {
+            engine.PostHog.DelayQueries(TimeSpan.Zero);
+        }
+        var queryId = (string)JsonNode.Parse(sent.Single(r => r.Method == "POST").Body)!["client_query_id"]!;
+        var cancel = Assert.Single(sent, r => r.Method == "DELETE");
+        Assert.Equal($"/api/projects/{EngineFixture.PostHogProject}/query/{queryId}/", cancel.PathAndQuery);
+        Assert.Equal("Bearer " + EngineFixture.PostHogKey, cancel.Authorization);
+    }
+
+    [Fact]
     public async Task The_source_never_writes()
     {
         using var source = Source();
