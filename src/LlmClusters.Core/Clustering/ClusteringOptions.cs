@@ -41,5 +41,8 @@ public sealed record ClusteringOptions
     /// <summary>The run's team when the connection names none and the items do not say.</summary>
     public long DefaultTeamId { get; init; } = 1;
 
+    /// <summary>Items per metrics query: bound lists travel in the request, which servers bound in size.</summary>
+    internal int MembersPerQuery { get; init; } = 2_000;
+
     public int MinClusterSizeFor(int items) => MinClusterSize ?? Math.Max(5, (int)Math.Ceiling(items * 0.05));
 }

@@ -204,17 +204,29 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
 
     private static string Trim(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
+    /// <summary>
+    /// Each cluster's metrics by PostHog's definitions, with the membership bound as lists: in parts of at most
+    /// <see cref="ClusteringOptions.MembersPerQuery"/> items, since bound values travel in the request (a URL on ClickHouse's HTTP
+    /// interface, literals in PostHog's printed SQL), and the parts' sums and counted means combined here.
+    /// </summary>
     private async Task<Dictionary<int, RunEventMetrics>> MeasureAsync(ClusteringOptions options, List<RunEventCluster> clusters, CancellationToken cancellationToken)
     {
-        var members = clusters.SelectMany(c => c.Items.Select(i => (c.ClusterId, i.Key))).ToList();
-        var result = await _reader.QueryAsync(MetricsQueries.MembershipMetrics(_reader.Source.Table, options.Level, options.Since, options.Until, connection.TeamId,
-            members.Select(m => m.ClusterId).ToList(), members.Select(m => m.Key).ToList()), cancellationToken).ConfigureAwait(false);
-        return ResultRow.All(result).ToDictionary(r => (int)(r.Int64("cluster_id") ?? 0), r =>
+        var parts = new List<ResultRow>();
+        foreach (var chunk in clusters.SelectMany(c => c.Items.Select(i => (c.ClusterId, i.Key))).Chunk(options.MembersPerQuery))
         {
-            var count = r.Int64("item_count") ?? 0;
-            var errors = r.Int64("error_count") ?? 0;
-            return new RunEventMetrics(count, Finite(r.Double("avg_cost")), Finite(r.Double("avg_latency")), Finite(r.Double("avg_tokens")),
-                (r.Int64("items_with_cost") ?? 0) > 0 ? Finite(r.Double("total_cost")) : null, errors, count > 0 ? (double)errors / count : 0);
+            var result = await _reader.QueryAsync(MetricsQueries.MembershipMetrics(_reader.Source.Table, options.Level, options.Since, options.Until, connection.TeamId,
+                chunk.Select(m => m.ClusterId).ToList(), chunk.Select(m => m.Key).ToList()), cancellationToken).ConfigureAwait(false);
+            parts.AddRange(ResultRow.All(result));
+        }
+        return parts.GroupBy(r => (int)(r.Int64("cluster_id") ?? 0)).ToDictionary(g => g.Key, g =>
+        {
+            long Sum(string column) => g.Sum(r => r.Int64(column) ?? 0);
+            double? Mean(string mean, string counted) =>
+                Sum(counted) is var n && n > 0 ? Finite(g.Sum(r => (r.Double(mean) is { } m && double.IsFinite(m) ? m : 0) * (r.Int64(counted) ?? 0)) / n) : null;
+            var count = Sum("item_count");
+            var errors = Sum("error_count");
+            return new RunEventMetrics(count, Mean("avg_cost", "items_with_cost"), Mean("avg_latency", "items_with_latency"), Mean("avg_tokens", "items_with_tokens"),
+                Sum("items_with_cost") > 0 ? g.Sum(r => Finite(r.Double("total_cost")) ?? 0) : null, errors, count > 0 ? (double)errors / count : 0);
         });
     }
 

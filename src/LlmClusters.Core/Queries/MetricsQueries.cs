@@ -135,6 +135,7 @@ public static class MetricsQueries
                  quantileExact(0.99)(if(i.latency > 0, i.latency, NULL))] AS latency_quantiles,
                 countIf(i.cost > 0) AS items_with_cost,
                 countIf(i.latency > 0) AS items_with_latency,
+                countIf(i.input_tokens + i.output_tokens > 0) AS items_with_tokens,
                 avgIf(i.input_tokens + i.output_tokens, i.input_tokens + i.output_tokens > 0) AS avg_tokens,
                 sum(i.input_tokens) AS input_tokens,
                 sum(i.output_tokens) AS output_tokens,

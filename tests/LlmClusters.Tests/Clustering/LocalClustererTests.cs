@@ -109,7 +109,8 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
     [Fact]
     public async Task The_run_carries_the_metrics_the_metrics_query_gives()
     {
-        var (result, run, _) = await ClusterAsync(Options(ClusteringMethod.KMeans, 200) with { K = 7 });
+        // In parts of 64 items, so that the sums and means of several metrics queries are combined.
+        var (result, run, _) = await ClusterAsync(Options(ClusteringMethod.KMeans, 200) with { K = 7, MembersPerQuery = 64 });
         // The events are in the demo table, the run in its own: measure the run over the demo's events.
         var demo = engine.DemoConnection();
         await new QueryRunner(engine.DemoConnection().CreateRunner(null).Source).InsertJsonRowsAsync([result.EventRow], CancellationToken.None);
@@ -123,6 +124,8 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
                 Assert.Equal(m.ErrorCount, cluster.ErrorCount);
                 Assert.Equal(m.TotalCost ?? 0, cluster.TotalCost ?? 0, tolerance: 1e-7);
                 Assert.Equal(m.AvgLatency ?? 0, cluster.AvgLatency ?? 0, tolerance: 1e-7);
+                Assert.Equal(m.AvgCost ?? 0, cluster.AvgCost ?? 0, tolerance: 1e-8); // runs store 8 decimals
+                Assert.Equal(m.AvgTokens ?? 0, cluster.AvgTokens ?? 0, tolerance: 1e-6);
             }
         }
         finally
