@@ -36,12 +36,19 @@ Describe 'Invoke-LlmClustering' {
         ($changes | Where-Object ReferenceTitle -like '*invoice*').DifferenceTitle | Should -BeLike 'support-chat*'
     }
 
-    It 'runs k-means with a scriptblock filter on each trace' {
-        $run = Invoke-LlmClustering -Method kmeans -K 2 -MaxSamples 60 -Filter { $_.TraceName -eq 'docs-qa' } -PassThru
+    It 'runs k-means (asked for by -K) with a scriptblock filter on each trace' {
+        $run = Invoke-LlmClustering -K 2 -MaxSamples 60 -Filter { $_.TraceName -eq 'docs-qa' } -PassThru
+        $run.ClusteringMethod | Should -Be 'kmeans'
         $run.ClusterCount | Should -Be 2
         $traces = $run | Get-LlmCluster | Get-ClusterItem | Get-LlmTrace
         $traces.Count | Should -Be 60
         $traces.TraceName | Select-Object -Unique | Should -Be 'docs-qa'
+    }
+
+    It 'warns when HDBSCAN finds no cluster' {
+        $run = Invoke-LlmClustering -MaxSamples 20 -MinClusterSize 15 -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings[0] | Should -Match 'only outliers'
+        ($run | Get-LlmCluster).Title | Should -Be 'Outliers'
     }
 
     It 'writes nothing with -WhatIf' {
@@ -51,7 +58,7 @@ Describe 'Invoke-LlmClustering' {
     }
 
     It 'refuses parameters that do not go together, and a filter of the wrong kind' {
-        { Invoke-LlmClustering -K 3 } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        { Invoke-LlmClustering -Method hdbscan -K 3 } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.InvokeLlmClusteringCommand'
         { Invoke-LlmClustering -Method kmeans -MinK 9 -MaxK 3 } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.InvokeLlmClusteringCommand'
         { Invoke-LlmClustering -Filter 'gpt-4o' } | Should -Throw -ErrorId 'InvalidFilter,LlmClusters.Commands.InvokeLlmClusteringCommand'
         $error[0].ErrorDetails.Message | Should -Match 'scriptblock'

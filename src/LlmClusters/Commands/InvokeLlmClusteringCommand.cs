@@ -74,6 +74,9 @@ public sealed class InvokeLlmClusteringCommand : LlmClustersCmdlet
     protected override void ProcessRecord()
     {
         var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
+        // Asking for a number of clusters is asking for k-means.
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(Method)) && (K is not null || MyInvocation.BoundParameters.ContainsKey(nameof(MinK)) || MyInvocation.BoundParameters.ContainsKey(nameof(MaxK))))
+            Method = "kmeans";
         var options = Options(connection);
         var method = Method == "kmeans" ? ClusteringMethod.KMeans : ClusteringMethod.Hdbscan;
 
@@ -109,6 +112,11 @@ public sealed class InvokeLlmClusteringCommand : LlmClustersCmdlet
         var result = Await(token => clusterer.RunAsync(options with { Method = method }, write: true, progress, token), connection.Location);
         WriteProgress(new ProgressRecord(2, "Clustering " + options.Level + "s locally", "Done") { RecordType = ProgressRecordType.Completed });
 
+        if (result.ClusterCount == 0)
+            WriteWarning($"HDBSCAN found no group of at least {options.MinClusterSizeFor(result.ItemCount)} similar items among {result.ItemCount:N0}: run {result.RunId} holds only outliers. " +
+                         "Try a smaller -MinClusterSize, more items (-MaxSamples, a wider -Since), or -Method kmeans.");
+        else if (result.NoiseCount * 2 > result.ItemCount)
+            WriteWarning($"{result.NoiseCount:N0} of {result.ItemCount:N0} items are outliers in run {result.RunId}. A smaller -MinClusterSize, or -Method kmeans, groups more of them.");
         WriteVerbose($"Wrote run {result.RunId}: {result.ItemCount:N0} items in {result.ClusterCount} clusters, {result.NoiseCount:N0} outliers. " +
                      string.Join(", ", result.Timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:0.00} s")));
         if (!PassThru) return;
@@ -124,7 +132,7 @@ public sealed class InvokeLlmClusteringCommand : LlmClustersCmdlet
     {
         if (K is not null && Method != "kmeans")
             ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("K"), "InvalidArgument", ErrorCategory.InvalidArgument, K,
-                "-K chooses the number of clusters of -Method kmeans. Add -Method kmeans, or leave -K out to let HDBSCAN find the clusters."));
+                "-K chooses the number of clusters of -Method kmeans, not of -Method hdbscan. Leave -Method out (or use -Method kmeans), or leave -K out to let HDBSCAN find the clusters."));
         if (MinClusterSize is not null && Method == "kmeans")
             ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("MinClusterSize"), "InvalidArgument", ErrorCategory.InvalidArgument, MinClusterSize,
                 "-MinClusterSize applies to -Method hdbscan. With -Method kmeans, use -K or -MinK and -MaxK."));
