@@ -60,7 +60,8 @@ Describe 'Connect-LlmAnalytics -ProjectId' {
         { New-LlmDemoData -TraceCount 10 -Confirm:$false } | Should -Throw -ErrorId 'SourceReadOnly,LlmClusters.Commands.NewLlmDemoDataCommand'
     }
 
-    It 'refuses -TeamId, which PostHog decides by the project' {
+    It 'refuses -TeamId and -Table, which PostHog decides by the project' {
         { Connect-LlmAnalytics -ProjectId 1 -TeamId 2 -PostHogHost $script:PostHogHost -ApiKey $script:Key } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
+        { Connect-LlmAnalytics -ProjectId 1 -Table my_events -PostHogHost $script:PostHogHost -ApiKey $script:Key } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
     }
 }

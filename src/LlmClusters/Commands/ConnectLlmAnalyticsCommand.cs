@@ -135,6 +135,9 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
         if (TeamId is not null)
             ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("TeamId"), "InvalidArgument", ErrorCategory.InvalidArgument, TeamId,
                 "-TeamId does not apply to a PostHog project: PostHog reads only the project's own events. Leave it out, or pass the project to -ProjectId."));
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Table)))
+            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("Table"), "InvalidArgument", ErrorCategory.InvalidArgument, Table,
+                "-Table does not apply to a PostHog project: PostHog's query API reads the project's own events table. Leave it out."));
         var key = ApiKey is { Length: > 0 } secure ? new System.Net.NetworkCredential(string.Empty, secure).Password : Environment.GetEnvironmentVariable(ApiKeyVariable);
         if (string.IsNullOrWhiteSpace(key))
             ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("ApiKey"), "ApiKeyMissing", ErrorCategory.AuthenticationError, ProjectId,
