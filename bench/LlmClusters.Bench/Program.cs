@@ -112,7 +112,7 @@ try
         var result = await new LocalClusterer(connection, localRuns, embedder).RunAsync(new ClusteringOptions
         {
             Since = small.WindowStart!.Value, Until = small.WindowEnd!.Value, MaxSamples = 1_500, Method = method,
-        }, write: true, null, CancellationToken.None);
+        }, null, CancellationToken.None);
         var perThousand = 1000.0 / result.ItemCount;
         Console.WriteLine($"| {method} | {result.ItemCount:N0} | " + string.Join(" | ", Enum.GetValues<ClusteringStage>().Select(s => $"{result.Timings.GetValueOrDefault(s).TotalSeconds * perThousand:0.000}")) +
                           $" | {result.Timings.Values.Sum(t => t.TotalSeconds) * perThousand:0.00} |");

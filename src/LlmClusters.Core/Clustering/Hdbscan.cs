@@ -44,17 +44,10 @@ public static class Hdbscan
         for (var i = 0; i < n; i++)
         {
             for (var j = 0; j < n; j++) row[j] = Vectors.Distance(points[i], points[j]);
-            core[i] = Select(row, k - 1);
+            Array.Sort(row);
+            core[i] = row[k - 1];
         }
         return core;
-    }
-
-    // The k-th smallest value (0-based) of a copy of the values.
-    private static double Select(double[] values, int k)
-    {
-        var copy = (double[])values.Clone();
-        Array.Sort(copy);
-        return copy[k];
     }
 
     /// <summary>Prim's minimum spanning tree over the complete graph of mutual reachability distances.</summary>

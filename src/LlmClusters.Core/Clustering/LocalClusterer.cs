@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
@@ -26,7 +27,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
 
     private sealed record Item(string Key, string TraceId, string? GenerationId, DateTime Timestamp, string? Name, string Text);
 
-    public async Task<LocalClusteringResult> RunAsync(ClusteringOptions options, bool write, IProgress<ClusteringProgress>? progress, CancellationToken cancellationToken)
+    public async Task<LocalClusteringResult> RunAsync(ClusteringOptions options, IProgress<ClusteringProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         void Done(ClusteringStage stage)
@@ -76,35 +77,28 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         Done(ClusteringStage.Describe);
 
         progress?.Report(new ClusteringProgress(ClusteringStage.Measure, 0, items.Count));
-        var metrics = await MeasureAsync(options, clusters, cancellationToken).ConfigureAwait(false);
+        var members = clusters.SelectMany(c => c.Items.Select(i => (c.ClusterId, i.Key))).ToList();
+        var metrics = await new ClusterMetricsReader(connection, observer).MeasureMembershipAsync(options.Level, options.Since, options.Until, members,
+            options.MembersPerQuery, cancellationToken).ConfigureAwait(false);
         clusters = clusters.Select(c => c with { Metrics = metrics.GetValueOrDefault(c.ClusterId) ?? new RunEventMetrics(0, null, null, null, null, 0, 0) }).ToList();
         Done(ClusteringStage.Measure);
 
         var team = connection.TeamId ?? candidates.Select(c => c.Team).FirstOrDefault(t => t is not null) ?? options.DefaultTeamId;
         var runId = $"{team}_{options.Level}_{options.Until:yyyyMMdd}_{options.Until:HHmmss}_{RunLabel}";
-        var paramsJson = ParamsJson(options, methodParams, dimensions, embedder.ModelName);
         var draft = new RunEventDraft
         {
             RunId = runId, Level = options.Level, WindowStart = options.Since, WindowEnd = options.Until, TotalItems = items.Count, Clusters = clusters,
-            WriteParams = w =>
-            {
-                using var document = JsonDocument.Parse(paramsJson);
-                foreach (var property in document.RootElement.EnumerateObject()) property.WriteTo(w);
-            },
+            WriteParams = w => WriteParams(w, options, methodParams, dimensions, embedder.ModelName),
         };
         // Written when the run ends, as PostHog's workflow does, but within the id's day so that readers bounded to it find it.
         var at = DateTime.UtcNow < options.Until.AddMinutes(1) ? DateTime.UtcNow : options.Until.AddMinutes(1);
         var row = RunEventWriter.Row(draft, Guid.NewGuid(), new DateTime(at.Ticks - at.Ticks % 10, DateTimeKind.Utc), team);
-        if (write)
-        {
-            progress?.Report(new ClusteringProgress(ClusteringStage.Write, 0, 1));
-            await target.InsertJsonRowsAsync([row], cancellationToken).ConfigureAwait(false);
-        }
+        progress?.Report(new ClusteringProgress(ClusteringStage.Write, 0, 1));
+        await target.InsertJsonRowsAsync([row], cancellationToken).ConfigureAwait(false);
         Done(ClusteringStage.Write);
         return new LocalClusteringResult(runId, items.Count, clusters.Count(c => c.ClusterId >= 0), clusters.FirstOrDefault(c => c.ClusterId == -1)?.Items.Count ?? 0, _timings)
         {
             EventRow = row,
-            ParamsJson = paramsJson,
         };
     }
 
@@ -159,17 +153,13 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
     /// </summary>
     private static List<RunEventCluster> Place(List<Item> items, double[][] reduced, int[] labels, IReadOnlyDictionary<int, IReadOnlyList<string>> terms)
     {
-        var ids = labels.Where(l => l >= 0).Distinct().Order().ToList();
-        var centroids = ids.ToDictionary(id => id, id =>
-        {
-            var members = Enumerable.Range(0, items.Count).Where(i => labels[i] == id).ToList();
-            return Enumerable.Range(0, reduced[0].Length).Select(d => members.Average(i => reduced[i][d])).ToArray();
-        });
+        var membersOf = Enumerable.Range(0, items.Count).GroupBy(i => labels[i]).ToDictionary(g => g.Key, g => g.ToList());
+        var centroids = membersOf.Where(m => m.Key >= 0).ToDictionary(m => m.Key,
+            m => Enumerable.Range(0, reduced[0].Length).Select(d => m.Value.Average(i => reduced[i][d])).ToArray());
         var clusters = new List<RunEventCluster>();
-        foreach (var id in ids.Append(-1))
+        foreach (var id in centroids.Keys.Order().Append(-1))
         {
-            var members = Enumerable.Range(0, items.Count).Where(i => labels[i] == id).ToList();
-            if (members.Count == 0) continue;
+            if (!membersOf.TryGetValue(id, out var members)) continue;
             var placed = members.Select(i => (Index: i, Distance: id >= 0
                     ? Vectors.Distance(reduced[i], centroids[id])
                     : centroids.Count == 0 ? 0 : centroids.Values.Min(c => Vectors.Distance(reduced[i], c))))
@@ -182,8 +172,8 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
             var description = id < 0 ? "Items that did not fit any cluster. Most anomalous: " + Trim(central, 240) : Trim(central, 300);
             clusters.Add(new RunEventCluster(id, title, description, ranked,
                 id >= 0 ? centroids[id].Select(v => Math.Round(v, 6)).ToList() : [],
-                id >= 0 ? Math.Round(members.Average(i => reduced[i][0]), 4) : 0,
-                id >= 0 ? Math.Round(members.Average(i => reduced[i][1]), 4) : 0));
+                id >= 0 ? Math.Round(centroids[id][0], 4) : 0,
+                id >= 0 ? Math.Round(centroids[id][1], 4) : 0));
         }
         return clusters;
     }
@@ -204,54 +194,20 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
 
     private static string Trim(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
-    /// <summary>
-    /// Each cluster's metrics by PostHog's definitions, with the membership bound as lists: in parts of at most
-    /// <see cref="ClusteringOptions.MembersPerQuery"/> items, since bound values travel in the request (a URL on ClickHouse's HTTP
-    /// interface, literals in PostHog's printed SQL), and the parts' sums and counted means combined here.
-    /// </summary>
-    private async Task<Dictionary<int, RunEventMetrics>> MeasureAsync(ClusteringOptions options, List<RunEventCluster> clusters, CancellationToken cancellationToken)
+    /// <summary>$ai_clustering_params: what the run used, in PostHog's keys, plus the model and the seed.</summary>
+    private static void WriteParams(Utf8JsonWriter w, ClusteringOptions options, Dictionary<string, object> methodParams, int dimensions, string model)
     {
-        var parts = new List<ResultRow>();
-        foreach (var chunk in clusters.SelectMany(c => c.Items.Select(i => (c.ClusterId, i.Key))).Chunk(options.MembersPerQuery))
-        {
-            var result = await _reader.QueryAsync(MetricsQueries.MembershipMetrics(_reader.Source.Table, options.Level, options.Since, options.Until, connection.TeamId,
-                chunk.Select(m => m.ClusterId).ToList(), chunk.Select(m => m.Key).ToList()), cancellationToken).ConfigureAwait(false);
-            parts.AddRange(ResultRow.All(result));
-        }
-        return parts.GroupBy(r => (int)(r.Int64("cluster_id") ?? 0)).ToDictionary(g => g.Key, g =>
-        {
-            long Sum(string column) => g.Sum(r => r.Int64(column) ?? 0);
-            double? Mean(string mean, string counted) =>
-                Sum(counted) is var n && n > 0 ? Finite(g.Sum(r => (r.Double(mean) is { } m && double.IsFinite(m) ? m : 0) * (r.Int64(counted) ?? 0)) / n) : null;
-            var count = Sum("item_count");
-            var errors = Sum("error_count");
-            return new RunEventMetrics(count, Mean("avg_cost", "items_with_cost"), Mean("avg_latency", "items_with_latency"), Mean("avg_tokens", "items_with_tokens"),
-                Sum("items_with_cost") > 0 ? g.Sum(r => Finite(r.Double("total_cost")) ?? 0) : null, errors, count > 0 ? (double)errors / count : 0);
-        });
-    }
-
-    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
-
-    private static string ParamsJson(ClusteringOptions options, Dictionary<string, object> methodParams, int dimensions, string model)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("clustering_method", options.Method == ClusteringMethod.KMeans ? "kmeans" : "hdbscan");
-            w.WritePropertyName("clustering_method_params");
-            JsonSerializer.Serialize(w, methodParams);
-            w.WriteString("embedding_normalization", "l2");
-            w.WriteString("dimensionality_reduction_method", "pca");
-            w.WriteNumber("dimensionality_reduction_ndims", dimensions);
-            w.WriteString("visualization_method", "pca");
-            w.WriteNumber("max_samples", options.MaxSamples);
-            w.WriteString("embedding_model", model);
-            w.WriteString("text_representation", "trace name, span names, user input, final output (no LLM summary)");
-            w.WriteNumber("seed", options.Seed);
-            w.WriteString("clustered_by", "LlmClusters Invoke-LlmClustering");
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        w.WriteString("clustering_method", options.Method == ClusteringMethod.KMeans ? "kmeans" : "hdbscan");
+        w.WritePropertyName("clustering_method_params");
+        JsonSerializer.Serialize(w, methodParams);
+        w.WriteString("embedding_normalization", "l2");
+        w.WriteString("dimensionality_reduction_method", "pca");
+        w.WriteNumber("dimensionality_reduction_ndims", dimensions);
+        w.WriteString("visualization_method", "pca");
+        w.WriteNumber("max_samples", options.MaxSamples);
+        w.WriteString("embedding_model", model);
+        w.WriteString("text_representation", "trace name, span names, user input, final output (no LLM summary)");
+        w.WriteNumber("seed", options.Seed);
+        w.WriteString("clustered_by", "LlmClusters Invoke-LlmClustering");
     }
 }

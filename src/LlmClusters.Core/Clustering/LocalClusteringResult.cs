@@ -3,9 +3,6 @@ namespace LlmClusters.Core.Clustering;
 /// <summary>What a local clustering run wrote: the run id, its sizes, and how long each step took.</summary>
 public sealed record LocalClusteringResult(string RunId, int ItemCount, int ClusterCount, int NoiseCount, IReadOnlyDictionary<ClusteringStage, TimeSpan> Timings)
 {
-    /// <summary>The run event's row as written (or, with WhatIf, as it would be).</summary>
+    /// <summary>The run event's row as written.</summary>
     public required string EventRow { get; init; }
-
-    /// <summary>The options the run's membership came from, in $ai_clustering_params.</summary>
-    public required string ParamsJson { get; init; }
 }

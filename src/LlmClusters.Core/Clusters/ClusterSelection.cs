@@ -13,8 +13,4 @@ public sealed record ClusterSelection
         (ClusterIds is not { Count: > 0 } || ClusterIds.Contains(cluster.ClusterId))
         && (Titles is not { Count: > 0 } || Titles.Any(t => t.IsMatch(cluster.Title)))
         && !(ExcludeNoise && cluster.IsNoise);
-
-    /// <summary>Asked-for ids that the run does not have.</summary>
-    public IEnumerable<int> MissingIds(IEnumerable<LlmCluster> clusters) =>
-        ClusterIds is { Count: > 0 } ? ClusterIds.Except(clusters.Select(c => c.ClusterId)) : [];
 }

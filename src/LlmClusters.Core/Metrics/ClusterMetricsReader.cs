@@ -114,6 +114,34 @@ public sealed class ClusterMetricsReader
     }
 
     /// <summary>
+    /// PostHog's metrics object for each cluster of a membership that has no run event yet (Invoke-LlmClustering's),
+    /// with the membership bound as lists: in parts of at most <paramref name="membersPerQuery"/> items, since bound
+    /// values travel in the request (a URL on ClickHouse's HTTP interface, literals in PostHog's printed SQL), and the
+    /// parts' sums and counted means combined here.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, RunEventMetrics>> MeasureMembershipAsync(string level, DateTime windowStart, DateTime windowEnd,
+        IReadOnlyList<(int ClusterId, string Item)> members, int membersPerQuery, CancellationToken cancellationToken)
+    {
+        var parts = new List<ResultRow>();
+        foreach (var chunk in members.Chunk(membersPerQuery))
+        {
+            var result = await _runner.QueryAsync(MetricsQueries.MembershipMetrics(_runner.Source.Table, level, windowStart, windowEnd, _connection.TeamId,
+                chunk.Select(m => m.ClusterId).ToList(), chunk.Select(m => m.Item).ToList()), cancellationToken).ConfigureAwait(false);
+            parts.AddRange(ResultRow.All(result));
+        }
+        return parts.GroupBy(r => (int)(r.Int64("cluster_id") ?? 0)).ToDictionary(g => g.Key, g =>
+        {
+            long Sum(string column) => g.Sum(r => r.Int64(column) ?? 0);
+            double? Mean(string mean, string counted) =>
+                Sum(counted) is var n && n > 0 ? Finite(g.Sum(r => (Finite(r.Double(mean)) ?? 0) * (r.Int64(counted) ?? 0)) / n) : null;
+            var count = Sum("item_count");
+            var errors = Sum("error_count");
+            return new RunEventMetrics(count, Mean("avg_cost", "items_with_cost"), Mean("avg_latency", "items_with_latency"), Mean("avg_tokens", "items_with_tokens"),
+                Sum("items_with_cost") > 0 ? g.Sum(r => Finite(r.Double("total_cost")) ?? 0) : null, errors, count > 0 ? (double)errors / count : 0);
+        });
+    }
+
+    /// <summary>
     /// The run with its clusters' metric properties computed from the events (one query), when it carries no metrics of
     /// its own and can be measured; otherwise the run as it is.
     /// </summary>

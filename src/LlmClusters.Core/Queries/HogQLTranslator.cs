@@ -32,12 +32,12 @@ public static partial class HogQLTranslator
                 throw new ArgumentException($"The query '{query.Name}' uses the parameter {name}, which has no value.");
             return Placeholder(name, type, value, values, PrecededByIn(query.Text, match.Index));
         });
-        text = SqlCalls.Rewrite(text, "accurateCastOrNull", args => args.Count == 2 && args[1].Trim() switch
+        text = SqlCalls.Rewrite(text, "accurateCastOrNull", args => args.Count != 2 ? null : args[1].Trim() switch
         {
             "'Int64'" => "toInt(" + args[0] + ")",
             "'Float64'" => "toFloat(" + args[0] + ")",
             _ => null,
-        } is { } rewritten ? rewritten : null);
+        });
         text = SqlCalls.Rewrite(text, "parseDateTime64BestEffortOrNull", args =>
             args.Count == 3 && args[1].Trim() == "6" && args[2].Trim() == "'UTC'" ? "toDateTime(" + args[0] + ")" : null);
         text = GlobalJoin().Replace(text, string.Empty);

@@ -108,11 +108,10 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
         var path = demo ? EmbeddedSource.DemoDataPath : Path is null ? EmbeddedSource.DefaultDataPath : GetUnresolvedProviderPathFromPSPath(Path);
 
         var source = Guard(() => new EmbeddedSource(path, new EventsTable(Table)), path);
-        var connection = new LlmAnalyticsConnection(source, TeamId, PostHogHost, demo);
-        var runner = Runner(connection);
-        Await(token => runner.EnsureEventsTableAsync(token), path);
-        if (demo)
+        Open(new LlmAnalyticsConnection(source, TeamId, PostHogHost, demo), runner =>
         {
+            Await(token => runner.EnsureEventsTableAsync(token), path);
+            if (!demo) return;
             var progress = Progress<DemoLoadProgress>(1, "Loading demo data into " + path,
                 p => ($"{p.EventsWritten:N0} of {p.EventsTotal:N0} events", p.EventsWritten * 100 / Math.Max(1, p.EventsTotal)));
             var outcome = Await(token => DemoFolder.EnsureCurrentAsync(runner, new DemoDataOptions { TeamId = TeamId ?? 1 }, DateTime.UtcNow, progress, token), path);
@@ -122,10 +121,7 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
                 DemoFolder.Outcome.Refreshed => $"The demo data in {path} was more than a day old: loaded it again, ending now.",
                 _ => $"Using the demo data in {path}.",
             });
-        }
-
-        ConnectionRegistry.Set(connection);
-        if (PassThru) WriteConnection(connection);
+        });
     }
 
     // Kept apart, like ConnectToServer, so that the PostHog source (in the module's own load context) loads only when asked for.
@@ -151,20 +147,9 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
         };
         if (options.Host.Scheme == Uri.UriSchemeHttp && !options.Host.IsLoopback)
             WriteWarning($"{options.Host} is plain HTTP: the API key would cross the network unencrypted. Use the https:// address of your PostHog.");
-        var connection = new LlmAnalyticsConnection(new PostHog.PostHogApiSource(options), null, options.Host);
-        try
-        {
-            // One small query proves the host, the project and the key's query:read scope before anything else runs.
-            var runner = Runner(connection);
-            Await(token => runner.QueryAsync(ConnectionQueries.TableReadable(EventsTable.Default), token), options.Location);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-        ConnectionRegistry.Set(connection);
-        if (PassThru) WriteConnection(connection);
+        // One small query proves the host, the project and the key's query:read scope before anything else runs.
+        Open(new LlmAnalyticsConnection(new PostHog.PostHogApiSource(options), null, options.Host),
+            runner => Await(token => runner.QueryAsync(ConnectionQueries.TableReadable(EventsTable.Default), token), options.Location));
     }
 
     // Kept apart so that ClickHouse.Driver (in the module's own load context) is loaded only when a server is asked for.
@@ -185,17 +170,22 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
         };
         // The connection string may hold a password: it never appears in a message.
         var options = ConnectionString is null ? defaults : Guard(() => ClickHouse.ClickHouseConnectionString.Parse(ConnectionString, defaults), "the connection string");
-        var connection = new LlmAnalyticsConnection(new ClickHouse.ClickHouseServerSource(options), TeamId, PostHogHost);
+        Open(new LlmAnalyticsConnection(new ClickHouse.ClickHouseServerSource(options), TeamId, PostHogHost), runner =>
+        {
+            Await(token => runner.QueryAsync(ConnectionQueries.TableReadable(options.Table), token), $"{options.Table} on {options.Location}");
+            if (TeamId is not null) return;
+            var teams = Await(token => runner.QueryAsync(ConnectionQueries.RecentTeams(options.Table), token), options.Location);
+            if (Convert.ToInt64(teams.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture) is var count and > 1)
+                WriteWarning($"{options.Table} on {options.Host} holds LLM events of {count} teams; every query would read all of them. Pass -TeamId to read one team's.");
+        });
+    }
+
+    /// <summary>Makes the connection the session's current one once it passes its checks; one that fails them is released.</summary>
+    private void Open(LlmAnalyticsConnection connection, Action<QueryRunner> check)
+    {
         try
         {
-            var runner = Runner(connection);
-            Await(token => runner.QueryAsync(ConnectionQueries.TableReadable(options.Table), token), $"{options.Table} on {options.Location}");
-            if (TeamId is null)
-            {
-                var teams = Await(token => runner.QueryAsync(ConnectionQueries.RecentTeams(options.Table), token), options.Location);
-                if (Convert.ToInt64(teams.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture) is var count and > 1)
-                    WriteWarning($"{options.Table} on {options.Host} holds LLM events of {count} teams; every query would read all of them. Pass -TeamId to read one team's.");
-            }
+            check(Runner(connection));
         }
         catch
         {
@@ -203,11 +193,7 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
             throw;
         }
         ConnectionRegistry.Set(connection);
-        if (PassThru) WriteConnection(connection);
-    }
-
-    private void WriteConnection(LlmAnalyticsConnection connection)
-    {
+        if (!PassThru) return;
         ConnectionRegistry.MarkHandedOut(connection);
         WriteObject(connection);
     }

@@ -41,8 +41,7 @@ public sealed class GetClusterItemCommand : ClusterBatchCmdlet
         {
             // Tell an unknown run from an unknown cluster from an empty one.
             if (!TryAwait(token => reader.ReadClustersAsync(parsed, token), runId, out var read)) return;
-            foreach (var missing in (clusterIds ?? []).Except(read.Clusters.Select(c => c.ClusterId)))
-                WriteError(ErrorMapper.ClusterNotFound(runId, missing, read.Clusters.Select(c => c.ClusterId)));
+            foreach (var missing in ErrorMapper.ClustersNotFound(runId, clusterIds, read.Clusters)) WriteError(missing);
             return;
         }
         foreach (var item in items) WriteObject(item);

@@ -63,7 +63,6 @@ public sealed class GetLlmClusterCommand : LlmClustersCmdlet
         if (!NoMetrics && TryAwait(token => new ClusterMetricsReader(connection, QueryObserver()).FillMissingAsync(read, token), runId, out var filled))
             clusters = filled.Clusters;
         foreach (var cluster in clusters.Where(selection.Matches)) WriteObject(cluster);
-        foreach (var missing in selection.MissingIds(read.Clusters))
-            WriteError(ErrorMapper.ClusterNotFound(runId, missing, read.Clusters.Select(c => c.ClusterId)));
+        foreach (var missing in ErrorMapper.ClustersNotFound(runId, selection.ClusterIds, read.Clusters)) WriteError(missing);
     }
 }

@@ -109,7 +109,7 @@ public sealed class InvokeLlmClusteringCommand : LlmClustersCmdlet
             return (status, (int)((stage + within) * 100 / Stages.Length));
         });
         var clusterer = new Core.Clustering.LocalClusterer(connection, runner, embedder, QueryObserver());
-        var result = Await(token => clusterer.RunAsync(options with { Method = method }, write: true, progress, token), connection.Location);
+        var result = Await(token => clusterer.RunAsync(options with { Method = method }, progress, token), connection.Location);
         WriteProgress(new ProgressRecord(2, "Clustering " + options.Level + "s locally", "Done") { RecordType = ProgressRecordType.Completed });
 
         if (result.ClusterCount == 0)

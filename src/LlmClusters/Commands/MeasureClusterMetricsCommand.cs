@@ -46,8 +46,7 @@ public sealed class MeasureClusterMetricsCommand : ClusterBatchCmdlet
 
         var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
         if (!TryAwait(token => Reader(connection).ReadClustersAsync(parsed, token), runId, out var run)) return;
-        foreach (var missing in (clusterIds ?? []).Except(run.Clusters.Select(c => c.ClusterId)))
-            WriteError(ErrorMapper.ClusterNotFound(runId, missing, run.Clusters.Select(c => c.ClusterId)));
+        foreach (var missing in ErrorMapper.ClustersNotFound(runId, clusterIds, run.Clusters)) WriteError(missing);
 
         var metrics = new ClusterMetricsReader(connection, QueryObserver());
         if (PerItem)

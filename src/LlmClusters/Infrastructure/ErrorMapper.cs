@@ -3,6 +3,7 @@ using LlmClusters.Core.Clustering;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Import;
 using LlmClusters.Core.Metrics;
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Sources;
 using LlmClusters.Core.Traces;
 
@@ -42,6 +43,10 @@ internal static class ErrorMapper
     public static ErrorRecord ClusterNotFound(string runId, int clusterId, IEnumerable<int> available) =>
         Record(new ItemNotFoundException($"Cluster {clusterId} not found."), "ClusterNotFound", ErrorCategory.ObjectNotFound, clusterId,
             $"Run {runId} has no cluster {clusterId}. Its clusters are: {string.Join(", ", available)}.");
+
+    /// <summary>One ClusterNotFound record for each asked-for cluster the run does not have.</summary>
+    public static IEnumerable<ErrorRecord> ClustersNotFound(string runId, IEnumerable<int>? requested, IReadOnlyList<LlmCluster> clusters) =>
+        (requested ?? []).Except(clusters.Select(c => c.ClusterId)).Select(missing => ClusterNotFound(runId, missing, clusters.Select(c => c.ClusterId)));
 
     /// <summary>Nothing to read: no run where the command looked.</summary>
     public static ErrorRecord NoClusterRuns(string location, string where, string fix) =>

@@ -44,7 +44,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
         var target = new LlmAnalyticsConnection(engine.NewTable("local_runs"));
         var runner = target.CreateRunner(null);
         await runner.EnsureEventsTableAsync(CancellationToken.None);
-        var result = await new LocalClusterer(source ?? engine.DemoConnection(), runner, embedder ?? model.Embedder).RunAsync(options, write: true, null, CancellationToken.None);
+        var result = await new LocalClusterer(source ?? engine.DemoConnection(), runner, embedder ?? model.Embedder).RunAsync(options, null, CancellationToken.None);
         var run = await new ClusterReader(target).ReadClustersAsync(ClusterRunId.Parse(result.RunId), CancellationToken.None);
         return (result, run, target);
     }
