@@ -36,7 +36,9 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
             Database = options.Database,
             Username = options.User,
             Password = options.Password ?? string.Empty,
-            Timeout = options.QueryTimeout,
+            // Each statement's own limit is enforced by the server (max_execution_time) and, a little later, by the
+            // cancellation in QueryAsync; the driver's own timeout only bounds what neither covers.
+            Timeout = TimeSpan.FromDays(1),
             HttpClient = _http,
             ParameterFormatter = new BoundValueFormatter(),
         };
@@ -54,23 +56,34 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(200),
             })
-            .AddTimeout(options.QueryTimeout)
             .Build();
     }
 
     public AnalyticsSourceKind Kind => AnalyticsSourceKind.ClickHouse;
     public string Location => _options.Location;
     public EventsTable Table => _options.Table;
+    public TimeSpan QueryTimeout => _options.QueryTimeout;
+
+    /// <summary>How much longer than a statement's limit the client waits for the server to end it and say so.</summary>
+    private static readonly TimeSpan ServerGrace = TimeSpan.FromSeconds(10);
 
     public async Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken)
     {
         var isRead = query.Text.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)
                      || query.Text.TrimStart().StartsWith("WITH", StringComparison.OrdinalIgnoreCase);
+        var limit = query.TimeLimit ?? _options.QueryTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (limit > TimeSpan.Zero) deadline.CancelAfter(limit + ServerGrace);
         try
         {
             return isRead
-                ? await _reads.ExecuteAsync(async token => await RunAsync(query, null, token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
-                : await RunAsync(query, null, cancellationToken).ConfigureAwait(false);
+                ? await _reads.ExecuteAsync(async token => await RunAsync(query, limit, null, token).ConfigureAwait(false), deadline.Token).ConfigureAwait(false)
+                : await RunAsync(query, limit, null, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new AnalyticsQueryException(query.Name, 159, "TIMEOUT_EXCEEDED",
+                $"The statement ran past its time limit of {limit.TotalSeconds:0} s and the server did not end it.");
         }
         catch (Exception e) when (Translate(query, e) is { } translated)
         {
@@ -84,7 +97,7 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
         var insert = ((IAnalyticsSource)this).InsertStatement(jsonRows);
         try
         {
-            await RunAsync(insert, string.Join('\n', jsonRows), cancellationToken).ConfigureAwait(false);
+            await RunAsync(insert, insert.TimeLimit ?? _options.QueryTimeout, string.Join('\n', jsonRows), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (Translate(insert, e) is { } translated)
         {
@@ -92,10 +105,12 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
         }
     }
 
-    private async Task<QueryResult> RunAsync(SqlQuery query, string? data, CancellationToken cancellationToken)
+    private async Task<QueryResult> RunAsync(SqlQuery query, TimeSpan limit, string? data, CancellationToken cancellationToken)
     {
         using var connection = new ClickHouseConnection(_settings);
         using var command = connection.CreateCommand(data is null ? query.Text : query.Text + "\n" + data);
+        // The server ends a statement that runs past its limit with TIMEOUT_EXCEEDED (zero: no limit).
+        command.CustomSettings["max_execution_time"] = (long)limit.TotalSeconds;
         foreach (var (name, value) in query.Parameters)
         {
             var parameter = command.CreateParameter();

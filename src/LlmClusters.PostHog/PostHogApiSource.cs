@@ -50,15 +50,19 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
                 Delay = options.RetryDelay,
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } r ? RetryAfter(r) : null),
             })
-            .AddTimeout(options.RequestTimeout)
+            .AddTimeout(options.RequestTimeout > TimeSpan.Zero ? options.RequestTimeout : TimeSpan.FromDays(1))
             .Build();
     }
 
     public AnalyticsSourceKind Kind => AnalyticsSourceKind.PostHog;
+    public bool IsReadOnly => true;
     public string Location => _options.Location;
 
     /// <summary>HogQL's events table; PostHog scopes it to the project itself.</summary>
     public EventsTable Table => EventsTable.Default;
+
+    /// <summary>PostHog also stops a query on its side (60 s on PostHog Cloud); this bounds the whole paged answer.</summary>
+    public TimeSpan QueryTimeout => _options.RequestTimeout;
 
     public SqlQuery AsSent(SqlQuery query)
     {
@@ -76,20 +80,31 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
         var hogql = HogQLTranslator.Translate(query);
         IReadOnlyList<QueryColumn>? columns = null;
         var rows = new List<object?[]>();
-        // HogQL answers 100 rows when a query has no LIMIT and never more than 50,000: every query is asked for in pages.
-        for (long offset = 0; ; offset += _options.PageSize)
+        var limit = query.TimeLimit ?? _options.RequestTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (limit > TimeSpan.Zero) deadline.CancelAfter(limit);
+        try
         {
-            var page = await RunPageAsync(HogQLTranslator.Page(hogql, _options.PageSize, offset), cancellationToken).ConfigureAwait(false);
-            columns ??= page.Columns;
-            rows.AddRange(page.Rows);
-            if (page.Rows.Count < _options.PageSize) break;
+            // HogQL answers 100 rows when a query has no LIMIT and never more than 50,000: every query is asked for in pages.
+            for (long offset = 0; ; offset += _options.PageSize)
+            {
+                var page = await RunPageAsync(HogQLTranslator.Page(hogql, _options.PageSize, offset), deadline.Token).ConfigureAwait(false);
+                columns ??= page.Columns;
+                rows.AddRange(page.Rows);
+                if (page.Rows.Count < _options.PageSize) break;
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new AnalyticsQueryException(query.Name, 159, "TIMEOUT_EXCEEDED", $"The query ran past its time limit of {limit.TotalSeconds:0} s and was cancelled in PostHog.");
         }
         return new QueryResult(columns ?? [], rows);
     }
 
-    public Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken) =>
-        throw new ReadOnlySourceException(
-            $"{Location} is PostHog's query API, which the module only reads. Send events to PostHog with its SDKs, or import them into the embedded engine (Connect-LlmAnalytics -Path) or a ClickHouse server.");
+    public Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken) => throw WriteRefused();
+
+    public ReadOnlySourceException WriteRefused() => new(
+        $"{Location} is PostHog's query API, which the module only reads. Send events to PostHog with its SDKs, or import them into the embedded engine (Connect-LlmAnalytics -Path) or a ClickHouse server.");
 
     public async Task<IReadOnlyList<ClusteringJob>> ListJobsAsync(CancellationToken cancellationToken)
     {

@@ -58,8 +58,8 @@ Describe 'Invoke-LlmClustering' {
     }
 
     It 'refuses parameters that do not go together, and a filter of the wrong kind' {
-        { Invoke-LlmClustering -Method hdbscan -K 3 } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.InvokeLlmClusteringCommand'
-        { Invoke-LlmClustering -Method kmeans -MinK 9 -MaxK 3 } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        { Invoke-LlmClustering -Method hdbscan -K 3 } | Should -Throw -ErrorId 'ClusterCountNeedsKMeans,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        { Invoke-LlmClustering -Method kmeans -MinK 9 -MaxK 3 } | Should -Throw -ErrorId 'InvalidClusterCountRange,LlmClusters.Commands.InvokeLlmClusteringCommand'
         { Invoke-LlmClustering -Filter 'gpt-4o' } | Should -Throw -ErrorId 'InvalidFilter,LlmClusters.Commands.InvokeLlmClusteringCommand'
         $error[0].ErrorDetails.Message | Should -Match 'scriptblock'
     }

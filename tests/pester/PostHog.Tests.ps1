@@ -61,7 +61,7 @@ Describe 'Connect-LlmAnalytics -ProjectId' {
     }
 
     It 'refuses -TeamId and -Table, which PostHog decides by the project' {
-        { Connect-LlmAnalytics -ProjectId 1 -TeamId 2 -PostHogHost $script:PostHogHost -ApiKey $script:Key } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
-        { Connect-LlmAnalytics -ProjectId 1 -Table my_events -PostHogHost $script:PostHogHost -ApiKey $script:Key } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
+        { Connect-LlmAnalytics -ProjectId 1 -TeamId 2 -PostHogHost $script:PostHogHost -ApiKey $script:Key } | Should -Throw -ErrorId 'TeamIdNotApplicable,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
+        { Connect-LlmAnalytics -ProjectId 1 -Table my_events -PostHogHost $script:PostHogHost -ApiKey $script:Key } | Should -Throw -ErrorId 'TableNotApplicable,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
     }
 }

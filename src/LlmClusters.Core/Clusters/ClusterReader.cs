@@ -22,7 +22,12 @@ public sealed class ClusterReader
     public async Task<IReadOnlyList<ClusterRun>> ListRunsAsync(RunFilter filter, CancellationToken cancellationToken)
     {
         var result = await _runner.QueryAsync(ClusterQueries.ListRuns(Table, filter with { TeamId = filter.TeamId ?? _connection.TeamId }), cancellationToken).ConfigureAwait(false);
-        return ResultRow.All(result)
+        var rows = ResultRow.All(result).ToList();
+        var unreadable = rows.Count(r => string.IsNullOrEmpty(r.String("run_id")));
+        if (unreadable > 0)
+            _runner.Notice($"{(unreadable >= filter.First ? "At least " : "")}{unreadable} run event(s) between {filter.Since:u} and {filter.Until:u} could not be read " +
+                           "(their properties are not JSON, or have no $ai_clustering_run_id) and are left out.");
+        return rows.Where(r => !string.IsNullOrEmpty(r.String("run_id")))
             .Select(r => ToRun(r, (int)(r.Int64("cluster_count") ?? 0), r.Int64("noise_size") ?? 0))
             .ToList();
     }
@@ -55,6 +60,7 @@ public sealed class ClusterReader
             var itemsInMap = row.Int64("items_in_map") ?? 0;
             var size = row.Int64("size");
             if (size is null) problems.Add($"cluster {clusterId} has no numeric size (used its {itemsInMap} items)");
+            else if (size > 0 && itemsInMap == 0) problems.Add($"cluster {clusterId} has size {size} but lists no item (its traces is not an object of items)");
             var title = row.String("title");
             if (string.IsNullOrEmpty(title)) problems.Add($"cluster {clusterId} has no title");
             var hasMetrics = row.Bool("has_metrics");
@@ -88,7 +94,11 @@ public sealed class ClusterReader
                 MetricsSource = hasMetrics ? "Run" : "None",
             });
         }
+        foreach (var twice in clusters.GroupBy(c => c.ClusterId).Where(g => g.Count() > 1))
+            problems.Add($"cluster id {twice.Key} appears {twice.Count()} times");
         var run = ToRun(rows[0], clusters.Count, clusters.Where(c => c.IsNoise).Sum(c => c.Size));
+        if (run.WindowStart > run.WindowEnd) problems.Add($"its window starts ({run.WindowStart:u}) after it ends ({run.WindowEnd:u})");
+        if (rows[0].Int64("copies") is > 1 and var copies) problems.Add($"{copies} events carry this run id; the newest is read");
         return new RunClusters(run, clusters, problems);
     }
 

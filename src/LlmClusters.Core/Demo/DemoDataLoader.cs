@@ -12,6 +12,7 @@ public static class DemoDataLoader
 
     public static async Task<DemoLoadSummary> LoadAsync(QueryRunner runner, DemoData data, IProgress<DemoLoadProgress>? progress, CancellationToken cancellationToken)
     {
+        runner.EnsureWritable();
         await runner.EnsureEventsTableAsync(cancellationToken).ConfigureAwait(false);
         var total = data.EventCount;
         var written = 0;

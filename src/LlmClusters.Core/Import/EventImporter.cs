@@ -1,3 +1,4 @@
+using System.Globalization;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
 
@@ -19,10 +20,15 @@ public sealed class EventImporter(QueryRunner runner)
         };
     }
 
-    public async Task<ImportResult> ImportAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Imports one file. Cancelling while the file is read and checked adds nothing; once its events are being added,
+    /// the import completes, so that a file is never half added.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(string path, ImportOptions options, CancellationToken cancellationToken)
     {
         if (runner.Source.Kind != AnalyticsSourceKind.Embedded)
             throw new ImportFailedException(path, "files are imported into the embedded store only; connect to it first (Connect-LlmAnalytics -Path <folder>).");
+        if (runner.Source.IsReadOnly) throw new ImportFailedException(path, runner.Source.WriteRefused().Message);
         var format = FormatOf(path) ?? throw new ImportFailedException(path, "it is not a .jsonl, .jsonl.gz, .json, .ndjson or .parquet file.");
         if (!File.Exists(path)) throw new ImportFailedException(path, "there is no such file.");
 
@@ -39,15 +45,35 @@ public sealed class EventImporter(QueryRunner runner)
             {
                 throw new ImportFailedException(path, e.Message, e);
             }
-            var counts = await runner.QueryAsync(ImportQueries.StagedCounts(runner.Source.Table, staging), cancellationToken).ConfigureAwait(false);
-            var read = Convert.ToInt64(counts.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
-            var fresh = Convert.ToInt64(counts.Rows[0][1], System.Globalization.CultureInfo.InvariantCulture);
-            if (fresh > 0) await runner.QueryAsync(ImportQueries.AddNewEvents(runner.Source.Table, staging), cancellationToken).ConfigureAwait(false);
-            return new ImportResult(path, format, read, fresh);
+            var summary = ResultRow.All(await runner.QueryAsync(ImportQueries.StagedSummary(runner.Source.Table, staging, options.DeriveMissingUuid), cancellationToken).ConfigureAwait(false)).Single();
+            var where = format == "Parquet" ? "row" : "line";
+            if (summary.Int64("without_timestamp") is > 0 and var noTime)
+                throw new ImportFailedException(path, $"{Events(noTime)} no timestamp (the first on {where} {summary.Int64("first_without_timestamp")}), so they cannot be placed in time. " +
+                                                      "PostHog's exports always write one: check how the file was made.");
+            if (summary.Int64("without_uuid") is > 0 and var noUuid && !options.DeriveMissingUuid)
+                throw new ImportFailedException(path, $"{Events(noUuid)} no uuid (the first on {where} {summary.Int64("first_without_uuid")}), so they cannot be told apart or added once. " +
+                                                      "Pass -DeriveMissingUuid to give each one a uuid made from its content.");
+
+            // Past this point the events are added whole: Ctrl+C during the read above added nothing.
+            cancellationToken.ThrowIfCancellationRequested();
+            var fresh = summary.Int64("fresh") ?? 0;
+            if (fresh > 0)
+                await runner.QueryAsync(ImportQueries.AddNewEvents(runner.Source.Table, staging, options.DeriveMissingUuid, options.TeamId ?? 0), CancellationToken.None).ConfigureAwait(false);
+            var teams = ((object?[]?)summary["teams"] ?? []).Select(t => Convert.ToInt64(t, CultureInfo.InvariantCulture)).ToList();
+            var withoutTeam = summary.Int64("without_team") ?? 0;
+            if (withoutTeam > 0) teams = teams.Append(options.TeamId ?? 0).Distinct().Order().ToList();
+            return new ImportResult(path, format, summary.Int64("staged") ?? 0, fresh)
+            {
+                UuidsDerived = options.DeriveMissingUuid ? summary.Int64("without_uuid") ?? 0 : 0,
+                EventsWithoutTeam = withoutTeam,
+                Teams = teams,
+            };
         }
         finally
         {
             await runner.QueryAsync(ImportQueries.DropStaging(staging), CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    private static string Events(long? count) => count == 1 ? "1 event has" : $"{count:N0} events have";
 }

@@ -59,6 +59,8 @@ public sealed record ClusterRunId
         if (parts.Length < at + 2 || !DateTime.TryParseExact(parts[at] + parts[at + 1], "yyyyMMddHHmmss", CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var windowEnd))
             return false;
+        // The run's day and the day after it are read; a time whose next day .NET cannot hold is no run's.
+        if (windowEnd.Date >= DateTime.MaxValue.Date.AddDays(-1)) return false;
 
         var rest = parts.Skip(at + 2).ToList();
         string? jobId = null;

@@ -32,9 +32,6 @@ internal static partial class ChdbNative
     [LibraryImport(LibraryName, EntryPoint = "chdb_result_error")]
     public static partial IntPtr ResultError(ChdbResultHandle result);
 
-    [LibraryImport(LibraryName, EntryPoint = "chdb_result_elapsed")]
-    public static partial double ResultElapsed(ChdbResultHandle result);
-
     [LibraryImport(LibraryName, EntryPoint = "chdb_result_rows_read")]
     public static partial ulong ResultRowsRead(ChdbResultHandle result);
 

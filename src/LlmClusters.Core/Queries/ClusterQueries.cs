@@ -123,7 +123,11 @@ public static class ClusterQueries
 
     private const string RunColumns = "run_id, team_id, level, job_id, job_name, window_start, window_end, total_items, params, timestamp";
 
-    /// <summary>Which runs exist in a window, newest first, with their sizes but none of their items?</summary>
+    /// <summary>
+    /// Which runs exist in a window, newest first, with their sizes but none of their items? A run written twice is
+    /// listed once, by its newest event, as it is read. Run events that cannot be read (not JSON, no run id) come back
+    /// too, with an empty run_id and up to as many, so the reader can say so.
+    /// </summary>
     public static SqlQuery ListRuns(EventsTable table, RunFilter filter)
     {
         var parameters = new Dictionary<string, object?>
@@ -136,7 +140,7 @@ public static class ClusterQueries
         var where = new List<string>();
         if (filter.TeamId is { } team) { parameters["team_id"] = team; where.Add("team_id = " + P("team_id", "Int64")); }
         if (filter.RunIds is { Count: > 0 } ids) { parameters["run_ids"] = ids.ToArray(); where.Add("run_id IN " + P("run_ids", "Array(String)")); }
-        if (filter.JobId is { } jobId) { parameters["job_id"] = jobId; where.Add("job_id = " + P("job_id", "String")); }
+        if (filter.JobIds is { Count: > 0 } jobIds) { parameters["job_ids"] = jobIds.ToArray(); where.Add("job_id IN " + P("job_ids", "Array(String)")); }
         if (filter.JobNamePattern is { } pattern) { parameters["job_name"] = pattern; where.Add("job_name ILIKE " + P("job_name", "String")); }
 
         return new SqlQuery(nameof(ListRuns), $"""
@@ -145,14 +149,16 @@ public static class ClusterQueries
                 length(clusters) AS cluster_count,
                 arraySum(arrayMap(c -> ifNull(if({Integer("tupleElement(c, 'cluster_id')")} = -1, coalesce({Integer("tupleElement(c, 'size')")}, {Integer("length(tupleElement(c, 'traces'))")}), 0), 0), clusters)) AS noise_size
             FROM (
-                SELECT {RunFields(ItemRank)}
+                SELECT {RunFields(ItemRank)}, uuid
                 FROM {table.Quoted}
                 WHERE event IN {P("events", "Array(String)")}
                   AND timestamp >= {P("since", "DateTime64(6, 'UTC')")} AND timestamp < {P("until", "DateTime64(6, 'UTC')")}
                   {string.Concat(where.Select(w => "AND " + w + " "))}
+                ORDER BY timestamp DESC
+                LIMIT 1 BY if(run_id = '', toString(uuid), run_id)
             )
             ORDER BY timestamp DESC
-            LIMIT {P("first", "UInt64")}
+            LIMIT {P("first", "UInt64")} BY run_id = ''
             """, parameters);
     }
 
@@ -163,7 +169,7 @@ public static class ClusterQueries
     /// parsed field: a separate JSONExtractString of a large payload measured as slow as the whole metrics scan.
     /// </summary>
     internal static string RunRow(EventsTable table, bool teamFilter, string item) => $"""
-        SELECT {RunFields(item)}
+        SELECT {RunFields(item)}, count() OVER () AS copies
             FROM {table.Quoted}
             WHERE event IN {P("events", "Array(String)")}
               AND timestamp >= {P("day_start", "DateTime64(6, 'UTC')")} AND timestamp < {P("day_end", "DateTime64(6, 'UTC')")}
@@ -190,6 +196,7 @@ public static class ClusterQueries
         SELECT
             {RunColumns},
             payload_valid,
+            copies,
             n > 0 AS has_cluster,
             {Integer("tupleElement(c, 'cluster_id')")} AS cluster_id,
             {Integer("tupleElement(c, 'size')")} AS size,

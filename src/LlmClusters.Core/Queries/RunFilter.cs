@@ -7,7 +7,7 @@ public sealed record RunFilter
     public required DateTime Until { get; init; }
     public string? Level { get; init; }
     public IReadOnlyCollection<string>? RunIds { get; init; }
-    public string? JobId { get; init; }
+    public IReadOnlyCollection<string>? JobIds { get; init; }
 
     /// <summary>A LIKE pattern (see <see cref="LikePattern.FromWildcard"/>), matched case-insensitively.</summary>
     public string? JobNamePattern { get; init; }

@@ -8,6 +8,9 @@ public sealed record SqlQuery(string Name, string Text, IReadOnlyDictionary<stri
 {
     public SqlQuery(string name, string text) : this(name, text, new Dictionary<string, object?>()) { }
 
+    /// <summary>How long this statement may run, where it differs from the connection's limit (zero: no limit).</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
     /// <summary>The parameters as the text form ClickHouse parses for each placeholder type.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> BoundValues() =>
         Parameters.Select(p => new KeyValuePair<string, string>(p.Key, QueryParameterFormatter.Format(p.Value))).ToList();

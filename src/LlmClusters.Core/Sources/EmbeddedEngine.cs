@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using LlmClusters.Core.Native;
@@ -6,116 +8,396 @@ using LlmClusters.Core.Queries;
 namespace LlmClusters.Core.Sources;
 
 /// <summary>
-/// The one chDB engine of this process. chDB allows one storage path per process and one statement at a time on a
-/// connection, so every call takes the same lock, and moving to another folder closes the engine first.
+/// The one chDB engine of this process, driven from one thread of its own. chDB takes one storage path per process
+/// and one statement at a time per connection, and ClickHouse keeps per-thread state, so every open, statement and
+/// close runs on that thread, in order. A second connection to the same folder (the control connection) is used only
+/// to look at and stop the running statement: for Ctrl+C, and for the watchdog that turns a statement the engine does
+/// not end into an error instead of a hang.
 /// </summary>
 internal static class EmbeddedEngine
 {
-    private static readonly object Gate = new();
-    private static ChdbConnectionHandle? _connection;
-    private static string? _path;
-    private static bool _exitHooked;
+    private const int TimeoutExceeded = 159;
+    private const int QueryWasCancelled = 394;
 
+    private static readonly object Gate = new();
+    private static readonly object ControlGate = new();
+    private static readonly BlockingCollection<Job> Queue = new();
+    private static Thread? _worker;
+    private static Timer? _watchdog;
+
+    // Under Gate.
+    private static Job? _running;
+    private static string? _stuck;
+    private static string? _path;
+
+    // The main connection is the engine thread's alone; the control connection is used under ControlGate.
+    private static ChdbConnectionHandle? _main;
+    private static ChdbConnectionHandle? _control;
+
+    /// <summary>The data folder the engine has open, or null.</summary>
     public static string? OpenPath
     {
         get { lock (Gate) return _path; }
     }
 
     /// <summary>
-    /// Runs SQL whose parameters are already in ClickHouse's text form and returns the output in the asked-for format:
-    /// what a stand-in for ClickHouse's HTTP interface over this engine (the ClickHouse source's tests) needs.
+    /// What the next statement will wait for: a statement that was stopped but has not ended yet (chDB stops a
+    /// statement between blocks of work), or null when the engine is free.
     /// </summary>
-    public static byte[] RunRaw(string path, string sql, string format, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    public static string? StillFinishing
     {
-        lock (Gate)
+        get
         {
-            var connection = Open(path);
-            using var result = Invoke(connection, sql, parameters, format);
-            ThrowIfFailed(result, "RawQuery");
-            var length = checked((int)ChdbNative.ResultLength(result));
-            var bytes = new byte[length];
-            if (length > 0) Marshal.Copy(ChdbNative.ResultBuffer(result), bytes, 0, length);
-            return bytes;
+            lock (Gate)
+                return _running is { } job && job.Killed != KillReason.None
+                    ? $"The embedded engine is still finishing a stopped statement ({job.Name}, {job.Elapsed.TotalSeconds:0} s so far); this statement waits for it."
+                    : null;
         }
     }
 
-    public static QueryResult Run(string path, SqlQuery query, string? dataText = null)
+    /// <summary>
+    /// Runs one statement and reads its output (in <paramref name="format"/>) with <paramref name="read"/> before the
+    /// engine frees it. The engine ends the statement by itself after <paramref name="timeLimit"/> (zero: no limit)
+    /// with ClickHouse's TIMEOUT_EXCEEDED; cancelling stops it in the engine.
+    /// </summary>
+    public static Task<T> RunAsync<T>(string path, SqlQuery query, TimeSpan timeLimit, bool readOnly, string format,
+        Func<ReadOnlySpan<byte>, long, T> read, CancellationToken cancellationToken) =>
+        RunAsync(path, query.Name, query.Text, query.BoundValues(), timeLimit, readOnly, format, read, cancellationToken);
+
+    /// <summary>As the other overload, with the parameters already in ClickHouse's text form; a read-only statement may change nothing.</summary>
+    public static async Task<T> RunAsync<T>(string path, string name, string sql, IReadOnlyList<KeyValuePair<string, string>> boundValues,
+        TimeSpan timeLimit, bool readOnly, string format, Func<ReadOnlySpan<byte>, long, T> read, CancellationToken cancellationToken)
     {
-        lock (Gate)
+        cancellationToken.ThrowIfCancellationRequested();
+        var job = new Job(path, name, sql, boundValues, timeLimit, readOnly, format, (output, rowsRead) => read(output, rowsRead));
+        Submit(job);
+        using (cancellationToken.Register(() => Cancel(job)))
         {
-            var connection = Open(path);
-            var sql = dataText is null ? query.Text : query.Text + "\n" + dataText;
-            using var result = Invoke(connection, sql, query.BoundValues());
-            ThrowIfFailed(result, query.Name);
-            var length = checked((int)ChdbNative.ResultLength(result));
-            var buffer = ChdbNative.ResultBuffer(result);
-            if (length == 0 || buffer == IntPtr.Zero) return new QueryResult(Array.Empty<QueryColumn>(), Array.Empty<object?[]>());
-            unsafe
+            try
             {
-                // Parsed straight from the engine's buffer, before the result is freed: no copy of large payloads.
-                return ClickHouseValueReader.Read(new ReadOnlySpan<byte>((void*)buffer, length), (long)ChdbNative.ResultRowsRead(result));
+                return (T)(await job.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !job.Done.Task.IsCompleted)
+            {
+                // The engine was asked to stop the statement; give it a moment, so that the next command finds it free.
+                await ((Task)job.Done.Task).WaitAsync(Timings.CancelWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
             }
         }
     }
 
-    /// <summary>Closes the engine; the next query opens it again. Called on module removal and process exit.</summary>
-    public static void Shutdown()
+    /// <summary>
+    /// Runs SQL whose parameters are already in ClickHouse's text form and returns its output as the engine wrote it:
+    /// what the tests' stand-ins for ClickHouse's HTTP interface and PostHog's query API serve.
+    /// </summary>
+    public static byte[] RunRaw(string path, string sql, string format, IReadOnlyList<KeyValuePair<string, string>> parameters, TimeSpan timeLimit = default) =>
+        RunAsync(path, "RawQuery", sql, parameters, timeLimit, false, format, (output, _) => output.ToArray(), CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Closes the engine, stopping a running statement first; waits at most <paramref name="wait"/> and returns false
+    /// when the engine did not close in time (it is then left as it is: a process may exit with it open).
+    /// </summary>
+    public static bool Shutdown(TimeSpan wait)
+    {
+        Job? running;
+        lock (Gate)
+        {
+            if (_worker is null) return true;
+            running = _running is { } job && MarkKilled(job, KillReason.Shutdown) ? job : null;
+        }
+        if (running is not null) SendKill(running);
+        var close = Job.ForAction(CloseConnections);
+        Queue.Add(close);
+        return close.Done.Task.Wait(wait);
+    }
+
+    /// <summary>Closes the engine, waiting as long as someone at a prompt would.</summary>
+    public static bool Shutdown() => Shutdown(TimeSpan.FromSeconds(10));
+
+    private static void Submit(Job job)
     {
         lock (Gate)
         {
-            _connection?.Dispose();
-            _connection = null;
-            _path = null;
+            if (_stuck is { } what) throw new EngineNotRespondingException(what);
+            if (_worker is null)
+            {
+                // Room for the parser's recursion; a background thread, so it never keeps the process alive.
+                _worker = new Thread(Work, maxStackSize: 16 * 1024 * 1024) { IsBackground = true, Name = "LlmClusters engine" };
+                _worker.Start();
+                _watchdog = new Timer(_ => Watch(), null, Timings.WatchEvery, Timings.WatchEvery);
+                // A process that exits with the engine open was seen to stall for minutes, and one that exits while a
+                // statement runs must not wait for it: exit waits briefly, then leaves the engine as it is.
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown(TimeSpan.FromSeconds(2));
+            }
+        }
+        Queue.Add(job);
+    }
+
+    private static void Work()
+    {
+        foreach (var job in Queue.GetConsumingEnumerable())
+        {
+            try
+            {
+                if (job.Action is { } action)
+                {
+                    action();
+                    job.Done.TrySetResult(null);
+                }
+                else
+                {
+                    Execute(job);
+                }
+            }
+            catch (Exception e)
+            {
+                job.Done.TrySetException(e);
+            }
         }
     }
 
-    private static ChdbConnectionHandle Open(string path)
+    private static void Execute(Job job)
     {
-        if (_connection is not null && string.Equals(_path, path, StringComparison.Ordinal)) return _connection;
-        ChdbLibrary.EnsureLoadable();
-        _connection?.Dispose();
-        _connection = null;
-        _path = null;
-
-        var arguments = new[] { "clickhouse", "--path=" + path };
-        var argv = arguments.Select(Marshal.StringToCoTaskMemUTF8).ToArray();
-        IntPtr pointer;
+        lock (Gate)
+        {
+            if (job.Done.Task.IsCompleted) return; // cancelled while it waited its turn
+            _running = job;
+        }
         try
         {
-            pointer = ChdbNative.Connect(argv.Length, argv);
+            var main = Open(job.Path);
+            // Before every statement, so that no statement (Invoke-LlmQuery runs any SQL) leaves the session changed:
+            // times in UTC, the limit enforced by the engine itself, a mark that finds the statement in
+            // system.processes, and no writes to a read-only store (readonly 2 still lets these settings change).
+            // The values are the module's own (numbers, a GUID), never the user's.
+            Run(main, $"SET session_timezone = 'UTC', timeout_overflow_mode = 'throw', max_execution_time = {(long)job.TimeLimit.TotalSeconds}, " +
+                      $"readonly = {(job.ReadOnly ? 2 : 0)}, log_comment = '{job.Marker}'");
+            lock (Gate)
+            {
+                if (job.Killed != KillReason.None)
+                {
+                    job.Done.TrySetCanceled();
+                    return;
+                }
+                job.Started = Stopwatch.GetTimestamp();
+            }
+            using var result = Invoke(main, job.Sql, job.BoundValues, job.Format);
+            if (ErrorText(result) is not { } error)
+            {
+                var length = checked((int)ChdbNative.ResultLength(result));
+                var buffer = ChdbNative.ResultBuffer(result);
+                unsafe
+                {
+                    // Read straight from the engine's buffer, before the result is freed: no copy of large payloads.
+                    var output = length == 0 || buffer == IntPtr.Zero ? ReadOnlySpan<byte>.Empty : new ReadOnlySpan<byte>((void*)buffer, length);
+                    job.Done.TrySetResult(job.Read!(output, (long)ChdbNative.ResultRowsRead(result)));
+                }
+                return;
+            }
+            DiscardLeftOver(main);
+            var failure = AnalyticsQueryException.FromClickHouseText(job.Name, error);
+            if (failure.Code == QueryWasCancelled && job.Killed is KillReason.Cancelled or KillReason.Shutdown) job.Done.TrySetCanceled();
+            else if (failure.Code == QueryWasCancelled && job.Killed == KillReason.Watchdog) job.Done.TrySetException(PastTimeLimit(job));
+            else job.Done.TrySetException(failure);
+        }
+        finally
+        {
+            lock (Gate)
+            {
+                _running = null;
+                // A statement the watchdog gave up on has ended after all: the engine answers again.
+                if (job.GivenUp) _stuck = null;
+            }
+        }
+    }
+
+    private static AnalyticsQueryException PastTimeLimit(Job job) =>
+        new(job.Name, TimeoutExceeded, "TIMEOUT_EXCEEDED", $"The statement ran past its time limit of {job.TimeLimit.TotalSeconds:0} s and was stopped.");
+
+    /// <summary>
+    /// chDB 26.5.3 keeps what a failed statement wrote before it failed (at least its header) in the connection's output
+    /// buffer and hands it out at the front of the next statement's result, which then reads as wrong rows; its newest
+    /// source still returns the error without clearing that buffer. So after every failure one empty statement takes
+    /// the leftover out, and it is dropped.
+    /// </summary>
+    private static void DiscardLeftOver(ChdbConnectionHandle main)
+    {
+        using var leftOver = Invoke(main, "SELECT 1", [], "Null");
+    }
+
+    private static void Run(ChdbConnectionHandle connection, string sql)
+    {
+        using var result = Invoke(connection, sql, [], "Null");
+        if (ErrorText(result) is { } error) throw AnalyticsQueryException.FromClickHouseText("PrepareStatement", error);
+    }
+
+    // On the engine thread only.
+    private static ChdbConnectionHandle Open(string path)
+    {
+        if (_main is not null && string.Equals(_path, path, StringComparison.Ordinal)) return _main;
+        ChdbLibrary.EnsureLoadable();
+        CloseConnections();
+
+        DataFolderLock.ThrowIfInUse(path);
+        var main = Connect(path);
+        try
+        {
+            var control = Connect(path);
+            lock (ControlGate) _control = control;
+        }
+        catch
+        {
+            main.Dispose();
+            throw;
+        }
+        _main = main;
+        lock (Gate) _path = path;
+        return main;
+    }
+
+    private static ChdbConnectionHandle Connect(string path)
+    {
+        var argv = new[] { "clickhouse", "--path=" + path }.Select(Marshal.StringToCoTaskMemUTF8).ToArray();
+        IntPtr pointer;
+        string engineSaid;
+        try
+        {
+            pointer = StandardError.Capture(() => ChdbNative.Connect(argv.Length, argv), out engineSaid);
         }
         finally
         {
             foreach (var a in argv) Marshal.FreeCoTaskMem(a);
         }
-        if (pointer == IntPtr.Zero)
-            throw new EngineUnavailableException($"The embedded engine could not open the data folder '{path}'.");
-
-        var handle = new ChdbConnectionHandle(pointer);
-        // Every time the module reads or writes is UTC, whatever the machine's zone.
-        using (var setup = Invoke(handle, "SET session_timezone = 'UTC'", Array.Empty<KeyValuePair<string, string>>()))
-            ThrowIfFailed(setup, "SetSessionTimeZone");
-        _connection = handle;
-        _path = path;
-        if (!_exitHooked)
-        {
-            // A process that exits with the engine still open was seen to stall for minutes.
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
-            _exitHooked = true;
-        }
-        return handle;
+        if (pointer != IntPtr.Zero) return new ChdbConnectionHandle(pointer);
+        if (engineSaid.Contains("Cannot lock file", StringComparison.Ordinal)) throw new DataFolderInUseException(path, DataFolderLock.Holder(path));
+        throw new EngineUnavailableException($"The embedded engine could not open the data folder '{path}'" +
+            (engineSaid.Length > 0 ? $" ({engineSaid.Split('\n', 2)[0].Trim()})." : "."));
     }
 
-    private static void ThrowIfFailed(ChdbResultHandle result, string queryName)
+    // On the engine thread only.
+    private static void CloseConnections()
     {
-        if (result.IsInvalid) throw new AnalyticsQueryException(queryName, 0, string.Empty, "The embedded engine returned no result.");
-        var error = ChdbNative.ResultError(result);
-        if (error != IntPtr.Zero)
-            throw AnalyticsQueryException.FromClickHouseText(queryName, Marshal.PtrToStringUTF8(error) ?? "unknown engine error");
+        lock (ControlGate)
+        {
+            _control?.Dispose();
+            _control = null;
+        }
+        _main?.Dispose();
+        _main = null;
+        lock (Gate) _path = null;
     }
 
-    private static ChdbResultHandle Invoke(ChdbConnectionHandle connection, string sql, IReadOnlyList<KeyValuePair<string, string>> parameters,
-        string outputFormat = ClickHouseValueReader.Format)
+    private static void Cancel(Job job)
+    {
+        lock (Gate)
+        {
+            if (job.Done.Task.IsCompleted) return;
+            if (!ReferenceEquals(_running, job))
+            {
+                job.Done.TrySetCanceled(); // still waiting its turn: the engine thread skips it
+                return;
+            }
+            if (!MarkKilled(job, KillReason.Cancelled)) return;
+        }
+        SendKill(job);
+    }
+
+    /// <summary>Under Gate: records why the statement is being stopped; false when it already was.</summary>
+    private static bool MarkKilled(Job job, KillReason reason)
+    {
+        if (job.Killed != KillReason.None) return false;
+        job.Killed = reason;
+        job.KilledAt = Stopwatch.GetTimestamp();
+        return true;
+    }
+
+    /// <summary>
+    /// Asks the engine, through the control connection, to stop the statement, on a pool thread: whoever asks (Ctrl+C's
+    /// thread, the watchdog, process exit) must not wait on an engine that may not answer.
+    /// </summary>
+    private static void SendKill(Job job) => Task.Run(() =>
+    {
+        lock (ControlGate)
+        {
+            if (_control is null) return;
+            using var result = Invoke(_control, "KILL QUERY WHERE Settings['log_comment'] = {marker:String} ASYNC", Marker(job), "Null");
+        }
+    });
+
+    private static IReadOnlyList<KeyValuePair<string, string>> Marker(Job job) => [new("marker", job.Marker)];
+
+    /// <summary>
+    /// Once a second while a statement runs: a statement past its limit (which the engine should have ended itself) is
+    /// stopped; one that does not end once stopped, that the engine no longer lists as running although it has not
+    /// returned, or about which the engine does not answer, becomes an error for its caller and for every statement
+    /// after it, until the engine returns from it.
+    /// </summary>
+    private static void Watch()
+    {
+        Job job;
+        lock (Gate)
+        {
+            if (_running is not { Started: > 0 } running || running.GivenUp) return;
+            job = running;
+            if (job.TimeLimit > TimeSpan.Zero && job.Elapsed > job.TimeLimit + Timings.KillGrace && MarkKilled(job, KillReason.Watchdog))
+            {
+                SendKill(job);
+                return;
+            }
+            if (job.Killed != KillReason.None && Stopwatch.GetElapsedTime(job.KilledAt) > Timings.StuckGrace)
+            {
+                GiveUp(job, $"a statement ({job.Name}) has not ended {Timings.StuckGrace.TotalSeconds:0} s after it was stopped");
+                return;
+            }
+            if (job.ProbeStarted > 0 && Stopwatch.GetElapsedTime(job.ProbeStarted) > Timings.StuckGrace)
+            {
+                GiveUp(job, $"the engine has not answered for {Timings.StuckGrace.TotalSeconds:0} s while running a statement ({job.Name})");
+                return;
+            }
+            if (job.Elapsed < Timings.ProbeAfter || job.ProbeStarted > 0) return;
+            job.ProbeStarted = Stopwatch.GetTimestamp();
+        }
+        Task.Run(() =>
+        {
+            var listed = IsListed(job);
+            lock (Gate)
+            {
+                job.ProbeStarted = 0;
+                job.UnlistedProbes = listed ? 0 : job.UnlistedProbes + 1;
+                if (job.UnlistedProbes >= 3 && ReferenceEquals(_running, job) && !job.GivenUp)
+                    GiveUp(job, $"a statement ({job.Name}) no longer runs in the engine, yet the engine has not returned from it");
+            }
+        });
+    }
+
+    private static bool IsListed(Job job)
+    {
+        lock (ControlGate)
+        {
+            if (_control is null) return true;
+            using var result = Invoke(_control, "SELECT count() FROM system.processes WHERE Settings['log_comment'] = {marker:String}", Marker(job), "TSV");
+            if (ErrorText(result) is not null) return true;
+            var length = checked((int)ChdbNative.ResultLength(result));
+            return length > 0 && Marshal.PtrToStringUTF8(ChdbNative.ResultBuffer(result), length).Trim() != "0";
+        }
+    }
+
+    /// <summary>Under Gate: the statement's caller gets an error, and so does every statement until the engine returns from it.</summary>
+    private static void GiveUp(Job job, string what)
+    {
+        job.GivenUp = true;
+        _stuck = what;
+        job.Done.TrySetException(new EngineNotRespondingException(what));
+    }
+
+    private static string? ErrorText(ChdbResultHandle result)
+    {
+        if (result.IsInvalid) return "The embedded engine returned no result.";
+        var error = ChdbNative.ResultError(result);
+        return error == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(error) ?? "unknown engine error";
+    }
+
+    private static ChdbResultHandle Invoke(ChdbConnectionHandle connection, string sql, IReadOnlyList<KeyValuePair<string, string>> parameters, string outputFormat)
     {
         var query = Encoding.UTF8.GetBytes(sql);
         var format = Encoding.UTF8.GetBytes(outputFormat);
@@ -161,5 +443,73 @@ internal static class EmbeddedEngine
         Marshal.WriteByte(memory, bytes.Length, 0);
         length = (nuint)bytes.Length;
         return memory;
+    }
+
+    private enum KillReason
+    {
+        None,
+        Cancelled,
+        Watchdog,
+        Shutdown,
+    }
+
+    /// <summary>How long the engine waits before it stops a statement or gives up on it; tests shorten them.</summary>
+    internal static class Timings
+    {
+        public static TimeSpan WatchEvery { get; set; } = TimeSpan.FromSeconds(1);
+        public static TimeSpan CancelWait { get; set; } = TimeSpan.FromSeconds(3);
+        public static TimeSpan KillGrace { get; set; } = TimeSpan.FromSeconds(10);
+        public static TimeSpan StuckGrace { get; set; } = TimeSpan.FromSeconds(30);
+        public static TimeSpan ProbeAfter { get; set; } = TimeSpan.FromSeconds(10);
+    }
+
+    /// <summary>One statement (or one open or close of the engine) for the engine thread, and what became of it.</summary>
+    private sealed class Job
+    {
+        public Job(string path, string name, string sql, IReadOnlyList<KeyValuePair<string, string>> boundValues, TimeSpan timeLimit, bool readOnly,
+            string format, Func<ReadOnlySpan<byte>, long, object?> read)
+        {
+            ReadOnly = readOnly;
+            Path = path;
+            Name = name;
+            Sql = sql;
+            BoundValues = boundValues;
+            TimeLimit = timeLimit < TimeSpan.Zero ? TimeSpan.Zero : timeLimit;
+            Format = format;
+            Read = read;
+        }
+
+        private Job(Action action)
+        {
+            Path = string.Empty;
+            Name = "EngineAction";
+            Sql = string.Empty;
+            BoundValues = [];
+            Format = string.Empty;
+            Action = action;
+        }
+
+        public static Job ForAction(Action action) => new(action);
+
+        public string Path { get; }
+        public string Name { get; }
+        public string Sql { get; }
+        public IReadOnlyList<KeyValuePair<string, string>> BoundValues { get; }
+        public TimeSpan TimeLimit { get; }
+        public bool ReadOnly { get; }
+        public string Format { get; }
+        public Func<ReadOnlySpan<byte>, long, object?>? Read { get; }
+        public Action? Action { get; }
+        public string Marker { get; } = "llmclusters-" + Guid.NewGuid().ToString("N");
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Under Gate.
+        public long Started { get; set; }
+        public TimeSpan Elapsed => Started == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(Started);
+        public KillReason Killed { get; set; }
+        public long KilledAt { get; set; }
+        public long ProbeStarted { get; set; }
+        public int UnlistedProbes { get; set; }
+        public bool GivenUp { get; set; }
     }
 }

@@ -5,16 +5,32 @@ namespace LlmClusters.Core.Sources;
 /// <summary>The embedded ClickHouse engine (chDB) over a local data folder.</summary>
 public sealed class EmbeddedSource : IAnalyticsSource
 {
-    public EmbeddedSource(string dataPath, EventsTable? table = null)
+    public EmbeddedSource(string dataPath, EventsTable? table = null, TimeSpan? queryTimeout = null)
     {
-        DataPath = PrepareFolder(dataPath);
+        (DataPath, IsReadOnly) = PrepareFolder(dataPath, out var folder);
+        Folder = folder;
         Table = table ?? EventsTable.Default;
+        QueryTimeout = queryTimeout ?? DefaultQueryTimeout;
     }
 
+    /// <summary>How long a statement may run unless it says otherwise, on every source alike.</summary>
+    public static readonly TimeSpan DefaultQueryTimeout = TimeSpan.FromMinutes(5);
+
     public AnalyticsSourceKind Kind => AnalyticsSourceKind.Embedded;
+    /// <summary>Where the engine opens the store: the folder itself, or the mirror of a read-only one (see <see cref="ReadOnlyStore"/>).</summary>
     public string DataPath { get; }
-    public string Location => DataPath;
+
+    /// <summary>The data folder the user named.</summary>
+    public string Folder { get; }
+
+    /// <summary>The folder cannot be written: its store is read through a mirror, and writes are refused.</summary>
+    public bool IsReadOnly { get; }
+
+    public string Location => IsReadOnly ? Folder + " (read-only)" : Folder;
     public EventsTable Table { get; }
+
+    /// <summary>The time limit of a statement that names none (zero: none); the engine itself ends a statement that runs longer.</summary>
+    public TimeSpan QueryTimeout { get; }
 
     /// <summary>The per-user data folder: $XDG_DATA_HOME (or ~/.local/share) on Linux, LocalApplicationData elsewhere.</summary>
     public static string DefaultDataRoot =>
@@ -23,53 +39,50 @@ public sealed class EmbeddedSource : IAnalyticsSource
     public static string DefaultDataPath => Path.Combine(DefaultDataRoot, "data");
     public static string DemoDataPath => Path.Combine(DefaultDataRoot, "demo");
 
+    public string? Pending => EmbeddedEngine.StillFinishing;
+
     public Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken) =>
-        RunAsync(query, null, cancellationToken);
+        EmbeddedEngine.RunAsync(DataPath, query, query.TimeLimit ?? QueryTimeout, IsReadOnly, ClickHouseValueReader.Format,
+            (output, rowsRead) => ClickHouseValueReader.Read(output, rowsRead), cancellationToken);
 
     // The rows travel as a bound parameter (see EventQueries.InsertEventRows): chDB would read a piped stdin as insert data.
     public SqlQuery InsertStatement(IReadOnlyList<string> jsonRows) => EventQueries.InsertEventRows(Table, jsonRows);
 
     public Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken) =>
-        jsonRows.Count == 0
-            ? Task.CompletedTask
-            : RunAsync(InsertStatement(jsonRows), null, cancellationToken);
+        IsReadOnly ? throw WriteRefused()
+        : jsonRows.Count == 0 ? Task.CompletedTask : QueryAsync(InsertStatement(jsonRows), cancellationToken);
 
-    // chDB cannot interrupt a running statement from outside, so cancelling stops the wait; the engine finishes
-    // the statement on its own thread and the next call waits for it.
-    private Task<QueryResult> RunAsync(SqlQuery query, string? data, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.Run(() => EmbeddedEngine.Run(DataPath, query, data), CancellationToken.None).WaitAsync(cancellationToken);
-    }
+    public ReadOnlySourceException WriteRefused() =>
+        new($"The data folder '{Folder}' cannot be written, so it was opened for reading only. Copy it to a folder you can write and connect to that (Connect-LlmAnalytics -Path) to add data.");
 
     public void Dispose()
     {
         // The engine is shared by every connection of the process; it is closed by EmbeddedEngine.Shutdown.
     }
 
-    private static string PrepareFolder(string path)
+    private static (string DataPath, bool IsReadOnly) PrepareFolder(string path, out string folder)
     {
-        string full;
         try
         {
-            full = Path.GetFullPath(path);
+            folder = Path.GetFullPath(path);
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
             throw new InvalidDataFolderException(path, "it is not a valid path", e);
         }
-        if (File.Exists(full)) throw new InvalidDataFolderException(full, "it is a file, not a folder");
+        if (File.Exists(folder)) throw new InvalidDataFolderException(folder, "it is a file, not a folder");
         try
         {
-            Directory.CreateDirectory(full);
-            var probe = Path.Combine(full, ".llmclusters-write-check");
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, ".llmclusters-write-check");
             File.WriteAllText(probe, string.Empty);
             File.Delete(probe);
+            return (folder, false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidDataFolderException(full, "it cannot be created or written (" + e.Message + ")", e);
+            if (Directory.Exists(folder) && ReadOnlyStore.IsStore(folder)) return (ReadOnlyStore.Mirror(folder), true);
+            throw new InvalidDataFolderException(folder, "it cannot be created or written (" + e.Message + ")", e);
         }
-        return full;
     }
 }

@@ -13,7 +13,19 @@ public interface IAnalyticsSource : IDisposable
     /// <summary>The events table as a quoted identifier, ready to stand in SQL text.</summary>
     EventsTable Table { get; }
 
-    /// <summary>Runs a statement and returns its rows (none for DDL and inserts).</summary>
+    /// <summary>The source only reads: the module never changes data there (PostHog's API, a read-only folder).</summary>
+    bool IsReadOnly => false;
+
+    /// <summary>Why a write is refused on a read-only source, and where to write instead.</summary>
+    ReadOnlySourceException WriteRefused() => new($"{Location} is opened for reading only; connect to a data folder you can write (Connect-LlmAnalytics -Path) to add data.");
+
+    /// <summary>The time limit of a statement that names none (zero: none).</summary>
+    TimeSpan QueryTimeout { get; }
+
+    /// <summary>Work the next statement will wait for before it runs (said to the user), or null.</summary>
+    string? Pending => null;
+
+    /// <summary>Runs a statement and returns its rows (none for DDL and inserts). The statement ends with an error once it runs past its time limit.</summary>
     Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken);
 
     /// <summary>The statement as this source sends it (for -Verbose): the query itself, unless the source speaks another dialect.</summary>

@@ -7,4 +7,7 @@ public interface IQueryObserver
 {
     void QueryStarting(SqlQuery query, string location);
     void QueryFinished(SqlQuery query, TimeSpan elapsed, long rows);
+
+    /// <summary>Something the user should know about the data or the engine (shown as a warning): a run event that cannot be read, earlier work to wait for.</summary>
+    void Notice(string message) { }
 }

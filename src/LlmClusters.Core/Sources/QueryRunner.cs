@@ -16,9 +16,13 @@ public sealed class QueryRunner
 
     public IAnalyticsSource Source { get; }
 
+    /// <summary>Tells the user something about the data (a warning), through the observer.</summary>
+    public void Notice(string message) => _observer?.Notice(message);
+
     public async Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken)
     {
         var sent = _observer is null ? query : Source.AsSent(query);
+        if (Source.Pending is { } pending) _observer?.Notice(pending);
         _observer?.QueryStarting(sent, Source.Location);
         var clock = Stopwatch.StartNew();
         var result = await Source.QueryAsync(query, cancellationToken).ConfigureAwait(false);
@@ -42,9 +46,16 @@ public sealed class QueryRunner
         return Convert.ToInt64(result.Rows[0][0]) != 0;
     }
 
+    /// <summary>Refuses, before any work, to write to a source that only reads.</summary>
+    public void EnsureWritable()
+    {
+        if (Source.IsReadOnly) throw Source.WriteRefused();
+    }
+
     /// <summary>Creates the events table (and its database) in PostHog's shape if it is not there yet.</summary>
     public async Task EnsureEventsTableAsync(CancellationToken cancellationToken)
     {
+        if (Source.IsReadOnly) return;
         if (Source.Table.Database is not null) await QueryAsync(EventQueries.CreateDatabase(Source.Table), cancellationToken).ConfigureAwait(false);
         await QueryAsync(EventQueries.CreateEventsTable(Source.Table), cancellationToken).ConfigureAwait(false);
     }

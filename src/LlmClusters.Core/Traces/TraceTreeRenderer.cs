@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LlmClusters.Core.Formatting;
 using LlmClusters.Core.Model;
 
 namespace LlmClusters.Core.Traces;
@@ -32,7 +33,7 @@ public static class TraceTreeRenderer
             .GroupBy(e => e.ParentId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var top = nodes.Where(e => e.ParentId is null || !spanIds.Contains(e.ParentId) || e.ParentId == e.SpanId).ToList();
         Write(lines, top, children, "", full, width, []);
-        return lines;
+        return lines.Select(line => TerminalText.Escape(line)!).ToList();
     }
 
     private static void Write(List<string> lines, List<TraceEvent> level, Dictionary<string, List<TraceEvent>> children, string indent, bool full, int width,

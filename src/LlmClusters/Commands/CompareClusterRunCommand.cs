@@ -9,7 +9,7 @@ namespace LlmClusters.Commands;
 /// <summary>Shows how clusters changed between two runs, or between each piped run and the previous one of its job and level.</summary>
 [Cmdlet(VerbsData.Compare, "ClusterRun", DefaultParameterSetName = ByIdSet)]
 [OutputType(typeof(ClusterChange))]
-public sealed class CompareClusterRunCommand : LlmClustersCmdlet
+public sealed class CompareClusterRunCommand : ConnectedCmdlet
 {
     private const string ByIdSet = "ById";
     private const string PipelineSet = "Pipeline";
@@ -36,8 +36,6 @@ public sealed class CompareClusterRunCommand : LlmClustersCmdlet
     [ValidateRange(0.0, 10.0)]
     public double GrowthThreshold { get; set; } = new ComparisonOptions().GrowthThreshold;
 
-    [Parameter]
-    public LlmAnalyticsConnection? Connection { get; set; }
 
     private readonly List<ClusterRun> _runs = [];
 
@@ -58,7 +56,7 @@ public sealed class CompareClusterRunCommand : LlmClustersCmdlet
         if (ParameterSetName == PipelineSet && pairs.Count == 0)
             WriteWarning("No two piped runs share a job and a level, so there is nothing to compare. Pipe runs of a longer window (Get-ClusterRun -Since).");
 
-        var comparer = new RunComparer(Connection ?? ConnectionRegistry.CurrentOrDefault(), QueryObserver());
+        var comparer = new RunComparer(ActiveConnection, QueryObserver());
         var options = new ComparisonOptions { MatchThreshold = MatchThreshold, GrowthThreshold = GrowthThreshold };
         foreach (var (reference, difference) in pairs)
         {

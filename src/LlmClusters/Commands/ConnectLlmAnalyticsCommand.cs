@@ -50,11 +50,10 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
     [ValidateRange(1, 3600)]
     public int ConnectTimeoutSeconds { get; set; } = 10;
 
-    [Parameter(ParameterSetName = ServerSet)]
-    [Parameter(ParameterSetName = ConnectionStringSet)]
-    [Parameter(ParameterSetName = PostHogSet)]
-    [ValidateRange(1, 86400)]
-    public int QueryTimeoutSeconds { get; set; } = 300;
+    /// <summary>How long a statement may run before it is stopped with an error, on every kind of connection; 0 means no limit.</summary>
+    [Parameter]
+    [ValidateRange(0, 86400)]
+    public int QueryTimeoutSeconds { get; set; } = (int)EmbeddedSource.DefaultQueryTimeout.TotalSeconds;
 
     /// <summary>A PostHog project, read through PostHog's query API (PostHog Cloud or a self-hosted PostHog).</summary>
     [Parameter(ParameterSetName = PostHogSet, Mandatory = true)]
@@ -88,10 +87,25 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecord() => Connect();
+
+    // A failed connect never leaves commands on another folder: the previous connection stays, said here, or there is none.
+    protected override void BeforeTerminating(ErrorRecord error)
+    {
+        var attempted = ParameterSetName switch
+        {
+            ServerSet or ConnectionStringSet => "to a ClickHouse server",
+            PostHogSet => $"to PostHog project {ProjectId}",
+            DemoSet => "to the demo data",
+            _ => "to a data folder",
+        };
+        if (ConnectionRegistry.ConnectFailed(attempted) is { } kept) WriteWarning($"The connection did not change: commands still use {kept}.");
+    }
+
+    private void Connect()
     {
         if (PostHogHost is { IsAbsoluteUri: false } or { Scheme: not ("http" or "https") })
-            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("PostHogHost"), "InvalidPostHogHost", ErrorCategory.InvalidArgument, PostHogHost,
+            Terminate(ErrorMapper.Refusal("InvalidPostHogHost", ErrorCategory.InvalidArgument, PostHogHost,
                 $"'{PostHogHost}' is not a web address. Pass the PostHog address users open in a browser, such as https://eu.posthog.com."));
         if (ParameterSetName is ServerSet or ConnectionStringSet)
         {
@@ -107,7 +121,7 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
         var demo = Demo.IsPresent;
         var path = demo ? EmbeddedSource.DemoDataPath : Path is null ? EmbeddedSource.DefaultDataPath : GetUnresolvedProviderPathFromPSPath(Path);
 
-        var source = Guard(() => new EmbeddedSource(path, new EventsTable(Table)), path);
+        var source = Guard(() => new EmbeddedSource(path, new EventsTable(Table), TimeSpan.FromSeconds(QueryTimeoutSeconds)), path);
         Open(new LlmAnalyticsConnection(source, TeamId, PostHogHost, demo), runner =>
         {
             Await(token => runner.EnsureEventsTableAsync(token), path);
@@ -129,14 +143,14 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
     private void ConnectToPostHog()
     {
         if (TeamId is not null)
-            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("TeamId"), "InvalidArgument", ErrorCategory.InvalidArgument, TeamId,
+            Terminate(ErrorMapper.Refusal("TeamIdNotApplicable", ErrorCategory.InvalidArgument, TeamId,
                 "-TeamId does not apply to a PostHog project: PostHog reads only the project's own events. Leave it out, or pass the project to -ProjectId."));
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Table)))
-            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("Table"), "InvalidArgument", ErrorCategory.InvalidArgument, Table,
+            Terminate(ErrorMapper.Refusal("TableNotApplicable", ErrorCategory.InvalidArgument, Table,
                 "-Table does not apply to a PostHog project: PostHog's query API reads the project's own events table. Leave it out."));
         var key = ApiKey is { Length: > 0 } secure ? new System.Net.NetworkCredential(string.Empty, secure).Password : Environment.GetEnvironmentVariable(ApiKeyVariable);
         if (string.IsNullOrWhiteSpace(key))
-            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("ApiKey"), "ApiKeyMissing", ErrorCategory.AuthenticationError, ProjectId,
+            Terminate(ErrorMapper.Refusal("ApiKeyMissing", ErrorCategory.AuthenticationError, ProjectId,
                 $"No PostHog API key: pass -ApiKey (for example -ApiKey (Read-Host -AsSecureString)) or set {ApiKeyVariable} to a personal API key with the scopes query:read and llm_analytics:read."));
         var options = new PostHog.PostHogApiOptions
         {
@@ -185,7 +199,7 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
     {
         try
         {
-            check(Runner(connection));
+            check(connection.CreateRunner(QueryObserver()));
         }
         catch
         {

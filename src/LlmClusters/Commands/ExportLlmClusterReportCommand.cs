@@ -11,7 +11,7 @@ namespace LlmClusters.Commands;
 /// <summary>Writes a self-contained HTML cluster map and metrics table for a run (or for piped clusters of one run).</summary>
 [Cmdlet(VerbsData.Export, "LlmClusterReport", SupportsShouldProcess = true, DefaultParameterSetName = RunSet)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportLlmClusterReportCommand : LlmClustersCmdlet
+public sealed class ExportLlmClusterReportCommand : ConnectedCmdlet
 {
     private const string RunSet = "Run";
     private const string ClusterSet = "Cluster";
@@ -32,8 +32,6 @@ public sealed class ExportLlmClusterReportCommand : LlmClustersCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    [Parameter]
-    public LlmAnalyticsConnection? Connection { get; set; }
 
     private readonly List<LlmCluster> _clusters = [];
 
@@ -44,17 +42,17 @@ public sealed class ExportLlmClusterReportCommand : LlmClustersCmdlet
 
     protected override void EndProcessing()
     {
-        var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
+        var connection = ActiveConnection;
         var runIds = _clusters.Select(c => c.RunId).Distinct().ToList();
         if (runIds.Count > 1)
-            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("Clusters of several runs."), "SeveralRuns", ErrorCategory.InvalidArgument, runIds,
+            Terminate(ErrorMapper.Refusal("SeveralRuns", ErrorCategory.InvalidArgument, runIds,
                 $"A report shows one run, but the piped clusters come from {runIds.Count} runs. Pipe the clusters of one run (Get-LlmCluster -RunId <id>)."));
         if ((ParameterSetName == ClusterSet ? runIds.FirstOrDefault() : RunIdOrNewest(RunId, null, connection)) is not { } runId) return;
         if (ParseRunId(runId) is not { } parsed) return;
         var file = GetUnresolvedProviderPathFromPSPath(Path);
         if (!ShouldProcess(file, $"Write the cluster report of {runId}")) return;
 
-        var reader = Reader(connection);
+        var reader = Reader();
         var read = Await(token => reader.ReadClustersAsync(parsed, token), runId);
         var run = Await(token => new ClusterMetricsReader(connection, QueryObserver()).FillMissingAsync(read, token), runId);
         var wanted = _clusters.Count > 0 ? _clusters.Select(c => c.ClusterId).ToHashSet() : null;

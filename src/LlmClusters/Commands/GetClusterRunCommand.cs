@@ -9,10 +9,10 @@ namespace LlmClusters.Commands;
 /// <summary>Lists clustering runs, newest first: the seed's step 1.</summary>
 [Cmdlet(VerbsCommon.Get, "ClusterRun")]
 [OutputType(typeof(ClusterRun))]
-public sealed class GetClusterRunCommand : LlmClustersCmdlet
+public sealed class GetClusterRunCommand : ConnectedCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    /// <summary>Runs to look up; from the pipeline, run ids or objects with a RunId.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(RunIdCompleter))]
     public string[]? RunId { get; set; }
 
@@ -32,50 +32,66 @@ public sealed class GetClusterRunCommand : LlmClustersCmdlet
     [ValidateNotNullOrEmpty]
     public string? JobName { get; set; }
 
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? JobId { get; set; }
+    /// <summary>Runs of these jobs; from the pipeline, a job's Id (Get-ClusteringJob) or a run's JobId.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Id")]
+    public string[]? JobId { get; set; }
 
     [Parameter]
     [ValidateRange(1, 100_000)]
     public int First { get; set; } = 100;
 
-    [Parameter]
-    public LlmAnalyticsConnection? Connection { get; set; }
+    /// <summary>What was piped: a run id as text, or an object whose RunId or Id bound above.</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
 
     private readonly List<ClusterRunId> _runIds = [];
+    private readonly List<string> _jobIds = [];
     private bool _sawRunIds;
+    private PipelineInput? _input;
 
     protected override void ProcessRecord()
     {
-        if (RunId is null) return;
+        var runIds = RunId;
+        if (InputObject is not null && runIds is null && JobId is not { Length: > 0 })
+        {
+            if (PipelineInput.Text(InputObject) is not { } text)
+            {
+                (_input ??= new PipelineInput(MyInvocation.MyCommand.Name, "run ids, runs, or clustering jobs (Get-ClusteringJob)")).Refuse(InputObject);
+                return;
+            }
+            runIds = [text];
+        }
+        foreach (var job in JobId ?? []) if (!string.IsNullOrEmpty(job)) _jobIds.Add(job);
+        if (runIds is null) return;
         _sawRunIds = true;
-        foreach (var id in RunId)
+        foreach (var id in runIds)
             if (ParseRunId(id) is { } parsed) _runIds.Add(parsed);
     }
 
     protected override void EndProcessing()
     {
-        if (_sawRunIds && _runIds.Count == 0) return;
+        foreach (var error in _input?.Errors("Pipe run ids, runs or jobs, or pass -RunId.") ?? []) WriteError(error);
+        if ((_sawRunIds && _runIds.Count == 0) || (_input is not null && !_sawRunIds && _jobIds.Count == 0)) return;
         var now = DateTime.UtcNow;
         // Named runs are looked for on their own UTC days, as PostHog's UI does, unless a window is given.
         var since = Since is { } s ? ToUtc(s) : _runIds.Count > 0 ? _runIds.Min(r => r.DayStart) : now.AddDays(-7);
         var until = Until is { } u ? ToUtc(u) : _runIds.Count > 0 ? _runIds.Max(r => r.DayStart).AddDays(1) + ClusterQueries.RunDayGrace : now.AddMinutes(1);
         if (since >= until)
-            ThrowTerminatingError(ErrorMapper.InvalidTimeRange(Since, since, until));
+            Terminate(ErrorMapper.InvalidTimeRange(Since, since, until));
 
-        var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
+        var connection = ActiveConnection;
         var filter = new RunFilter
         {
             Since = since,
             Until = until,
             Level = Level,
             RunIds = _runIds.Count > 0 ? _runIds.Select(r => r.RunId).Distinct().ToList() : null,
-            JobId = JobId,
+            JobIds = _jobIds.Count > 0 ? _jobIds.Distinct().ToList() : null,
             JobNamePattern = JobName is null ? null : LikePattern.FromWildcard(JobName),
             First = _runIds.Count > 0 ? Math.Max(First, _runIds.Count) : First,
         };
-        var runs = Await(token => Reader(connection).ListRunsAsync(filter, token), connection.Location);
+        var runs = Await(token => Reader().ListRunsAsync(filter, token), connection.Location);
         foreach (var run in runs) WriteObject(run);
 
         if (_runIds.Count > 0)
@@ -85,7 +101,7 @@ public sealed class GetClusterRunCommand : LlmClustersCmdlet
         }
         else if (runs.Count == 0)
         {
-            var what = string.Join(", ", new[] { Level is null ? null : $"level {Level}", JobName is null ? null : $"job name '{JobName}'", JobId is null ? null : $"job id {JobId}" }.Where(x => x is not null));
+            var what = string.Join(", ", new[] { Level is null ? null : $"level {Level}", JobName is null ? null : $"job name '{JobName}'", _jobIds.Count == 0 ? null : $"job id {string.Join(", ", _jobIds.Distinct())}" }.Where(x => x is not null));
             WriteError(ErrorMapper.NoClusterRuns(connection.Location, $"{(what.Length > 0 ? "with " + what + " " : "")}between {since:u} and {until:u}",
                 "Widen the window with -Since, or check the filters."));
         }

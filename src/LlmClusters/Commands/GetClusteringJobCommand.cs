@@ -9,7 +9,7 @@ namespace LlmClusters.Commands;
 /// <summary>Lists the clustering jobs: from PostHog's jobs endpoint, or inferred from run events on ClickHouse and embedded sources.</summary>
 [Cmdlet(VerbsCommon.Get, "ClusteringJob")]
 [OutputType(typeof(ClusteringJob))]
-public sealed class GetClusteringJobCommand : LlmClustersCmdlet
+public sealed class GetClusteringJobCommand : ConnectedCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("JobId")]
@@ -26,15 +26,13 @@ public sealed class GetClusteringJobCommand : LlmClustersCmdlet
     [Parameter]
     public DateTime? Since { get; set; }
 
-    [Parameter]
-    public LlmAnalyticsConnection? Connection { get; set; }
 
     protected override void ProcessRecord()
     {
-        var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
+        var connection = ActiveConnection;
         var now = DateTime.UtcNow;
         var since = Since is { } s ? ToUtc(s) : now.AddDays(-90);
-        var jobs = Await(token => Reader(connection).ListJobsAsync(since, now.AddMinutes(1), token), connection.Location);
+        var jobs = Await(token => Reader().ListJobsAsync(since, now.AddMinutes(1), token), connection.Location);
         var names = Name?.Select(n => new Wildcard(n)).ToList();
         var selected = jobs.Where(j => (Id is null || Id.Contains(j.Id, StringComparer.OrdinalIgnoreCase)) && (names is null || names.Any(n => n.IsMatch(j.Name)))).ToList();
         foreach (var job in selected) WriteObject(job);
@@ -42,11 +40,11 @@ public sealed class GetClusteringJobCommand : LlmClustersCmdlet
         // PostHog's API lists every job; elsewhere jobs are only known by the runs they wrote in the window.
         var fromApi = connection.Source == AnalyticsSourceKind.PostHog;
         foreach (var id in (Id ?? []).Where(id => !selected.Any(j => string.Equals(j.Id, id, StringComparison.OrdinalIgnoreCase))))
-            WriteError(ErrorMapper.Record(new ItemNotFoundException($"Job {id} not found."), "JobNotFound", ErrorCategory.ObjectNotFound, id,
+            WriteError(ErrorMapper.Refusal("JobNotFound", ErrorCategory.ObjectNotFound, id,
                 fromApi ? $"{connection.Location} has no clustering job with id {id}. Run Get-ClusteringJob to list them."
                         : $"No run since {since:u} was written by a job with id {id}. Widen the window with -Since."));
         foreach (var name in (Name ?? []).Where(n => !Wildcard.HasWildcards(n) && !selected.Any(j => string.Equals(j.Name, n, StringComparison.OrdinalIgnoreCase))))
-            WriteError(ErrorMapper.Record(new ItemNotFoundException($"Job '{name}' not found."), "JobNotFound", ErrorCategory.ObjectNotFound, name,
+            WriteError(ErrorMapper.Refusal("JobNotFound", ErrorCategory.ObjectNotFound, name,
                 fromApi ? $"{connection.Location} has no clustering job named '{name}'. Run Get-ClusteringJob to list them, or use a wildcard."
                         : $"No run since {since:u} was written by a job named '{name}'. Widen the window with -Since, or use a wildcard."));
     }

@@ -15,8 +15,10 @@ public sealed class GetLlmAnalyticsConnectionCommand : LlmClustersCmdlet
         var current = ConnectionRegistry.Current;
         if (current is null)
         {
-            WriteError(ErrorMapper.Record(new InvalidOperationException("Not connected."), "NotConnected", ErrorCategory.ConnectionError, null,
-                $"There is no current connection. Run Connect-LlmAnalytics (or Connect-LlmAnalytics -Demo); until then commands read the embedded data folder {EmbeddedSource.DefaultDataPath}."));
+            WriteError(ConnectionRegistry.NotConnectedReason is { } why
+                ? ErrorMapper.ToErrorRecord(new NotConnectedException(why), null)
+                : ErrorMapper.Refusal("NotConnected", ErrorCategory.ConnectionError, null,
+                    $"There is no current connection. Run Connect-LlmAnalytics (or Connect-LlmAnalytics -Demo); until then commands read the embedded data folder {EmbeddedSource.DefaultDataPath}."));
             return;
         }
         WriteObject(current);

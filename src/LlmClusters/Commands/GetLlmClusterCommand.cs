@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using LlmClusters.Completers;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;
@@ -10,17 +9,8 @@ namespace LlmClusters.Commands;
 /// <summary>Writes the clusters of a run (the newest run when none is named): the seed's step 2.</summary>
 [Cmdlet(VerbsCommon.Get, "LlmCluster")]
 [OutputType(typeof(LlmCluster))]
-public sealed class GetLlmClusterCommand : LlmClustersCmdlet
+public sealed class GetLlmClusterCommand : ClusterBatchCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(RunIdCompleter))]
-    public string? RunId { get; set; }
-
-    [Parameter]
-    [ArgumentCompleter(typeof(ClusterIdCompleter))]
-    public int[]? ClusterId { get; set; }
-
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -38,29 +28,25 @@ public sealed class GetLlmClusterCommand : LlmClustersCmdlet
     [Parameter]
     public SwitchParameter NoMetrics { get; set; }
 
-    [Parameter]
-    public LlmAnalyticsConnection? Connection { get; set; }
+    protected override string? NewestOfLevel => Level;
 
-    protected override void ProcessRecord()
+    protected override void Flush(string runId, IReadOnlyList<int>? clusterIds)
     {
-        var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
-        var reader = Reader(connection);
-        if (RunIdOrNewest(RunId, Level, connection) is not { } runId) return;
         if (ParseRunId(runId) is not { } parsed) return;
-        if (!TryAwait(token => reader.ReadClustersAsync(parsed, token), runId, out var read)) return;
+        if (!TryAwait(token => Reader().ReadClustersAsync(parsed, token), runId, out var read)) return;
 
         if (read.Problems.Count > 0)
-            WriteWarning($"Run {runId}: some clusters could not be read cleanly; what could be read is shown. {string.Join("; ", read.Problems)}.");
+            WriteWarning($"Run {runId} is not as PostHog writes it: {string.Join("; ", read.Problems)}. What could be read is shown.");
 
         var selection = new ClusterSelection
         {
-            ClusterIds = ClusterId,
+            ClusterIds = clusterIds,
             Titles = Title?.Select(t => new Wildcard(t)).ToList(),
             ExcludeNoise = ExcludeNoise,
         };
         var clusters = read.Clusters;
         // Runs without their own metrics get them from the events: one query for the whole run.
-        if (!NoMetrics && TryAwait(token => new ClusterMetricsReader(connection, QueryObserver()).FillMissingAsync(read, token), runId, out var filled))
+        if (!NoMetrics && TryAwait(token => new ClusterMetricsReader(ActiveConnection, QueryObserver()).FillMissingAsync(read, token), runId, out var filled))
             clusters = filled.Clusters;
         foreach (var cluster in clusters.Where(selection.Matches)) WriteObject(cluster);
         foreach (var missing in ErrorMapper.ClustersNotFound(runId, selection.ClusterIds, read.Clusters)) WriteError(missing);

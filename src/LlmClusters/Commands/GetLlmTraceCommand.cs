@@ -10,29 +10,31 @@ namespace LlmClusters.Commands;
 /// <summary>Reads traces: whole ones by id (from the pipeline too), a cluster's traces by rank, or the newest ones.</summary>
 [Cmdlet(VerbsCommon.Get, "LlmTrace", DefaultParameterSetName = RecentSet)]
 [OutputType(typeof(LlmTrace))]
-public sealed class GetLlmTraceCommand : LlmClustersCmdlet
+public sealed class GetLlmTraceCommand : ConnectedCmdlet
 {
     private const string ByIdSet = "ById";
     private const string ClusterSet = "Cluster";
     private const string RecentSet = "Recent";
 
-    [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Traces to read; from the pipeline, trace ids or objects with a TraceId (Get-ClusterItem, Import-Csv of them).</summary>
+    [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] TraceId { get; set; } = [];
 
     /// <summary>By id: where to start looking (a piped item's window start binds here). Recent: the start of the window.</summary>
     [Parameter(ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = RecentSet)]
+    [Parameter(ParameterSetName = RecentSet, ValueFromPipelineByPropertyName = true)]
     [Alias("WindowStart")]
     public DateTime? Since { get; set; }
 
     [Parameter(ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = RecentSet)]
+    [Parameter(ParameterSetName = RecentSet, ValueFromPipelineByPropertyName = true)]
     [Alias("WindowEnd")]
     public DateTime? Until { get; set; }
 
     /// <summary>A piped item's own time, used when no window comes with it.</summary>
     [Parameter(ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
+    [Parameter(ParameterSetName = RecentSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
     public DateTime? Timestamp { get; set; }
 
     [Parameter(ParameterSetName = ClusterSet, Mandatory = true)]
@@ -44,6 +46,7 @@ public sealed class GetLlmTraceCommand : LlmClustersCmdlet
     [ArgumentCompleter(typeof(ClusterIdCompleter))]
     public int ClusterId { get; set; }
 
+    /// <summary>How many traces: the newest ones, or a cluster's first by rank (also for clusters piped in).</summary>
     [Parameter(ParameterSetName = ClusterSet)]
     [Parameter(ParameterSetName = RecentSet)]
     [ValidateRange(1, 100_000)]
@@ -56,54 +59,85 @@ public sealed class GetLlmTraceCommand : LlmClustersCmdlet
     [Parameter(ParameterSetName = RecentSet)]
     public SwitchParameter ErrorOnly { get; set; }
 
-    [Parameter]
-    public LlmAnalyticsConnection? Connection { get; set; }
+    /// <summary>What was piped: a trace id as text, an object whose TraceId bound above, or a cluster (its traces by rank).</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
 
-    private readonly List<TraceRequest> _requests = [];
+    // Piped or named traces, once each, in the order first asked for; a trace asked for with two windows is read over both.
+    private readonly Dictionary<string, TraceRequest> _requests = new(StringComparer.Ordinal);
+    private readonly List<(string RunId, int ClusterId)> _clusters = [];
+    private bool _piped;
+    private PipelineInput? _input;
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName != ByIdSet) return;
+        IEnumerable<string> ids;
+        if (InputObject is null)
+        {
+            if (ParameterSetName != ByIdSet) return;
+            ids = TraceId;
+        }
+        else
+        {
+            _piped = true;
+            if (TraceId is { Length: > 0 } && MyInvocation.BoundParameters.ContainsKey(nameof(TraceId))) ids = TraceId;
+            else if (PipelineInput.Text(InputObject) is { } text) ids = [text];
+            else if (PipelineInput.Property(InputObject, "RunId") is string run && PipelineInput.Property(InputObject, "ClusterId") is int cluster)
+            {
+                _clusters.Add((run, cluster));
+                return;
+            }
+            else
+            {
+                (_input ??= new PipelineInput(MyInvocation.MyCommand.Name, "trace ids, objects with a TraceId (Get-ClusterItem, Get-LlmTrace), or clusters (Get-LlmCluster)")).Refuse(InputObject);
+                return;
+            }
+        }
         // Without bounds: the piped item's window, else a day either side of its time, else the last 30 days; always with PostHog's margin.
         var now = DateTime.UtcNow;
-        var since = Since is { } s ? ToUtc(s) : Timestamp is { } t ? ToUtc(t).AddDays(-1) : now.AddDays(-30);
-        var until = Until is { } u ? ToUtc(u) : Timestamp is { } t2 ? ToUtc(t2).AddDays(1) : now.AddMinutes(1);
-        foreach (var id in TraceId) _requests.Add(new TraceRequest(id, since - TraceQueries.Margin, until + TraceQueries.Margin));
+        var since = (Since is { } s ? ToUtc(s) : Timestamp is { } t ? ToUtc(t).AddDays(-1) : now.AddDays(-30)) - TraceQueries.Margin;
+        var until = (Until is { } u ? ToUtc(u) : Timestamp is { } t2 ? ToUtc(t2).AddDays(1) : now.AddMinutes(1)) + TraceQueries.Margin;
+        foreach (var id in ids.Where(i => !string.IsNullOrWhiteSpace(i)))
+            _requests[id] = _requests.TryGetValue(id, out var known)
+                ? known with { Since = Min(known.Since, since), Until = Max(known.Until, until) }
+                : new TraceRequest(id, since, until);
     }
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 
     protected override void EndProcessing()
     {
-        var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
+        var connection = ActiveConnection;
         var reader = new TraceReader(connection, QueryObserver());
-        switch (ParameterSetName)
+        if (_requests.Count > 0)
         {
-            case ByIdSet:
-                if (_requests.Count == 0) return;
-                var (traces, missing) = Await(token => reader.ReadAsync(_requests, token), connection.Location);
-                foreach (var trace in traces) WriteObject(trace);
-                foreach (var request in missing)
-                    WriteError(ErrorMapper.ToErrorRecord(new TraceNotFoundException(request.TraceId, request.Since, request.Until), request.TraceId));
-                break;
-            case ClusterSet:
-                if (ParseRunId(RunId) is not { } runId) return;
-                var listed = Await(token => reader.ClusterTracesAsync(runId, ClusterId, First, token), RunId);
-                if (listed.Count == 0)
-                {
-                    if (!TryAwait(token => Reader(connection).ReadClustersAsync(runId, token), RunId, out var run)) return;
-                    if (run.Clusters.All(c => c.ClusterId != ClusterId))
-                        WriteError(ErrorMapper.ClusterNotFound(RunId, ClusterId, run.Clusters.Select(c => c.ClusterId)));
-                    return;
-                }
-                foreach (var trace in listed) WriteObject(trace);
-                break;
-            default:
-                var now = DateTime.UtcNow;
-                var from = Since is { } s ? ToUtc(s) : now.AddDays(-1);
-                var to = Until is { } u ? ToUtc(u) : now.AddMinutes(1);
-                if (from >= to)
-                    ThrowTerminatingError(ErrorMapper.InvalidTimeRange(Since, from, to));
-                foreach (var trace in Await(token => reader.RecentAsync(from, to, Model, ErrorOnly, First, token), connection.Location)) WriteObject(trace);
-                break;
+            var (traces, missing) = Await(token => reader.ReadAsync(_requests.Values.ToList(), token), connection.Location);
+            foreach (var trace in traces) WriteObject(trace);
+            foreach (var request in missing)
+                WriteError(ErrorMapper.ToErrorRecord(new TraceNotFoundException(request.TraceId, request.Since, request.Until), request.TraceId));
         }
+        foreach (var (run, cluster) in _clusters.Distinct()) WriteClusterTraces(reader, run, cluster);
+        if (ParameterSetName == ClusterSet) WriteClusterTraces(reader, RunId, ClusterId);
+        foreach (var error in _input?.Errors("For a cluster's traces, pipe the cluster itself or its items (Get-ClusterItem).") ?? []) WriteError(error);
+        if (ParameterSetName != RecentSet || _piped) return;
+
+        var now = DateTime.UtcNow;
+        var from = Since is { } f ? ToUtc(f) : now.AddDays(-1);
+        var to = Until is { } e ? ToUtc(e) : now.AddMinutes(1);
+        if (from >= to)
+            Terminate(ErrorMapper.InvalidTimeRange(Since, from, to));
+        foreach (var trace in Await(token => reader.RecentAsync(from, to, Model, ErrorOnly, First, token), connection.Location)) WriteObject(trace);
+    }
+
+    private void WriteClusterTraces(TraceReader reader, string run, int cluster)
+    {
+        if (ParseRunId(run) is not { } runId) return;
+        if (!TryAwait(token => reader.ClusterTracesAsync(runId, cluster, First, token), run, out var listed)) return;
+        foreach (var trace in listed) WriteObject(trace);
+        if (listed.Count > 0) return;
+        if (!TryAwait(token => Reader().ReadClustersAsync(runId, token), run, out var read)) return;
+        if (read.Clusters.All(c => c.ClusterId != cluster))
+            WriteError(ErrorMapper.ClusterNotFound(run, cluster, read.Clusters.Select(c => c.ClusterId)));
     }
 }

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using LlmClusters.Core.Clustering;
+using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
@@ -12,7 +13,7 @@ namespace LlmClusters.Commands;
 /// <summary>Clusters a window's traces or generations on this machine and writes the run in PostHog's own format.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "LlmClustering", SupportsShouldProcess = true)]
 [OutputType(typeof(ClusterRun))]
-public sealed class InvokeLlmClusteringCommand : LlmClustersCmdlet
+public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
 {
     [Parameter]
     [ValidateSet("trace", "generation")]
@@ -66,14 +67,12 @@ public sealed class InvokeLlmClusteringCommand : LlmClustersCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    [Parameter]
-    public LlmAnalyticsConnection? Connection { get; set; }
 
     private static readonly string[] Stages = ["Sampling", "Reading", "Embedding", "Reducing", "Clustering", "Naming", "Measuring", "Writing"];
 
     protected override void ProcessRecord()
     {
-        var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
+        var connection = ActiveConnection;
         // Asking for a number of clusters is asking for k-means.
         if (!MyInvocation.BoundParameters.ContainsKey(nameof(Method)) && (K is not null || MyInvocation.BoundParameters.ContainsKey(nameof(MinK)) || MyInvocation.BoundParameters.ContainsKey(nameof(MaxK))))
             Method = "kmeans";
@@ -96,7 +95,8 @@ public sealed class InvokeLlmClusteringCommand : LlmClustersCmdlet
             WriteWarning($"{connection.Location} is PostHog's API, which the module only reads: the run is written to the local data folder {local.Location}. " +
                          $"Explore it with Connect-LlmAnalytics -Path '{local.Location}' (its traces stay in PostHog).");
 
-        var runner = Runner(target);
+        var runner = target.CreateRunner(QueryObserver());
+        Guard(() => { runner.EnsureWritable(); return true; }, where);
         if (local is not null) Await(token => runner.EnsureEventsTableAsync(token), where);
         WriteProgress(new ProgressRecord(2, "Clustering " + options.Level + "s locally", "Loading the embedding model"));
         var embedder = Await(_ => Task.Run(EmbedderCache.Get), "the embedding model");
@@ -121,7 +121,7 @@ public sealed class InvokeLlmClusteringCommand : LlmClustersCmdlet
                      string.Join(", ", result.Timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:0.00} s")));
         if (!PassThru) return;
         var runId = ClusterRunId.Parse(result.RunId);
-        var runs = Await(token => Reader(target).ListRunsAsync(new RunFilter
+        var runs = Await(token => new ClusterReader(target, QueryObserver()).ListRunsAsync(new RunFilter
         {
             Since = runId.DayStart, Until = runId.DayStart.AddDays(1) + ClusterQueries.RunDayGrace, RunIds = [result.RunId], First = 1,
         }, token), result.RunId);
@@ -131,18 +131,18 @@ public sealed class InvokeLlmClusteringCommand : LlmClustersCmdlet
     private ClusteringOptions Options(LlmAnalyticsConnection connection)
     {
         if (K is not null && Method != "kmeans")
-            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("K"), "InvalidArgument", ErrorCategory.InvalidArgument, K,
+            Terminate(ErrorMapper.Refusal("ClusterCountNeedsKMeans", ErrorCategory.InvalidArgument, K,
                 "-K chooses the number of clusters of -Method kmeans, not of -Method hdbscan. Leave -Method out (or use -Method kmeans), or leave -K out to let HDBSCAN find the clusters."));
         if (MinClusterSize is not null && Method == "kmeans")
-            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("MinClusterSize"), "InvalidArgument", ErrorCategory.InvalidArgument, MinClusterSize,
+            Terminate(ErrorMapper.Refusal("MinClusterSizeNeedsHdbscan", ErrorCategory.InvalidArgument, MinClusterSize,
                 "-MinClusterSize applies to -Method hdbscan. With -Method kmeans, use -K or -MinK and -MaxK."));
         if (MinK > MaxK)
-            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("MinK"), "InvalidArgument", ErrorCategory.InvalidArgument, MinK,
+            Terminate(ErrorMapper.Refusal("InvalidClusterCountRange", ErrorCategory.InvalidArgument, MinK,
                 $"-MinK ({MinK}) must not be larger than -MaxK ({MaxK})."));
         var until = Until is { } u ? ToUtc(u) : DateTime.UtcNow;
         until = new DateTime(until.Ticks - until.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
         var since = Since is { } s ? ToUtc(s) : until.AddDays(-7);
-        if (since >= until) ThrowTerminatingError(ErrorMapper.InvalidTimeRange(Since, since, until));
+        if (since >= until) Terminate(ErrorMapper.InvalidTimeRange(Since, since, until));
 
         var options = new ClusteringOptions
         {
@@ -163,7 +163,7 @@ public sealed class InvokeLlmClusteringCommand : LlmClustersCmdlet
 
         ClusteringOptions Refuse()
         {
-            ThrowTerminatingError(ErrorMapper.Record(new ArgumentException("Filter"), "InvalidFilter", ErrorCategory.InvalidArgument, Filter,
+            Terminate(ErrorMapper.Refusal("InvalidFilter", ErrorCategory.InvalidArgument, Filter,
                 "-Filter takes a scriptblock run on each trace ({ $_.Models -contains 'gpt-4o' }) or a hashtable of event properties and values (@{ '$ai_model' = 'gpt-4o' })."));
             return options;
         }

@@ -1,15 +1,15 @@
 using System.Collections;
 using System.Management.Automation;
-using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sources;
 using LlmClusters.Infrastructure;
 
 namespace LlmClusters.Commands;
 
 /// <summary>Runs ClickHouse SQL on the connection; each row comes out as an object with typed properties.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "LlmQuery")]
+[Cmdlet(VerbsLifecycle.Invoke, "LlmQuery", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PSObject))]
-public sealed class InvokeLlmQueryCommand : LlmClustersCmdlet
+public sealed class InvokeLlmQueryCommand : ConnectedCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
@@ -21,8 +21,10 @@ public sealed class InvokeLlmQueryCommand : LlmClustersCmdlet
     [Alias("Parameters")]
     public Hashtable? Parameter { get; set; }
 
+    /// <summary>How long this statement may run, instead of the connection's limit; 0 means no limit.</summary>
     [Parameter]
-    public LlmAnalyticsConnection? Connection { get; set; }
+    [ValidateRange(0, 86400)]
+    public int? TimeoutSeconds { get; set; }
 
     // PowerShell wraps values (and array items) in PSObject; the formatter needs the values themselves, times in UTC.
     private static object? Unwrap(object? value) => value switch
@@ -35,13 +37,21 @@ public sealed class InvokeLlmQueryCommand : LlmClustersCmdlet
 
     protected override void ProcessRecord()
     {
+        if (string.IsNullOrWhiteSpace(Sql))
+        {
+            WriteError(Refusal("EmptyStatement"));
+            return;
+        }
+        var runner = Runner();
+        // PostHog reads HogQL with a parser of its own, and refuses there what it cannot run.
+        if (runner.Source.Kind != AnalyticsSourceKind.PostHog && !Check(runner)) return;
+
         var parameters = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (Parameter is not null)
             foreach (DictionaryEntry entry in Parameter)
                 parameters[entry.Key.ToString()!] = Unwrap(entry.Value);
-
-        var runner = Runner(Connection);
-        var result = Await(token => runner.QueryAsync(new SqlQuery("InvokeLlmQuery", Sql, parameters), token), Sql);
+        var query = new SqlQuery("InvokeLlmQuery", Sql, parameters) { TimeLimit = TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null };
+        if (!TryAwait(token => runner.QueryAsync(query, token), Sql, out var result)) return;
         foreach (var row in result.Rows)
         {
             var item = new PSObject();
@@ -49,4 +59,31 @@ public sealed class InvokeLlmQueryCommand : LlmClustersCmdlet
             WriteObject(item);
         }
     }
+
+    /// <summary>One statement, without its own output format; one that writes runs only as -WhatIf and -Confirm allow.</summary>
+    private bool Check(QueryRunner runner)
+    {
+        if (!TryAwait(token => runner.QueryAsync(UserStatement.Normalize(Sql), token), Sql, out var normalized, out var error))
+        {
+            if (error!.Exception is not AnalyticsQueryException q) WriteError(error);
+            else if (UserStatement.Refusal(q) is { } id) WriteError(Refusal(id));
+            // Any other refusal (a syntax error) is left to the statement itself, whose error names its own text.
+            else return true;
+            return false;
+        }
+        var statement = UserStatement.From(normalized);
+        if (statement.OutputFormat is { } format)
+        {
+            WriteError(ErrorMapper.Refusal("OutputFormatNotAllowed", ErrorCategory.InvalidArgument, Sql,
+                $"Leave out FORMAT {format}: Invoke-LlmQuery returns the rows as objects. For text, pipe them to ConvertTo-Csv, ConvertTo-Json or Export-Csv."));
+            return false;
+        }
+        return statement.OnlyReads || ShouldProcess(ActiveConnection.Location, $"Run the statement '{Shorten(statement.Normalized)}'");
+    }
+
+    private ErrorRecord Refusal(string id) => ErrorMapper.Refusal(id, ErrorCategory.InvalidArgument, Sql, id == "EmptyStatement"
+        ? "The statement is empty (or only a comment). Pass the SQL to run."
+        : "Invoke-LlmQuery runs one statement at a time: split the text at its semicolons and run each (for example with ForEach-Object).");
+
+    private static string Shorten(string text) => text.Length <= 100 ? text : text[..97] + "...";
 }

@@ -16,15 +16,6 @@ public sealed class MeasureClusterMetricsCommand : ClusterBatchCmdlet
     private const string ClusterSet = "Cluster";
     private const string ItemSet = "PerItem";
 
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(RunIdCompleter))]
-    public string? RunId { get; set; }
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(ClusterIdCompleter))]
-    public int[]? ClusterId { get; set; }
-
     /// <summary>Splits each cluster's figures by the model or the provider of its generations.</summary>
     [Parameter(ParameterSetName = ClusterSet)]
     public MetricsDimension By { get; set; } = MetricsDimension.None;
@@ -33,19 +24,12 @@ public sealed class MeasureClusterMetricsCommand : ClusterBatchCmdlet
     [Parameter(ParameterSetName = ItemSet, Mandatory = true)]
     public SwitchParameter PerItem { get; set; }
 
-    [Parameter]
-    public LlmAnalyticsConnection? Connection { get; set; }
-
-    protected override string? BatchRunId => RunId;
-    protected override int[]? BatchClusterIds => ClusterId;
-    protected override LlmAnalyticsConnection? BatchConnection => Connection;
-
     protected override void Flush(string runId, IReadOnlyList<int>? clusterIds)
     {
         if (ParseRunId(runId) is not { } parsed) return;
 
-        var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
-        if (!TryAwait(token => Reader(connection).ReadClustersAsync(parsed, token), runId, out var run)) return;
+        var connection = ActiveConnection;
+        if (!TryAwait(token => Reader().ReadClustersAsync(parsed, token), runId, out var run)) return;
         foreach (var missing in ErrorMapper.ClustersNotFound(runId, clusterIds, run.Clusters)) WriteError(missing);
 
         var metrics = new ClusterMetricsReader(connection, QueryObserver());

@@ -8,7 +8,7 @@ namespace LlmClusters.Commands;
 /// <summary>Writes deterministic demo LLM traffic and clustering runs into the connection's events table.</summary>
 [Cmdlet(VerbsCommon.New, "LlmDemoData", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(DemoLoadSummary))]
-public sealed class NewLlmDemoDataCommand : LlmClustersCmdlet
+public sealed class NewLlmDemoDataCommand : ConnectedCmdlet
 {
     [Parameter(Position = 0)]
     [ValidateRange(1, 5_000_000)]
@@ -32,21 +32,20 @@ public sealed class NewLlmDemoDataCommand : LlmClustersCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    [Parameter]
-    public LlmAnalyticsConnection? Connection { get; set; }
 
     protected override void ProcessRecord()
     {
-        var connection = Connection ?? ConnectionRegistry.CurrentOrDefault();
+        var connection = ActiveConnection;
         var target = $"{connection.Table} at {connection.Location}";
         if (!ShouldProcess(target, $"Write demo data ({TraceCount:N0} traces, seed {Seed})")) return;
 
-        var runner = Runner(connection);
+        var runner = Runner();
+        Guard(() => { runner.EnsureWritable(); return true; }, target);
         Await(token => runner.EnsureEventsTableAsync(token), target);
         var hasEvents = Await(token => runner.HasAnyEventAsync(token), target);
         if (hasEvents && !Force)
         {
-            WriteError(ErrorMapper.Record(new InvalidOperationException("The table already holds events."), "TableNotEmpty", ErrorCategory.ResourceExists, target,
+            WriteError(ErrorMapper.Refusal("TableNotEmpty", ErrorCategory.ResourceExists, target,
                 $"{target} already holds events; demo data would be added to them. Use -Force to add it anyway, or Connect-LlmAnalytics -Path <new folder> first."));
             return;
         }

@@ -14,8 +14,10 @@ public abstract class ConnectionCompleter : IArgumentCompleter
     {
         try
         {
+            // Only a connection the user made: completing a word never opens the engine over the default folder.
+            if (ConnectionRegistry.Current is not { } connection) return [];
             using var timeout = new CancellationTokenSource(CompletionText.Timeout);
-            return Complete(new ClusterReader(ConnectionRegistry.CurrentOrDefault()), CompletionText.Unquote(wordToComplete), fakeBoundParameters, timeout.Token).ToList();
+            return Complete(new ClusterReader(connection), CompletionText.Unquote(wordToComplete), fakeBoundParameters, timeout.Token).ToList();
         }
         catch (Exception)
         {

@@ -1,34 +1,58 @@
-using LlmClusters.Core.Model;
+using System.Management.Automation;
+using LlmClusters.Completers;
 
 namespace LlmClusters.Infrastructure;
 
 /// <summary>
-/// A cmdlet that takes (run, clusters) pairs from the pipeline and handles them a run at a time, so that a run's
-/// clusters are read with one query: Get-ClusterItem and Measure-ClusterMetrics.
+/// A cmdlet that takes runs and clusters from the pipeline (run ids, or objects with RunId and ClusterId) and handles
+/// them a run at a time, so that a run is read once, with one query, however many piped objects name it:
+/// Get-LlmCluster, Get-ClusterItem and Measure-ClusterMetrics.
 /// </summary>
-public abstract class ClusterBatchCmdlet : LlmClustersCmdlet
+public abstract class ClusterBatchCmdlet : ConnectedCmdlet
 {
     private readonly ClusterBatch _batch = new();
+    private PipelineInput? _input;
 
-    /// <summary>The run of the current pipeline object (null: the newest run).</summary>
-    protected abstract string? BatchRunId { get; }
+    /// <summary>The run to read; from the pipeline, a run id or an object's RunId. Without one, the newest run.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
+    public string? RunId { get; set; }
 
-    /// <summary>The clusters of the current pipeline object (null: the whole run).</summary>
-    protected abstract int[]? BatchClusterIds { get; }
+    /// <summary>The clusters to read (all of the run's when none); from the pipeline, an object's ClusterId.</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ClusterIdCompleter))]
+    public int[]? ClusterId { get; set; }
 
-    protected abstract LlmAnalyticsConnection? BatchConnection { get; }
+    /// <summary>What was piped: a run id as text, or an object whose RunId and ClusterId bound above.</summary>
+    [Parameter(ValueFromPipeline = true, DontShow = true)]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>Without a run id: the level whose newest run is read (null: any).</summary>
+    protected virtual string? NewestOfLevel => null;
 
     /// <summary>Handles one run's collected clusters (null: all of them).</summary>
     protected abstract void Flush(string runId, IReadOnlyList<int>? clusterIds);
 
     protected sealed override void ProcessRecord()
     {
-        if (RunIdOrNewest(BatchRunId, null, BatchConnection ?? ConnectionRegistry.CurrentOrDefault()) is not { } runId) return;
-        if (_batch.Add(runId, BatchClusterIds) is { } finished) Flush(finished.RunId, finished.ClusterIds);
+        var runId = RunId;
+        if (runId is null && InputObject is not null)
+        {
+            runId = PipelineInput.Text(InputObject);
+            if (runId is null)
+            {
+                (_input ??= new PipelineInput(MyInvocation.MyCommand.Name, "run ids, or objects with a RunId (Get-ClusterRun, Get-LlmCluster, Get-ClusterItem)")).Refuse(InputObject);
+                return;
+            }
+        }
+        if (RunIdOrNewest(runId, NewestOfLevel, ActiveConnection) is not { } resolved) return;
+        if (_batch.Add(resolved, ClusterId) is { } finished) Flush(finished.RunId, finished.ClusterIds);
     }
 
     protected sealed override void EndProcessing()
     {
         if (_batch.Take() is { } last) Flush(last.RunId, last.ClusterIds);
+        if (_input is null) return;
+        foreach (var error in _input.Errors("Pipe runs, clusters or items, or name the run with -RunId.")) WriteError(error);
     }
 }

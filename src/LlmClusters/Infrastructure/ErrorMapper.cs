@@ -20,6 +20,11 @@ internal static class ErrorMapper
             $"{q.Message} Check -Table (and -Database) on Connect-LlmAnalytics, or load data first (New-LlmDemoData)."),
         AnalyticsQueryException { Code: 47 or 46 or 43 or 53 or 456 } q => Record(q, "InvalidQuery", ErrorCategory.InvalidArgument, target,
             $"The database rejected the query ({q.ErrorName}): {q.Message}"),
+        AnalyticsQueryException { Code: 164 } q => Record(q, "SourceReadOnly", ErrorCategory.PermissionDenied, target,
+            $"The connection only reads, and '{q.QueryName}' would change data ({q.Message}). Connect to a folder you can write (Connect-LlmAnalytics -Path) to add data."),
+        AnalyticsQueryException { Code: 159 } q => Record(q, "QueryTimeout", ErrorCategory.OperationTimeout, target,
+            $"The query '{q.QueryName}' ran past its time limit and was stopped: {q.Message} Narrow it (a shorter window with -Since and -Until), " +
+            "or allow more time with Connect-LlmAnalytics -QueryTimeoutSeconds (0 for no limit)."),
         AnalyticsQueryException q => Record(q, "QueryFailed", ErrorCategory.InvalidOperation, target,
             $"The query '{q.QueryName}' failed" + (q.Code > 0 ? $" (ClickHouse error {q.Code} {q.ErrorName})" : "") + $": {q.Message}"),
         RunNotFoundException e => Record(e, "RunNotFound", ErrorCategory.ObjectNotFound, e.RunId, e.Message),
@@ -32,6 +37,9 @@ internal static class ErrorMapper
         NothingToClusterException e => Record(e, "NothingToCluster", ErrorCategory.ObjectNotFound, target, e.Message),
         ProjectNotFoundException e => Record(e, "ProjectNotFound", ErrorCategory.ObjectNotFound, target, e.Message),
         ReadOnlySourceException e => Record(e, "SourceReadOnly", ErrorCategory.InvalidOperation, target, e.Message),
+        NotConnectedException e => Record(e, "NotConnected", ErrorCategory.ConnectionError, target, e.Message),
+        DataFolderInUseException e => Record(e, "DataFolderInUse", ErrorCategory.ResourceBusy, e.Path, e.Message),
+        EngineNotRespondingException e => Record(e, "EngineNotResponding", ErrorCategory.ResourceUnavailable, target, e.Message),
         EngineUnavailableException e => Record(e, "EngineUnavailable", ErrorCategory.ResourceUnavailable, target, e.Message),
         InvalidDataFolderException e => Record(e, "InvalidDataPath", ErrorCategory.InvalidArgument, e.Path, e.Message),
         ArgumentException e => Record(e, "InvalidArgument", ErrorCategory.InvalidArgument, target, e.Message),
@@ -41,7 +49,7 @@ internal static class ErrorMapper
 
     /// <summary>A run does not have the cluster asked for; names the ones it has.</summary>
     public static ErrorRecord ClusterNotFound(string runId, int clusterId, IEnumerable<int> available) =>
-        Record(new ItemNotFoundException($"Cluster {clusterId} not found."), "ClusterNotFound", ErrorCategory.ObjectNotFound, clusterId,
+        Refusal("ClusterNotFound", ErrorCategory.ObjectNotFound, clusterId,
             $"Run {runId} has no cluster {clusterId}. Its clusters are: {string.Join(", ", available)}.");
 
     /// <summary>One ClusterNotFound record for each asked-for cluster the run does not have.</summary>
@@ -50,13 +58,26 @@ internal static class ErrorMapper
 
     /// <summary>Nothing to read: no run where the command looked.</summary>
     public static ErrorRecord NoClusterRuns(string location, string where, string fix) =>
-        Record(new InvalidOperationException("No clustering runs."), "NoClusterRuns", ErrorCategory.ObjectNotFound, location,
+        Refusal("NoClusterRuns", ErrorCategory.ObjectNotFound, location,
             $"There is no clustering run {where} on {location}. {fix}");
 
     /// <summary>A time window that is empty: -Since not before -Until, once defaults are filled in.</summary>
     public static ErrorRecord InvalidTimeRange(object? since, DateTime from, DateTime to) =>
-        Record(new ArgumentException("Since is not before Until."), "InvalidTimeRange", ErrorCategory.InvalidArgument, since,
+        Refusal("InvalidTimeRange", ErrorCategory.InvalidArgument, since,
             $"-Since ({from:u}) must be before -Until ({to:u}).");
+
+    /// <summary>
+    /// A refusal the module makes itself: the exception carries the same full sentence as the record, since runbooks
+    /// log $_.Exception.Message.
+    /// </summary>
+    public static ErrorRecord Refusal(string id, ErrorCategory category, object? target, string message) =>
+        Record(category switch
+        {
+            ErrorCategory.InvalidArgument or ErrorCategory.InvalidData => new PSArgumentException(message),
+            ErrorCategory.ObjectNotFound => new ItemNotFoundException(message),
+            ErrorCategory.AuthenticationError or ErrorCategory.PermissionDenied => new UnauthorizedAccessException(message),
+            _ => new PSInvalidOperationException(message),
+        }, id, category, target, message);
 
     public static ErrorRecord Record(Exception error, string id, ErrorCategory category, object? target, string message) =>
         new(error, id, category, target) { ErrorDetails = new ErrorDetails(message) };

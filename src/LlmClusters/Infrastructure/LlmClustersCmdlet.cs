@@ -26,10 +26,6 @@ public abstract class LlmClustersCmdlet : PSCmdlet
     }
 
 
-    /// <summary>A query runner on the given connection (or the session's), whose statements show under -Verbose.</summary>
-    protected QueryRunner Runner(LlmAnalyticsConnection? connection) =>
-        (connection ?? ConnectionRegistry.CurrentOrDefault()).CreateRunner(QueryObserver());
-
     /// <summary>Queues a message from any thread; <see cref="Await{T}"/> writes it on the pipeline thread.</summary>
     internal void Post(Action write)
     {
@@ -60,8 +56,8 @@ public abstract class LlmClustersCmdlet : PSCmdlet
     protected T Await<T>(Func<CancellationToken, Task<T>> work, object? target)
     {
         if (TryAwait(work, target, out var result, out var error)) return result;
-        ThrowTerminatingError(error!);
-        throw new InvalidOperationException(); // not reached: ThrowTerminatingError always throws
+        Terminate(error!);
+        return default!;
     }
 
     /// <summary>As <see cref="Await{T}"/>, but a failure is written as a non-terminating error and the command goes on.</summary>
@@ -72,7 +68,8 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         return false;
     }
 
-    private bool TryAwait<T>(Func<CancellationToken, Task<T>> work, object? target, out T result, out ErrorRecord? error)
+    /// <summary>As <see cref="Await{T}"/>, but a failure is handed back as its error record, for the caller to write or replace.</summary>
+    protected bool TryAwait<T>(Func<CancellationToken, Task<T>> work, object? target, out T result, out ErrorRecord? error)
     {
         result = default!;
         error = null;
@@ -121,25 +118,22 @@ public abstract class LlmClustersCmdlet : PSCmdlet
 
     private const int WaitActivityId = 77;
 
-    /// <summary>The core's reader of runs and clusters on the given connection (or the session's).</summary>
-    protected ClusterReader Reader(LlmAnalyticsConnection? connection) =>
-        new(connection ?? ConnectionRegistry.CurrentOrDefault(), QueryObserver());
-
     /// <summary>Shows each statement of core work under -Verbose.</summary>
     protected IQueryObserver QueryObserver() => new VerboseQueryObserver(this);
 
     /// <summary>
-    /// Times typed at the prompt ([datetime]'2026-03-01') have no zone: PowerShell users mean their local time.
-    /// The core works in UTC.
+    /// The core works in UTC. A time that says its zone (Get-Date, a time with Z or an offset) is converted; one that
+    /// does not ([datetime]'2026-03-01', a time read back from CSV, where Export-Csv leaves the zone out) is read as
+    /// UTC, the zone of every time the module writes, so that exported items find their traces again on any machine.
     /// </summary>
     internal static DateTime ToUtc(DateTime value) =>
-        value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Local).ToUniversalTime() : value.ToUniversalTime();
+        value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime();
 
     /// <summary>The run a command reads: the one named, else the newest (of a level); null after a NoClusterRuns error.</summary>
     protected string? RunIdOrNewest(string? runId, string? level, LlmAnalyticsConnection connection)
     {
         if (runId is not null) return runId;
-        var newest = Await(token => Reader(connection).NewestRunAsync(level, DateTime.UtcNow, token), connection.Location);
+        var newest = Await(token => new ClusterReader(connection, QueryObserver()).NewestRunAsync(level, DateTime.UtcNow, token), connection.Location);
         if (newest is null)
         {
             WriteError(ErrorMapper.NoClusterRuns(connection.Location, level is null ? "in the last year" : $"of level {level} in the last year",
@@ -154,7 +148,7 @@ public abstract class LlmClustersCmdlet : PSCmdlet
     protected ClusterRunId? ParseRunId(string runId)
     {
         if (ClusterRunId.TryParse(runId, out var parsed, out var problem)) return parsed;
-        WriteError(ErrorMapper.Record(new FormatException(problem), "InvalidRunId", ErrorCategory.InvalidArgument, runId, problem));
+        WriteError(ErrorMapper.Refusal("InvalidRunId", ErrorCategory.InvalidArgument, runId, problem));
         return null;
     }
 
@@ -167,9 +161,26 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
-            ThrowTerminatingError(ErrorMapper.ToErrorRecord(e, target));
-            throw; // not reached: ThrowTerminatingError always throws
+            Terminate(ErrorMapper.ToErrorRecord(e, target));
+            throw; // not reached: Terminate always throws
         }
+    }
+
+    /// <summary>Ends the command with this error, after <see cref="BeforeTerminating"/> has had its say.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    protected void Terminate(ErrorRecord error)
+    {
+        BeforeTerminating(error);
+        ThrowTerminatingError(error);
+        throw new InvalidOperationException("not reached: ThrowTerminatingError always throws");
+    }
+
+    /// <summary>
+    /// Called just before the command ends with an error, while it can still write: once ThrowTerminatingError has
+    /// thrown, PowerShell takes no more output from it.
+    /// </summary>
+    protected virtual void BeforeTerminating(ErrorRecord error)
+    {
     }
 
     protected void Await(Func<CancellationToken, Task> work, object? target) =>
@@ -204,6 +215,8 @@ public abstract class LlmClustersCmdlet : PSCmdlet
                 : Environment.NewLine + "-- parameters: " + string.Join(", ", query.Parameters.Select(p => p.Key + " = " + Shorten(QueryParameterFormatter.Format(p.Value))));
             cmdlet.Post(() => cmdlet.WriteVerbose($"{query.Name} on {location}:{Environment.NewLine}{query.Text}{parameters}"));
         }
+
+        public void Notice(string message) => cmdlet.Post(() => cmdlet.WriteWarning(message));
 
         public void QueryFinished(SqlQuery query, TimeSpan elapsed, long rows) =>
             cmdlet.Post(() => cmdlet.WriteVerbose($"{query.Name}: {rows} row(s) in {elapsed.TotalMilliseconds:0} ms"));

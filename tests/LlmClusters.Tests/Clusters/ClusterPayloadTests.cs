@@ -76,8 +76,9 @@ public sealed class ClusterPayloadTests(EngineFixture engine)
         Assert.Equal(0.25, fine.ErrorRate);
         Assert.Equal(4, fine.ItemCount);
         Assert.Null(fine.AvgCost);
-        Assert.Equal(4, read.Problems.Count);
+        Assert.Equal(5, read.Problems.Count);
         Assert.Contains(read.Problems, p => p.Contains("cluster 2 has no numeric size"));
+        Assert.Contains(read.Problems, p => p.Contains("cluster 0 has size 4 but lists no item"));
         Assert.Contains(read.Problems, p => p.Contains("cluster 2 has no title"));
         Assert.Equal(2, read.Problems.Count(p => p.Contains("no numeric cluster_id")));  // the one without an id, and the 5
 

@@ -55,7 +55,7 @@ public sealed class ClusterReaderTests(EngineFixture engine)
         Assert.Equal(2, defaults.Count);
         Assert.All(defaults, r => Assert.Equal("Default - traces", r.JobName));
 
-        var byJob = await reader.ListRunsAsync(all with { JobId = defaults[0].JobId }, CancellationToken.None);
+        var byJob = await reader.ListRunsAsync(all with { JobIds = [defaults[0].JobId!] }, CancellationToken.None);
         Assert.Equal(defaults.Select(r => r.RunId), byJob.Select(r => r.RunId));
 
         var one = await reader.ListRunsAsync(all with { RunIds = [defaults[1].RunId] }, CancellationToken.None);

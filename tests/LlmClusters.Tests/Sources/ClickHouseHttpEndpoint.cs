@@ -54,7 +54,9 @@ public sealed class ClickHouseHttpEndpoint : LoopbackHttpServer
             var parameters = request.QueryString.AllKeys.Where(k => k is not null && k.StartsWith("param_", StringComparison.Ordinal))
                 .Select(k => new KeyValuePair<string, string>(k!["param_".Length..], request.QueryString[k]!)).ToList();
             var format = request.QueryString["default_format"] ?? "TabSeparated";
-            var output = EmbeddedEngine.RunRaw(_dataPath, sql, format, parameters);
+            // As a server does, the statement ends once it runs past the limit the client set for it.
+            var limit = long.TryParse(request.QueryString["max_execution_time"], out var seconds) ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+            var output = EmbeddedEngine.RunRaw(_dataPath, sql, format, parameters, limit);
             response.StatusCode = 200;
             response.Headers["X-ClickHouse-Format"] = format;
             response.Headers["X-ClickHouse-Timezone"] = "UTC";

@@ -1,0 +1,37 @@
+using System.Management.Automation;
+
+namespace LlmClusters.Infrastructure;
+
+/// <summary>
+/// What a cmdlet makes of the objects piped to it. PowerShell turns any object into a string to bind a string parameter
+/// by value, so a cluster piped where a trace id is expected would be read as the id "3: Travel planning"; cmdlets
+/// therefore bind ids by property name only and take the piped object itself as well, to tell a real id (a string)
+/// from an object that does not fit. Those are counted and reported once per type at the end, with the way to get there.
+/// </summary>
+internal sealed class PipelineInput(string cmdlet, string accepts)
+{
+    private readonly Dictionary<string, int> _refused = new(StringComparer.Ordinal);
+
+    /// <summary>The piped object's text when it is a string (an id typed or read from a file), else null.</summary>
+    public static string? Text(PSObject? input) => input?.BaseObject as string;
+
+    /// <summary>The value of one of the piped object's properties, or null.</summary>
+    public static object? Property(PSObject? input, string name) => input?.Properties[name]?.Value is { } value
+        ? value is PSObject wrapped ? wrapped.BaseObject : value
+        : null;
+
+    /// <summary>Notes an object the cmdlet cannot use; nothing is written until <see cref="Errors"/>.</summary>
+    public void Refuse(PSObject input) =>
+        _refused[TypeName(input)] = _refused.GetValueOrDefault(TypeName(input)) + 1;
+
+    /// <summary>One error record per type of object that could not be used, saying what the cmdlet takes instead.</summary>
+    public IEnumerable<ErrorRecord> Errors(string hint) => _refused.Select(r =>
+        ErrorMapper.Refusal("PipelineInputNotUsable", ErrorCategory.InvalidArgument, r.Key,
+            $"{cmdlet} cannot use {(r.Value == 1 ? "a piped " + r.Key : $"the {r.Value} piped {r.Key} objects")}: it takes {accepts}. {hint}"));
+
+    private static string TypeName(PSObject input) => input.BaseObject switch
+    {
+        PSCustomObject => "object without the properties it needs",
+        var o => o.GetType().Name,
+    };
+}
