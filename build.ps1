@@ -79,6 +79,15 @@ function Install-Chromium {
     if ($LASTEXITCODE -ne 0) { Write-Warning "chromium could not be installed (exit code $LASTEXITCODE); the report test will fail." }
 }
 
+# The tests' stand-in for PostHog parses every query with PostHog's own HogQL parser, pinned in tests/hogql's lock file.
+function Install-HogQLParser {
+    $folder = Join-Path $Root 'tests/hogql'
+    $installed = Join-Path $folder 'node_modules/.package-lock.json'
+    if ((Test-Path $installed) -and [IO.File]::GetLastWriteTimeUtc($installed) -ge [IO.File]::GetLastWriteTimeUtc((Join-Path $folder 'package-lock.json'))) { return }
+    Write-Host "Installing PostHog's HogQL parser for the tests (npm ci in tests/hogql)..."
+    Invoke-Native npm @('ci', '--prefix', $folder, '--no-audit', '--no-fund', '--loglevel', 'error')
+}
+
 function Invoke-Build {
     Install-Engine
     Invoke-Native dotnet @('build', (Join-Path $Root 'LlmClusters.Pwsh.sln'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
@@ -120,6 +129,7 @@ function Invoke-Test {
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $env:LLMCLUSTERS_CHDB_LIBRARY = $EngineLibrary
     Install-Chromium
+    Install-HogQLParser
 
     Write-Host 'xUnit: core, sources and cmdlets'
     & dotnet test (Join-Path $Root 'tests/LlmClusters.Tests') -c $Configuration --no-build --nologo `

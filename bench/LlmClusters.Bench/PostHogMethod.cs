@@ -6,7 +6,8 @@ using LlmClusters.Core.Sources;
 namespace LlmClusters.Bench;
 
 /// <summary>
-/// PostHog's way of computing cluster metrics (clusterMetricsLoader.ts), as the baseline: load the run's clusters
+/// PostHog's way of computing cluster metrics (clusterMetricsLoader.ts, by its definitions: generations, embeddings and
+/// spans, the window's end included, latency the longest event), as the baseline: load the run's clusters
 /// to the client, send every item id in an IN list (in chunks of 5,000, which keeps a literal list under
 /// ClickHouse's 256 KiB max_query_size), read one row per item back, and aggregate per cluster on the client.
 /// Property values are read as HogQL's properties.$x compiles them: one JSONExtractRaw per property.
@@ -48,18 +49,18 @@ internal sealed class PostHogMethod(QueryRunner runner)
                          ifNull({Property("$ai_input_tokens")}, 0) + ifNull({Property("$ai_output_tokens")}, 0) AS tokens,
                          lower(replaceRegexpAll(JSONExtractRaw(properties, '$ai_is_error'), '^"|"$', '')) = 'true' AS errored
                   FROM {runner.Source.Table.Quoted}
-                  WHERE event = '$ai_generation' AND timestamp >= parseDateTimeBestEffort({"{ws:String}"}) AND timestamp < parseDateTimeBestEffort({"{we:String}"})
+                  WHERE event = '$ai_generation' AND timestamp >= parseDateTimeBestEffort({"{ws:String}"}) AND timestamp <= parseDateTimeBestEffort({"{we:String}"})
                     AND toString(uuid) IN {"{ids:Array(String)}"}
                   """
                 : $"""
                   SELECT JSONExtractString(properties, '$ai_trace_id') AS item_id,
-                         sumIf(ifNull({Property("$ai_total_cost_usd")}, 0), event IN ('$ai_generation', '$ai_embedding')) AS cost,
-                         sumIf(ifNull({Property("$ai_latency")}, 0), event = '$ai_generation') AS latency,
-                         sumIf(ifNull({Property("$ai_input_tokens")}, 0) + ifNull({Property("$ai_output_tokens")}, 0), event IN ('$ai_generation', '$ai_embedding')) AS tokens,
+                         sum(ifNull({Property("$ai_total_cost_usd")}, 0)) AS cost,
+                         max(ifNull({Property("$ai_latency")}, 0)) AS latency,
+                         sum(ifNull({Property("$ai_input_tokens")}, 0) + ifNull({Property("$ai_output_tokens")}, 0)) AS tokens,
                          max(lower(replaceRegexpAll(JSONExtractRaw(properties, '$ai_is_error'), '^"|"$', '')) = 'true') AS errored
                   FROM {runner.Source.Table.Quoted}
-                  WHERE event IN ('$ai_trace', '$ai_generation', '$ai_span', '$ai_embedding')
-                    AND timestamp >= parseDateTimeBestEffort({"{ws:String}"}) AND timestamp < parseDateTimeBestEffort({"{we:String}"})
+                  WHERE event IN ('$ai_generation', '$ai_span', '$ai_embedding')
+                    AND timestamp >= parseDateTimeBestEffort({"{ws:String}"}) AND timestamp <= parseDateTimeBestEffort({"{we:String}"})
                     AND JSONExtractString(properties, '$ai_trace_id') IN {"{ids:Array(String)}"}
                   GROUP BY item_id
                   """;

@@ -114,6 +114,12 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
         {
             var path = next;
             using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Forbidden && await DetailAsync(response, cancellationToken).ConfigureAwait(false) is var refusal
+                && refusal.Contains("does not support personal api key access", StringComparison.OrdinalIgnoreCase))
+                // Older PostHog marks the endpoint internal (scope_object INTERNAL): no key's scopes can open it.
+                throw new ClusteringJobsUnavailableException(
+                    $"PostHog at {_options.Host.Host} does not let personal API keys read clustering jobs ({refusal}); older PostHog versions keep that endpoint for its own web app. " +
+                    "No scope changes that. Jobs are listed from the runs they wrote instead, without their filters, state or dates.");
             if (!response.IsSuccessStatusCode)
                 throw await ErrorAsync(response, "the clustering jobs", "read the clustering jobs", "llm_analytics:read", cancellationToken).ConfigureAwait(false);
             using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), default, cancellationToken).ConfigureAwait(false);
@@ -227,6 +233,10 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
                 json.WritePropertyName(name);
                 JsonSerializer.Serialize(json, value);
             }
+            json.WriteEndObject();
+            // Times are compared in UTC, as PostHog's clusters page asks: otherwise HogQL reads them in the project's zone.
+            json.WriteStartObject("modifiers");
+            json.WriteBoolean("convertToProjectTimezone", false);
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteEndObject();

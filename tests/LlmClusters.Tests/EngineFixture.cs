@@ -50,13 +50,16 @@ public sealed class EngineFixture : IDisposable
     private Sources.PostHogApiEndpoint? _postHog;
 
     /// <summary>A loopback stand-in for PostHog's API over the demo data (started on first use), with a key per scope case.</summary>
-    public Sources.PostHogApiEndpoint PostHog => _postHog ??= new Sources.PostHogApiEndpoint(DataPath, _demo.Value.Source.Table, PostHogProject,
+    public Sources.PostHogApiEndpoint PostHog => _postHog ??= NewPostHog();
+
+    /// <summary>Another stand-in for PostHog over the demo data; the caller disposes it.</summary>
+    public Sources.PostHogApiEndpoint NewPostHog(bool jobsInternal = false) => new(DataPath, _demo.Value.Source.Table, PostHogProject,
         new Dictionary<string, string[]>
         {
             [PostHogKey] = [Sources.PostHogApiEndpoint.QueryScope, Sources.PostHogApiEndpoint.LlmAnalyticsScope],
             ["phx_only_llm_analytics"] = [Sources.PostHogApiEndpoint.LlmAnalyticsScope],
             ["phx_only_query"] = [Sources.PostHogApiEndpoint.QueryScope],
-        });
+        }, jobsInternal: jobsInternal);
 
     /// <summary>The demo data again, read as HogQL through PostHog's query API on loopback.</summary>
     public LlmAnalyticsConnection DemoConnectionOverPostHog(Uri? host = null, int pageSize = 50_000, string key = PostHogKey, long project = PostHogProject) =>

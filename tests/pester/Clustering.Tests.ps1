@@ -22,7 +22,8 @@ Describe 'Invoke-LlmClustering' {
         $clusters.Count | Should -Be $run.ClusterCount
         ($clusters | Measure-Object Size -Sum).Sum | Should -Be 250
         $clusters[0].Title | Should -Match '^[a-z-]+: '
-        $clusters[0].MetricsSource | Should -Be 'Run'
+        $clusters[0].MetricsSource | Should -Be 'Computed'
+        $clusters[0].StoredMetrics.ItemCount | Should -BeGreaterThan 0
         ($clusters | Where-Object ClusterId -ge 0 | Select-Object -First 1 | Get-ClusterItem -Top 2 | Get-LlmTrace).Count | Should -Be 2
     }
 
@@ -60,6 +61,9 @@ Describe 'Invoke-LlmClustering' {
     It 'refuses parameters that do not go together, and a filter of the wrong kind' {
         { Invoke-LlmClustering -Method hdbscan -K 3 } | Should -Throw -ErrorId 'ClusterCountNeedsKMeans,LlmClusters.Commands.InvokeLlmClusteringCommand'
         { Invoke-LlmClustering -Method kmeans -MinK 9 -MaxK 3 } | Should -Throw -ErrorId 'InvalidClusterCountRange,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        { Invoke-LlmClustering -Method kmeans -MinClusterSizeFraction 0.1 } | Should -Throw -ErrorId 'MinClusterSizeNeedsHdbscan,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        { Invoke-LlmClustering -MinClusterSize 10 -MinClusterSizeFraction 0.1 } | Should -Throw -ErrorId 'MinClusterSizeGivenTwice,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        { Invoke-LlmClustering -MinClusterSizeFraction 0.01 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,LlmClusters.Commands.InvokeLlmClusteringCommand'
         { Invoke-LlmClustering -Filter 'gpt-4o' } | Should -Throw -ErrorId 'InvalidFilter,LlmClusters.Commands.InvokeLlmClusteringCommand'
         $error[0].ErrorDetails.Message | Should -Match 'scriptblock'
     }
@@ -67,6 +71,30 @@ Describe 'Invoke-LlmClustering' {
     It 'says so when the window holds nothing to cluster' {
         { Invoke-LlmClustering -Since (Get-Date).AddYears(-3) -Until (Get-Date).AddYears(-2) } | Should -Throw -ErrorId 'NothingToCluster,LlmClusters.Commands.InvokeLlmClusteringCommand'
         $error[0].ErrorDetails.Message | Should -Match '-Since'
+    }
+
+    It 'clusters, reads and measures on connections made with -TeamId, on the embedded engine and on ClickHouse' {
+        try {
+            Connect-LlmAnalytics -Path $script:Embedded.Location -TeamId 1
+            $run = Invoke-LlmClustering -Method kmeans -K 3 -MaxSamples 60 -Filter @{ '$ai_trace_name' = 'docs-qa' } -PassThru
+            $run.RunId | Should -Match '^1_trace_'
+            ($run | Get-LlmCluster | Measure-ClusterMetrics | Measure-Object ItemCount -Sum).Sum | Should -Be 60
+            (Connect-LlmAnalytics -Path $script:Embedded.Location -TeamId 2 -PassThru) | Out-Null
+            { Invoke-LlmClustering -MaxSamples 60 } | Should -Throw -ErrorId 'NothingToCluster,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        }
+        finally { Connect-LlmAnalytics -Path $script:Embedded.Location }
+        $endpoint = Start-Endpoint -TraceCount 400 -Seed 8
+        try {
+            Connect-LlmAnalytics -Server 127.0.0.1 -Port $endpoint.Port -TeamId 1
+            $run = Invoke-LlmClustering -Method kmeans -K 3 -MaxSamples 80 -PassThru
+            $clusters = $run | Get-LlmCluster
+            ($clusters | Measure-Object ItemCount -Sum).Sum | Should -Be 80
+            $clusters[0].MetricsSource | Should -Be 'Computed'
+        }
+        finally {
+            Connect-LlmAnalytics -Path $script:Embedded.Location
+            Stop-Endpoint $endpoint
+        }
     }
 
     It 'reads a PostHog project through HogQL and writes the run to a local folder, saying so' {

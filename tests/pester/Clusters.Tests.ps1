@@ -29,7 +29,7 @@ Describe "Get-ClusterRun on $Source" {
         $runs.RunId | Should -Be $sorted.RunId
         $runs.Level | Should -Contain 'generation'
         ($runs | Where-Object { $_.RunId -match '^\d+_\d{8}_\d{6}$' }).Level | Should -Be 'trace'
-        $runs[0].UiUrl | Should -BeLike "$script:UiHost/llm-analytics/clusters/*"
+        $runs[0].UiUrl | Should -BeLike "$script:UiHost/project/1/llm-analytics/clusters/*"
     }
 
     It 'filters by level, job name wildcard and count' {
@@ -72,13 +72,14 @@ Describe "Get-LlmCluster on $Source" {
         ($clusters.RunId | Select-Object -Unique).Count | Should -Be 6
     }
 
-    It 'carries the run''s own metrics, sortable by error rate' {
+    It 'carries the figures PostHog''s clusters page shows, sortable by error rate, and the run''s stored ones apart' {
         $run = Get-ClusterRun -JobName 'Default - traces' -First 1
         $clusters = $run | Get-LlmCluster -ExcludeNoise | Sort-Object ErrorRate -Descending
         $clusters.IsNoise | Should -Not -Contain $true
         $clusters[0].ErrorRate | Should -BeGreaterOrEqual $clusters[-1].ErrorRate
-        $clusters[0].MetricsSource | Should -Be 'Run'
+        $clusters[0].MetricsSource | Should -Be 'Computed'
         $clusters[0].ItemCount | Should -BeGreaterThan 0
+        $clusters[0].StoredMetrics.ItemCount | Should -BeGreaterThan 0
     }
 
     It 'selects clusters by title wildcard and reads quotes and non-ASCII titles' {
@@ -139,7 +140,7 @@ Describe "Get-ClusterItem on $Source" {
         $items.Count | Should -Be (($clusters | ForEach-Object { [Math]::Min(3, $_.Size) } | Measure-Object -Sum).Sum)
         foreach ($group in $items | Group-Object ClusterId) { $group.Group.Rank | Should -Be (0..($group.Count - 1)) }
         $items[0].TraceId | Should -Not -BeNullOrEmpty
-        $items[0].UiUrl | Should -BeLike "$script:UiHost/llm-analytics/traces/*"
+        $items[0].UiUrl | Should -BeLike "$script:UiHost/project/1/llm-analytics/traces/*?timestamp=*"
     }
 
     It 'writes generation ids for generation-level runs' {

@@ -59,7 +59,7 @@ Describe "Measure-ClusterMetrics on $Source" {
         $items[0] | Should -BeOfType 'LlmClusters.Core.Model.ClusterItemMetrics'
         $items.Count | Should -Be $cluster.ItemCount
         @($items | Where-Object IsError).Count | Should -Be $cluster.ErrorCount
-        ($items | Sort-Object Cost -Descending)[0].UiUrl | Should -BeLike '*/llm-analytics/traces/*'
+        ($items | Sort-Object Cost -Descending)[0].UiUrl | Should -BeLike '*/project/1/llm-analytics/traces/*?timestamp=*'
     }
 
     It 'reports a cluster the run does not have' {
@@ -87,7 +87,15 @@ Describe "Get-LlmCluster metrics on $Source" {
         ($script:WithoutMetrics | Get-LlmCluster -NoMetrics).MetricsSource | Sort-Object -Unique | Should -Be 'None'
     }
 
-    It 'keeps the run''s own metrics when it has them' {
-        ($script:WithMetrics | Get-LlmCluster).MetricsSource | Sort-Object -Unique | Should -Be 'Run'
+    It 'computes them as PostHog''s clusters page does even when the run stores its own, which it keeps apart' {
+        $clusters = $script:WithMetrics | Get-LlmCluster
+        $clusters.MetricsSource | Sort-Object -Unique | Should -Be 'Computed'
+        $clusters | ForEach-Object { $_.StoredMetrics | Should -Not -BeNullOrEmpty }
+        $measured = $script:WithMetrics | Measure-ClusterMetrics
+        foreach ($cluster in $clusters) {
+            $mine = $measured | Where-Object ClusterId -eq $cluster.ClusterId
+            $cluster.AvgLatency | Should -Be $mine.AvgLatency
+            $cluster.ErrorRate | Should -Be $mine.ErrorRate
+        }
     }
 }

@@ -19,7 +19,7 @@ Describe 'Connect-LlmAnalytics -ProjectId' {
         $connection.Location | Should -Be "$script:PostHogHost/project/1"
         $runs = Get-ClusterRun
         $runs.Count | Should -Be 6
-        $runs[0].UiUrl | Should -BeLike "$script:PostHogHost/llm-analytics/clusters/*"
+        $runs[0].UiUrl | Should -BeLike "$script:PostHogHost/project/1/llm-analytics/clusters/*"
         ($runs[0] | Get-LlmCluster | Measure-ClusterMetrics).Count | Should -BeGreaterThan 2
     }
 

@@ -122,6 +122,25 @@ exit 3
     }
 }
 
+Describe 'One engine, several runspaces' {
+    It 'Disconnect-LlmAnalytics in one runspace leaves another''s running statement to finish' {
+        $other = New-ModuleRunspace
+        try {
+            $null = $other.AddScript("Connect-LlmAnalytics -Path '$script:DataPath'; @(Invoke-LlmQuery 'SELECT number, sleepEachRow(0.5) AS s FROM numbers(6) SETTINGS max_block_size = 1').Count")
+            $running = $other.BeginInvoke()
+            Start-Sleep -Seconds 1
+            Disconnect-LlmAnalytics -Verbose 4>&1 | Out-String | Should -Match 'stays open'
+            $running.AsyncWaitHandle.WaitOne(60000) | Should -BeTrue
+            $other.EndInvoke($running) | Should -Be 6
+            $other.HadErrors | Should -BeFalse
+        }
+        finally {
+            $other.Dispose()
+            Connect-LlmAnalytics -Path $script:DataPath
+        }
+    }
+}
+
 Describe 'Connections never move to another folder' {
     It 'refuses a folder another process has open, says so, and keeps the current connection' {
         $endpoint = Start-Endpoint -TraceCount 20
@@ -270,6 +289,15 @@ Describe 'Import-LlmEvent refuses what would be lost' {
         $result.UuidsDerived | Should -Be 2
     }
 
+    It 'imports a file whose name holds pattern characters, and only that file' {
+        Set-Content (Join-Path $script:Exports 'qa.jsonl') -Value '{"uuid":"70000000-0000-4000-8000-000000000001","event":"$ai_generation","properties":{},"timestamp":"2026-03-02T10:00:00Z","team_id":1,"distinct_id":"a"}'
+        $odd = Join-Path $script:Exports 'q?{a,b}.jsonl'
+        Set-Content -LiteralPath $odd -Value '{"uuid":"70000000-0000-4000-8000-000000000002","event":"$ai_generation","properties":{},"timestamp":"2026-03-02T10:00:01Z","team_id":1,"distinct_id":"a"}'
+        $result = Import-LlmEvent -LiteralPath $odd -Connection $script:Target -Confirm:$false
+        $result.EventsRead | Should -Be 1
+        (Invoke-LlmQuery -Connection $script:Target "SELECT count() AS n FROM events WHERE uuid = toUUID('70000000-0000-4000-8000-000000000001')").n | Should -Be 0
+    }
+
     It 'refuses events without a timestamp, naming the line' {
         $file = Join-Path $script:Exports 'no-time.jsonl'
         Set-Content $file -Value '{"uuid":"60000000-0000-4000-8000-000000000001","event":"$ai_generation","properties":{},"team_id":1,"distinct_id":"a"}'
@@ -304,6 +332,14 @@ Describe 'Text from the data never drives the terminal' {
         $events | Should -Not -Match "\x1b"
         $events | Should -Match ([regex]::Escape('gpt-\x1b[31mred'))
     }
+
+    It 'shows them escaped in warnings and error messages too' {
+        $esc = [char]27
+        Get-LlmTrace -TraceId "nothing${esc}[2Jhere" -ErrorVariable missing -ErrorAction SilentlyContinue
+        $missing[0].ErrorDetails.Message | Should -Not -Match "\x1b"
+        $missing[0].ErrorDetails.Message | Should -Match ([regex]::Escape('nothing\x1b[2Jhere'))
+        $missing[0].TargetObject | Should -Be "nothing${esc}[2Jhere"
+    }
 }
 
 Describe 'Smaller faults' {
@@ -320,6 +356,41 @@ Describe 'Smaller faults' {
         Invoke-LlmQuery $Sql -ErrorVariable refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $refused[0].FullyQualifiedErrorId | Should -Be "$Id,LlmClusters.Commands.InvokeLlmQueryCommand"
         $refused[0].Exception.Message | Should -Not -BeNullOrEmpty
+    }
+
+    It 'refuses <Name>, which would change the session every later command shares' -ForEach @(
+        @{ Name = 'SET'; Sql = 'SET limit = 1' }
+        @{ Name = 'USE'; Sql = 'USE system' }
+    ) {
+        Invoke-LlmQuery $Sql -Confirm:$false -ErrorVariable refused -ErrorAction SilentlyContinue
+        $refused[0].FullyQualifiedErrorId | Should -Be 'SessionStatementNotAllowed,LlmClusters.Commands.InvokeLlmQueryCommand'
+        $refused[0].Exception.Message | Should -Match 'SETTINGS'
+        @(Invoke-LlmQuery 'SELECT number FROM numbers(5)').Count | Should -Be 5
+    }
+
+    It 'refuses a FORMAT clause before a SETTINGS clause too' {
+        Invoke-LlmQuery 'SELECT 1 AS x FORMAT CSV SETTINGS max_threads = 1' -ErrorVariable refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $refused[0].FullyQualifiedErrorId | Should -Be 'OutputFormatNotAllowed,LlmClusters.Commands.InvokeLlmQueryCommand'
+    }
+
+    It 'reads nan, inf and text that is not UTF-8 without failing' {
+        $row = Invoke-LlmQuery "SELECT nan AS n, inf AS i, -inf AS m, unhex('41ff42') AS bytes"
+        [double]::IsNaN($row.n) | Should -BeTrue
+        $row.i | Should -Be ([double]::PositiveInfinity)
+        $row.m | Should -Be ([double]::NegativeInfinity)
+        $row.bytes | Should -Be "A$([char]0xFFFD)B"
+    }
+
+    It 'refuses a window that ends before it starts when reading traces by id' {
+        { Get-LlmTrace -TraceId x -Since (Get-Date) -Until (Get-Date).AddDays(-40) } | Should -Throw -ErrorId 'InvalidTimeRange,LlmClusters.Commands.GetLlmTraceCommand'
+    }
+
+    It 'reads the traces of clusters read back from CSV' {
+        $csv = Join-Path ([IO.Path]::GetTempPath()) ("llmclusters-clusters-" + [guid]::NewGuid().ToString('N') + '.csv')
+        Get-LlmCluster -ExcludeNoise | Select-Object -First 2 | Export-Csv $csv
+        $traces = @(Import-Csv $csv | Get-LlmTrace -First 2)
+        Remove-Item $csv
+        $traces.Count | Should -Be 4
     }
 
     It 'asks before a statement that writes, and -WhatIf runs nothing' {

@@ -21,7 +21,7 @@ Describe "Get-LlmTrace on $Source" {
         $traces.TraceId | Should -Be $items.TraceId
         $traces[0].Events.Count | Should -Be $traces[0].EventCount
         $traces[0].Events[0] | Should -BeOfType 'LlmClusters.Core.Model.TraceEvent'
-        $traces[0].UiUrl | Should -BeLike "$script:UiHost/llm-analytics/traces/*"
+        $traces[0].UiUrl | Should -BeLike "$script:UiHost/project/1/llm-analytics/traces/*?timestamp=*"
         $verbose = $output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         @($verbose | Where-Object Message -like 'TraceEvents on *').Count | Should -Be 1
         ($verbose.Message -join "`n") | Should -Not -Match 'You are a'

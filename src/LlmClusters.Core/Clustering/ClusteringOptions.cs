@@ -14,8 +14,13 @@ public sealed record ClusteringOptions
 
     public ClusteringMethod Method { get; init; } = ClusteringMethod.Hdbscan;
 
-    /// <summary>HDBSCAN's smallest cluster; by default PostHog's 5% of the items (at least 5).</summary>
+    /// <summary>HDBSCAN's smallest cluster; by default MinClusterSizeFraction of the items.</summary>
     public int? MinClusterSize { get; init; }
+
+    /// <summary>HDBSCAN's smallest cluster as a share of the items (at least 5 items), PostHog's default 2%.</summary>
+    public double MinClusterSizeFraction { get; init; } = DefaultMinClusterSizeFraction;
+
+    public const double DefaultMinClusterSizeFraction = 0.02;
 
     /// <summary>HDBSCAN's neighbours for a core distance (PostHog's min_samples, 5).</summary>
     public int MinSamples { get; init; } = 5;
@@ -24,7 +29,7 @@ public sealed record ClusteringOptions
     public int? K { get; init; }
 
     public int MinK { get; init; } = 2;
-    public int MaxK { get; init; } = 12;
+    public int MaxK { get; init; } = 10;
     public int Seed { get; init; } = 42;
 
     /// <summary>The principal components the items are clustered in.</summary>
@@ -44,5 +49,6 @@ public sealed record ClusteringOptions
     /// <summary>Items per metrics query: bound lists travel in the request, which servers bound in size.</summary>
     internal int MembersPerQuery { get; init; } = 2_000;
 
-    public int MinClusterSizeFor(int items) => MinClusterSize ?? Math.Max(5, (int)Math.Ceiling(items * 0.05));
+    /// <summary>As PostHog's workflow reckons it (clustering.py): the share of the items, at least 5, at most all of them.</summary>
+    public int MinClusterSizeFor(int items) => MinClusterSize ?? Math.Min(items, Math.Max(5, (int)(items * MinClusterSizeFraction)));
 }

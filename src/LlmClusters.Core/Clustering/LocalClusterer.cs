@@ -40,7 +40,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         var sample = await _reader.QueryAsync(ClusteringQueries.SampleItems(_reader.Source.Table, options.Level, options.Since, options.Until, connection.TeamId,
             options.TraceFilter is null ? options.MaxSamples : Math.Max(options.MaxSamples, MaxCandidates), options.Seed, options.PropertyFilter), cancellationToken).ConfigureAwait(false);
         var candidates = ResultRow.All(sample).Select(r => (Item: r.StringOrEmpty("item"), TraceId: r.StringOrEmpty("trace_id"),
-            Seen: r.DateTime("first_seen") ?? options.Since, Team: r.Int64("team_id"))).Where(c => c.TraceId.Length > 0).ToList();
+            Seen: r.DateTime("first_seen") ?? options.Since, Team: r.Int64("team"))).Where(c => c.TraceId.Length > 0).ToList();
         Done(ClusteringStage.Sample);
         if (candidates.Count == 0) throw new NothingToClusterException(options);
 
@@ -80,7 +80,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         var members = clusters.SelectMany(c => c.Items.Select(i => (c.ClusterId, i.Key))).ToList();
         var metrics = await new ClusterMetricsReader(connection, observer).MeasureMembershipAsync(options.Level, options.Since, options.Until, members,
             options.MembersPerQuery, cancellationToken).ConfigureAwait(false);
-        clusters = clusters.Select(c => c with { Metrics = metrics.GetValueOrDefault(c.ClusterId) ?? new RunEventMetrics(0, null, null, null, null, 0, 0) }).ToList();
+        clusters = clusters.Select(c => c with { Metrics = metrics.GetValueOrDefault(c.ClusterId) ?? new RunEventMetrics(0, null, null, null, null, 0, null) }).ToList();
         Done(ClusteringStage.Measure);
 
         var team = connection.TeamId ?? candidates.Select(c => c.Team).FirstOrDefault(t => t is not null) ?? options.DefaultTeamId;
@@ -90,9 +90,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
             RunId = runId, Level = options.Level, WindowStart = options.Since, WindowEnd = options.Until, TotalItems = items.Count, Clusters = clusters,
             WriteParams = w => WriteParams(w, options, methodParams, dimensions, embedder.ModelName),
         };
-        // Written when the run ends, as PostHog's workflow does, but within the id's day so that readers bounded to it find it.
-        var at = DateTime.UtcNow < options.Until.AddMinutes(1) ? DateTime.UtcNow : options.Until.AddMinutes(1);
-        var row = RunEventWriter.Row(draft, Guid.NewGuid(), new DateTime(at.Ticks - at.Ticks % 10, DateTimeKind.Utc), team);
+        var row = RunEventWriter.Row(draft, Guid.NewGuid(), WrittenAt(DateTime.UtcNow, ClusterRunId.Parse(runId)), team);
         progress?.Report(new ClusteringProgress(ClusteringStage.Write, 0, 1));
         await target.InsertJsonRowsAsync([row], cancellationToken).ConfigureAwait(false);
         Done(ClusteringStage.Write);
@@ -100,6 +98,17 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         {
             EventRow = row,
         };
+    }
+
+    /// <summary>
+    /// When the run event is written: now, as PostHog's workflow writes it when the run ends, but never outside the
+    /// UTC day the run id names (from its window end to the day's last microsecond), since PostHog's page and
+    /// Get-LlmCluster look for a run in that day only.
+    /// </summary>
+    internal static DateTime WrittenAt(DateTime utcNow, ClusterRunId runId)
+    {
+        var at = utcNow < runId.WindowEnd ? runId.WindowEnd : utcNow > runId.DayEnd ? runId.DayEnd : utcNow;
+        return new DateTime(at.Ticks - at.Ticks % 10, DateTimeKind.Utc);
     }
 
     /// <summary>The sampled items with their texts, read trace by trace; with a trace filter, read until enough pass it.</summary>
@@ -143,8 +152,11 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
             return (chosen.Labels, new() { ["k"] = chosen.K, ["min_k"] = options.MinK, ["max_k"] = options.MaxK, ["silhouette"] = Math.Round(chosen.Silhouette, 4) });
         }
         var minClusterSize = options.MinClusterSizeFor(points.Length);
-        return (Hdbscan.Cluster(points, minClusterSize, options.MinSamples),
-            new() { ["min_cluster_size"] = minClusterSize, ["min_samples"] = options.MinSamples });
+        // As PostHog's workflow: a core distance never needs more neighbours than the smallest cluster holds.
+        var minSamples = Math.Min(options.MinSamples, minClusterSize);
+        var used = new Dictionary<string, object> { ["min_cluster_size"] = minClusterSize, ["min_samples"] = minSamples };
+        if (options.MinClusterSize is null) used["min_cluster_size_fraction"] = options.MinClusterSizeFraction;
+        return (Hdbscan.Cluster(points, minClusterSize, minSamples), used);
     }
 
     /// <summary>
@@ -170,10 +182,11 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
             var title = id < 0 ? "Outliers" : Title(members.Select(i => items[i].Name).ToList(), terms.GetValueOrDefault(id) ?? []) ?? ClusterReader.DefaultTitle(id);
             var central = items[placed[0].Index].Text;
             var description = id < 0 ? "Items that did not fit any cluster. Most anomalous: " + Trim(central, 240) : Trim(central, 300);
+            // Noise has no centroid; as PostHog's workflow does, its point on the map is the mean of its items'.
             clusters.Add(new RunEventCluster(id, title, description, ranked,
                 id >= 0 ? centroids[id].Select(v => Math.Round(v, 6)).ToList() : [],
-                id >= 0 ? Math.Round(centroids[id][0], 4) : 0,
-                id >= 0 ? Math.Round(centroids[id][1], 4) : 0));
+                Math.Round(id >= 0 ? centroids[id][0] : members.Average(i => reduced[i][0]), 4),
+                Math.Round(id >= 0 ? centroids[id][1] : members.Average(i => reduced[i][1]), 4)));
         }
         return clusters;
     }

@@ -64,6 +64,13 @@ public sealed class ClusterReader
             var title = row.String("title");
             if (string.IsNullOrEmpty(title)) problems.Add($"cluster {clusterId} has no title");
             var hasMetrics = row.Bool("has_metrics");
+            var stored = hasMetrics
+                ? new RunEventMetrics(row.Int64("m_item_count") ?? 0, row.Double("m_avg_cost"), row.Double("m_avg_latency"), row.Double("m_avg_tokens"),
+                    row.Double("m_total_cost"), row.Int64("m_error_count") ?? 0, row.Double("m_error_rate"))
+                : null;
+            // PostHog's clusters page shows a run's stored metrics only for evaluation-level runs; for the others it
+            // computes its own, by other definitions, so the stored ones stay apart (StoredMetrics) until those are computed.
+            var shown = level == "evaluation" ? stored : null;
             clusters.Add(new LlmCluster
             {
                 RunId = runId.RunId,
@@ -77,21 +84,23 @@ public sealed class ClusterReader
                 CentroidY = row.Double("centroid_y"),
                 WindowStart = row.DateTime("window_start"),
                 WindowEnd = row.DateTime("window_end"),
-                UiUrl = PostHogLinks.Cluster(Host, runId.RunId, clusterId),
-                ItemCount = hasMetrics ? row.Int64("m_item_count") : null,
-                TotalCost = hasMetrics ? row.Double("m_total_cost") : null,
-                AvgCost = hasMetrics ? row.Double("m_avg_cost") : null,
-                AvgLatency = hasMetrics ? row.Double("m_avg_latency") : null,
-                AvgTokens = hasMetrics ? row.Double("m_avg_tokens") : null,
-                ErrorCount = hasMetrics ? row.Int64("m_error_count") : null,
-                ErrorRate = hasMetrics ? row.Double("m_error_rate") : null,
+                UiUrl = PostHogLinks.Cluster(Host, runId.TeamId, runId.RunId, clusterId),
+                ItemCount = shown?.ItemCount,
+                TotalCost = shown?.TotalCost,
+                AvgCost = shown?.AvgCost,
+                AvgLatency = shown?.AvgLatency,
+                AvgTokens = shown?.AvgTokens,
+                ErrorCount = shown?.ErrorCount,
+                ErrorRate = shown?.ErrorRate,
+                StoredMetrics = stored,
                 PassRate = row.Double("m_pass_rate"),
                 NaRate = row.Double("m_na_rate"),
                 DominantEvaluationName = row.String("m_dominant_evaluation_name"),
+                DominantRuntime = row.String("m_dominant_runtime"),
                 AvgJudgeCost = row.Double("m_avg_judge_cost"),
                 SentimentLabel = row.String("m_sentiment_label"),
                 SentimentScore = row.Double("m_sentiment_score"),
-                MetricsSource = hasMetrics ? "Run" : "None",
+                MetricsSource = shown is not null ? "Run" : "None",
             });
         }
         foreach (var twice in clusters.GroupBy(c => c.ClusterId).Where(g => g.Count() > 1))
@@ -113,6 +122,7 @@ public sealed class ClusterReader
             // Old trace-level runs keep only the key, which is the trace id.
             var traceId = r.String("trace_id") ?? (byGeneration ? null : itemId);
             var generationId = r.String("generation_id") ?? (level == "generation" ? itemId : null);
+            var timestamp = r.DateTime("item_timestamp");
             return new ClusterItem
             {
                 RunId = runId.RunId,
@@ -124,11 +134,11 @@ public sealed class ClusterReader
                 DistanceToCentroid = r.Double("distance_to_centroid"),
                 X = r.Double("x"),
                 Y = r.Double("y"),
-                Timestamp = r.DateTime("item_timestamp"),
+                Timestamp = timestamp,
                 Level = level,
                 WindowStart = r.DateTime("window_start"),
                 WindowEnd = r.DateTime("window_end"),
-                UiUrl = traceId is null ? PostHogLinks.Cluster(Host, runId.RunId, (int)(r.Int64("cluster_id") ?? 0)) : PostHogLinks.Trace(Host, traceId, generationId),
+                UiUrl = ItemLink(runId.TeamId, level, traceId, generationId, timestamp ?? r.DateTime("window_start")),
             };
         }).ToList();
     }
@@ -148,12 +158,31 @@ public sealed class ClusterReader
         if (_runner.Source is not IClusteringJobSource jobSource) return seen;
 
         // The source knows the jobs themselves (with their filters, state and dates); the runs add when each last ran.
-        var jobs = await jobSource.ListJobsAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ClusteringJob> jobs;
+        try
+        {
+            jobs = await jobSource.ListJobsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusteringJobsUnavailableException unavailable)
+        {
+            _runner.Notice(unavailable.Message);
+            return seen;
+        }
         var runs = seen.ToDictionary(j => j.Id, StringComparer.OrdinalIgnoreCase);
         return jobs.Select(j => runs.TryGetValue(j.Id, out var r) ? j with { LastRunId = r.LastRunId, LastRunAt = r.LastRunAt, RunCount = r.RunCount } : j)
             .OrderByDescending(j => j.LastRunAt ?? DateTime.MinValue).ThenBy(j => j.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
     }
+
+    /// <summary>
+    /// Where an item opens in PostHog: its trace, at the item's time, with the generation opened for generation- and
+    /// evaluation-level items (an evaluation's item is the generation it judged). No link when the trace is not known.
+    /// </summary>
+    public static string? ItemLink(Uri host, long team, string level, string? traceId, string? generationId, DateTime? at) =>
+        traceId is null ? null : PostHogLinks.Trace(host, team, traceId, at, level == "trace" ? null : generationId);
+
+    private string? ItemLink(long team, string level, string? traceId, string? generationId, DateTime? at) =>
+        ItemLink(Host, team, level, traceId, generationId, at);
 
     /// <summary>PostHog's default titles for clusters that have none.</summary>
     public static string DefaultTitle(int clusterId) => clusterId == -1 ? "Outliers" : $"Cluster {clusterId}";
@@ -161,11 +190,12 @@ public sealed class ClusterReader
     private ClusterRun ToRun(ResultRow r, int clusterCount, long noiseSize)
     {
         var runId = r.StringOrEmpty("run_id");
+        var team = r.Int64("team_id");
         var parameters = ClusteringParams.FromJson(r.String("params"));
         return new ClusterRun
         {
             RunId = runId,
-            TeamId = r.Int64("team_id") ?? 0,
+            TeamId = team ?? 0,
             Level = r.StringOrEmpty("level"),
             JobId = NullIfEmpty(r.String("job_id")),
             JobName = NullIfEmpty(r.String("job_name")),
@@ -178,7 +208,8 @@ public sealed class ClusterReader
             ClusteringMethod = parameters?.ClusteringMethod,
             VisualizationMethod = parameters?.VisualizationMethod,
             Params = parameters,
-            UiUrl = PostHogLinks.Run(Host, runId),
+            // The run id names its team; an unreadable one falls back to the event's team, then the connection's.
+            UiUrl = PostHogLinks.Run(Host, ClusterRunId.TryParse(runId, out var parsed, out _) ? parsed.TeamId : team ?? _connection.TeamId ?? 0, runId),
         };
     }
 

@@ -1,4 +1,9 @@
 namespace LlmClusters.Core.Clusters;
 
-/// <summary>A cluster's metrics object in PostHog's form (trace_clustering/data.py).</summary>
-public sealed record RunEventMetrics(long ItemCount, double? AvgCost, double? AvgLatency, double? AvgTokens, double? TotalCost, long ErrorCount, double ErrorRate);
+/// <summary>
+/// A cluster's metrics object as PostHog's clustering workflow stores it on a run (trace_clustering/aggregates.py), by
+/// the workflow's definitions (<see cref="Queries.MetricsDefinition.Workflow"/>): AvgLatency there is the mean, over the
+/// items, of the summed latency of their generations, and the window end is excluded. ErrorRate is null when no item
+/// had events.
+/// </summary>
+public sealed record RunEventMetrics(long ItemCount, double? AvgCost, double? AvgLatency, double? AvgTokens, double? TotalCost, long ErrorCount, double? ErrorRate);

@@ -8,7 +8,7 @@ namespace LlmClusters.Core.Clusters;
 public static class RunEventWriter
 {
     public static string Row(RunEventDraft run, Guid uuid, DateTime timestamp, long teamId) =>
-        EventJson.Row(uuid, ClusterQueries.EventForLevel(run.Level), Properties(run), timestamp, teamId, $"clustering_{teamId}");
+        EventJson.Row(uuid, ClusterQueries.EventForLevel(run.Level), Properties(run), timestamp, teamId, $"clustering_{run.Level}_{teamId}");
 
     public static string Properties(RunEventDraft run) => EventJson.Properties(w =>
     {
@@ -75,7 +75,8 @@ public static class RunEventWriter
         Number(w, "avg_latency", m.AvgLatency);
         Number(w, "avg_tokens", m.AvgTokens);
         Number(w, "total_cost", m.TotalCost);
-        w.WriteNumber("error_rate", Math.Round(m.ErrorRate, 6));
+        if (m.ErrorRate is { } rate) w.WriteNumber("error_rate", Math.Round(rate, 6));
+        else w.WriteNull("error_rate");
         w.WriteNumber("error_count", m.ErrorCount);
         w.WriteNumber("item_count", m.ItemCount);
         w.WriteEndObject();

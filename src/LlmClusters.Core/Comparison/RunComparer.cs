@@ -17,8 +17,8 @@ public sealed class RunComparer(LlmAnalyticsConnection connection, IQueryObserve
         CancellationToken cancellationToken)
     {
         // Before and after error rates and costs, for runs that carry no metrics too.
-        var a = await _metrics.FillMissingAsync(await _clusters.ReadClustersAsync(reference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var b = await _metrics.FillMissingAsync(await _clusters.ReadClustersAsync(difference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var a = await _metrics.FillMetricsAsync(await _clusters.ReadClustersAsync(reference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var b = await _metrics.FillMetricsAsync(await _clusters.ReadClustersAsync(difference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var result = await _runner.QueryAsync(ComparisonQueries.SharedItems(_runner.Source.Table, reference, difference, connection.TeamId), cancellationToken).ConfigureAwait(false);
         var shared = ResultRow.All(result).ToDictionary(
             r => ((int)(r.Int64("reference_cluster") ?? 0), (int)(r.Int64("difference_cluster") ?? 0)),

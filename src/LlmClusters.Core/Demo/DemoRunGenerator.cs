@@ -127,14 +127,20 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
             ranked.Add(new RunEventItem(item.Key, distance, rank, x, y, item.Timestamp, item.TraceId, item.GenerationId));
         }
         var centroid = isNoise ? [] : Enumerable.Range(0, 8).Select(_ => Math.Round(random.Between(-1.0, 1.0), 5)).ToList();
-        return new RunEventCluster(clusterId, title, description, ranked, centroid, isNoise ? 0 : cx, isNoise ? 0 : cy)
+        // Noise has no centroid; PostHog's workflow places it at the mean of its items.
+        return new RunEventCluster(clusterId, title, description, ranked, centroid,
+            isNoise ? Math.Round(ranked.Select(i => i.X).DefaultIfEmpty().Average(), 4) : cx, isNoise ? Math.Round(ranked.Select(i => i.Y).DefaultIfEmpty().Average(), 4) : cy)
         {
             Metrics = plan.Metrics == DemoMetricsForm.Present ? Metrics(items) : null,
             MetricsAsNull = plan.Metrics == DemoMetricsForm.Null,
         };
     }
 
-    /// <summary>PostHog's cluster metrics (trace_clustering/data.py) over each item's events in the window.</summary>
+    /// <summary>
+    /// The metrics PostHog's clustering workflow stores (trace_clustering/data.py and aggregates.py) over each item's
+    /// generations, embeddings and spans in the window: cost and tokens of generations and embeddings, latency summed
+    /// over generations, an item failed when one of those events did; no error rate without items.
+    /// </summary>
     private static RunEventMetrics Metrics(List<Item> items)
     {
         var costs = new List<double>();
@@ -143,19 +149,20 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
         int itemCount = 0, errors = 0;
         foreach (var item in items)
         {
-            if (item.Events.Count == 0) continue;
+            var events = item.Events.Where(e => e.Event is "$ai_generation" or "$ai_embedding" or "$ai_span").ToList();
+            if (events.Count == 0) continue;
             itemCount++;
-            var priced = item.Events.Where(e => e.Event is "$ai_generation" or "$ai_embedding").ToList();
+            var priced = events.Where(e => e.Event is "$ai_generation" or "$ai_embedding").ToList();
             var cost = priced.Sum(e => e.Cost);
-            var latency = item.Events.Where(e => e.Event == "$ai_generation").Sum(e => e.Latency);
+            var latency = events.Where(e => e.Event == "$ai_generation").Sum(e => e.Latency);
             var tokenSum = priced.Sum(e => (double)(e.InputTokens + e.OutputTokens));
             if (cost > 0) costs.Add(cost);
             if (latency > 0) latencies.Add(latency);
             if (tokenSum > 0) tokens.Add(tokenSum);
-            if (item.Events.Any(e => e.IsError)) errors++;
+            if (events.Any(e => e.IsError)) errors++;
         }
         return new RunEventMetrics(itemCount, Mean(costs), Mean(latencies), Mean(tokens), costs.Count > 0 ? costs.Sum() : null, errors,
-            itemCount == 0 ? 0 : (double)errors / itemCount);
+            itemCount == 0 ? null : (double)errors / itemCount);
     }
 
     private static double? Mean(List<double> values) => values.Count == 0 ? null : values.Average();

@@ -34,12 +34,13 @@ public sealed class EventImporter(QueryRunner runner)
 
         await runner.EnsureEventsTableAsync(cancellationToken).ConfigureAwait(false);
         var staging = "llmclusters_import_" + Guid.NewGuid().ToString("N");
+        using var readable = new GlobFreePath(path);
         await runner.QueryAsync(ImportQueries.CreateStaging(staging), cancellationToken).ConfigureAwait(false);
         try
         {
             try
             {
-                await runner.QueryAsync(ImportQueries.StageFile(staging, path, format), cancellationToken).ConfigureAwait(false);
+                await runner.QueryAsync(ImportQueries.StageFile(staging, readable.Path, format), cancellationToken).ConfigureAwait(false);
             }
             catch (AnalyticsQueryException e)
             {

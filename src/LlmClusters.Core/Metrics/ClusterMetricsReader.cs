@@ -17,18 +17,22 @@ public sealed class ClusterMetricsReader
         _runner = connection.CreateRunner(observer);
     }
 
-    /// <summary>Metrics for every cluster of a run (one object per cluster, or per cluster and model/provider).</summary>
-    public async Task<IReadOnlyList<ClusterMetrics>> MeasureAsync(RunClusters run, MetricsDimension by, CancellationToken cancellationToken)
+    /// <summary>
+    /// Metrics for every cluster of a run (one object per cluster, or per cluster and model/provider): by PostHog's
+    /// clusters page, or by what its clustering workflow stores on runs.
+    /// </summary>
+    public async Task<IReadOnlyList<ClusterMetrics>> MeasureAsync(RunClusters run, MetricsDimension by, CancellationToken cancellationToken,
+        MetricsDefinition definition = MetricsDefinition.Page)
     {
         var runId = Check(run);
         var result = await _runner.QueryAsync(MetricsQueries.ClusterMetrics(_runner.Source.Table, runId, run.Run.WindowStart!.Value, run.Run.WindowEnd!.Value,
-            _connection.TeamId, RunItems(run), by), cancellationToken).ConfigureAwait(false);
+            _connection.TeamId, RunItems(run), by, definition), cancellationToken).ConfigureAwait(false);
         var rows = ResultRow.All(result).Select(r => new Row(
             (int)(r.Int64("cluster_id") ?? 0), r.StringOrEmpty("dimension"), r.Int64("item_count") ?? 0, r.Int64("items_with_cost") ?? 0,
             Finite(r.Double("total_cost")), Finite(r.Double("avg_cost")), Finite(r.Double("p95_cost")), Finite(r.Double("avg_latency")),
-            r["latency_quantiles"] as object?[], Finite(r.Double("avg_tokens")), r.Int64("input_tokens") ?? 0, r.Int64("output_tokens") ?? 0,
-            r.Int64("error_count") ?? 0, r.String("top_model"), (int)(r.Int64("model_count") ?? 0),
-            r.DateTime("first_seen"), r.DateTime("last_seen"))).ToList();
+            Finite(r.Double("avg_generation_latency")), r["latency_quantiles"] as object?[], Finite(r.Double("avg_tokens")),
+            r.Int64("input_tokens") ?? 0, r.Int64("output_tokens") ?? 0, r.Int64("error_count") ?? 0, r.Int64("failed_event_count") ?? 0,
+            r.String("top_model"), (int)(r.Int64("model_count") ?? 0), r.DateTime("first_seen"), r.DateTime("last_seen"))).ToList();
 
         var runCost = rows.Sum(r => r.ItemsWithCost > 0 ? r.TotalCost ?? 0 : 0);
         var byDimension = rows.GroupBy(r => r.Dimension).ToDictionary(g => g.Key, g => (Errors: g.Sum(r => r.Errors), Items: g.Sum(r => r.Items)));
@@ -56,6 +60,7 @@ public sealed class ClusterMetricsReader
                     AvgCost = row.AvgCost,
                     P95Cost = row.P95Cost,
                     AvgLatency = row.AvgLatency,
+                    AvgGenerationLatency = row.AvgGenerationLatency,
                     P50Latency = Quantile(row.LatencyQuantiles, 0),
                     P95Latency = Quantile(row.LatencyQuantiles, 1),
                     P99Latency = Quantile(row.LatencyQuantiles, 2),
@@ -64,6 +69,7 @@ public sealed class ClusterMetricsReader
                     OutputTokens = row.OutputTokens,
                     ErrorCount = row.Errors,
                     ErrorRate = row.Items > 0 ? (double)row.Errors / row.Items : null,
+                    FailedEventCount = row.FailedEvents,
                     ErrorRateLift = comparison.Lift,
                     ErrorRatePValue = comparison.PValue,
                     ErrorRateTest = comparison.Test,
@@ -101,14 +107,16 @@ public sealed class ClusterMetricsReader
                 GenerationId = generation,
                 Cost = r.Double("cost") ?? 0,
                 Latency = r.Double("latency") ?? 0,
+                GenerationLatency = r.Double("generation_latency") ?? 0,
                 InputTokens = r.Int64("input_tokens") ?? 0,
                 OutputTokens = r.Int64("output_tokens") ?? 0,
-                IsError = r.Bool("errored"),
+                IsError = (r.Int64("failed_events") ?? 0) > 0,
+                FailedEvents = r.Int64("failed_events") ?? 0,
                 Model = MostFrequent(r["models"] as object?[]),
                 EventCount = r.Int64("event_count") ?? 0,
                 FirstSeen = r.DateTime("first_seen"),
                 LastSeen = r.DateTime("last_seen"),
-                UiUrl = traceId is null ? PostHogLinks.Cluster(host, run.Run.RunId, (int)(r.Int64("cluster_id") ?? 0)) : PostHogLinks.Trace(host, traceId, generation),
+                UiUrl = ClusterReader.ItemLink(host, runId.TeamId, runId.Level, traceId, generation, r.DateTime("first_seen") ?? run.Run.WindowStart),
             };
         }).ToList();
     }
@@ -137,18 +145,18 @@ public sealed class ClusterMetricsReader
             var count = Sum("item_count");
             var errors = Sum("error_count");
             return new RunEventMetrics(count, Mean("avg_cost", "items_with_cost"), Mean("avg_latency", "items_with_latency"), Mean("avg_tokens", "items_with_tokens"),
-                Sum("items_with_cost") > 0 ? g.Sum(r => Finite(r.Double("total_cost")) ?? 0) : null, errors, count > 0 ? (double)errors / count : 0);
+                Sum("items_with_cost") > 0 ? g.Sum(r => Finite(r.Double("total_cost")) ?? 0) : null, errors, count > 0 ? (double)errors / count : null);
         });
     }
 
     /// <summary>
-    /// The run with its clusters' metric properties computed from the events (one query), when it carries no metrics of
-    /// its own and can be measured; otherwise the run as it is.
+    /// The run with its clusters' metric properties as PostHog's clusters page shows them: computed from the events (one
+    /// query) for trace- and generation-level runs, whatever the run stores (which stays in StoredMetrics); the run's own
+    /// metrics for evaluation-level runs, which the page shows. A run that cannot be measured is returned as it is.
     /// </summary>
-    public async Task<RunClusters> FillMissingAsync(RunClusters run, CancellationToken cancellationToken)
+    public async Task<RunClusters> FillMetricsAsync(RunClusters run, CancellationToken cancellationToken)
     {
-        if (run.Clusters.Count == 0 || run.Clusters.Any(c => c.MetricsSource != "None") || run.Run.Level == "evaluation"
-            || run.Run.WindowStart is null || run.Run.WindowEnd is null)
+        if (run.Clusters.Count == 0 || run.Run.Level == "evaluation" || run.Run.WindowStart is null || run.Run.WindowEnd is null)
             return run;
         var metrics = (await MeasureAsync(run, MetricsDimension.None, cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.ClusterId);
         return run with
@@ -157,9 +165,10 @@ public sealed class ClusterMetricsReader
                 ? c with
                 {
                     ItemCount = m.ItemCount, TotalCost = m.TotalCost, AvgCost = m.AvgCost, AvgLatency = m.AvgLatency, AvgTokens = m.AvgTokens,
-                    ErrorCount = m.ErrorCount, ErrorRate = m.ErrorRate, MetricsSource = "Computed",
+                    ErrorCount = m.ErrorCount, ErrorRate = m.ErrorRate, FailedEventCount = m.FailedEventCount, MetricsSource = "Computed",
                 }
-                : c).ToList(),
+                // No item of the cluster had an event in the window: nothing to average, and no error rate.
+                : c with { ItemCount = 0, ErrorCount = 0, FailedEventCount = 0, MetricsSource = "Computed" }).ToList(),
         };
     }
 
@@ -187,9 +196,9 @@ public sealed class ClusterMetricsReader
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private sealed record Row(int ClusterId, string Dimension, long Items, long ItemsWithCost, double? TotalCost, double? AvgCost, double? P95Cost,
-        double? AvgLatency, object?[]? LatencyQuantiles, double? AvgTokens, long InputTokens, long OutputTokens, long Errors, string? TopModel,
-        int ModelCount, DateTime? FirstSeen, DateTime? LastSeen)
+        double? AvgLatency, double? AvgGenerationLatency, object?[]? LatencyQuantiles, double? AvgTokens, long InputTokens, long OutputTokens,
+        long Errors, long FailedEvents, string? TopModel, int ModelCount, DateTime? FirstSeen, DateTime? LastSeen)
     {
-        public static Row Empty(int clusterId) => new(clusterId, "", 0, 0, null, null, null, null, null, null, 0, 0, 0, null, 0, null, null);
+        public static Row Empty(int clusterId) => new(clusterId, "", 0, 0, null, null, null, null, null, null, null, 0, 0, 0, 0, null, 0, null, null);
     }
 }

@@ -19,7 +19,8 @@ public sealed record ClusterItem
     public required string Level { get; init; }
     public DateTime? WindowStart { get; init; }
     public DateTime? WindowEnd { get; init; }
-    public required string UiUrl { get; init; }
+    /// <summary>The item's trace in PostHog; null when the run does not say which trace the item belongs to.</summary>
+    public string? UiUrl { get; init; }
 
     public override string ToString() => ItemId;
 }

@@ -27,15 +27,26 @@ public sealed record ClusterMetrics
 
     public double? AvgCost { get; init; }
     public double? P95Cost { get; init; }
+    /// <summary>Mean over the items of each item's latency: its longest single event (PostHog's clusters page).</summary>
     public double? AvgLatency { get; init; }
+
+    /// <summary>Mean over the items of the summed latency of their generations: the figure PostHog's clustering workflow stores as avg_latency.</summary>
+    public double? AvgGenerationLatency { get; init; }
+
     public double? P50Latency { get; init; }
     public double? P95Latency { get; init; }
     public double? P99Latency { get; init; }
     public double? AvgTokens { get; init; }
     public long InputTokens { get; init; }
     public long OutputTokens { get; init; }
+    /// <summary>Items with at least one failed event.</summary>
     public long ErrorCount { get; init; }
+
+    /// <summary>ErrorCount over ItemCount (the seed's items_with_errors / total_items); null when no item had events.</summary>
     public double? ErrorRate { get; init; }
+
+    /// <summary>Failed events in all (a trace can fail more than once); PostHog's newest page shows min(1, FailedEventCount / ItemCount).</summary>
+    public long FailedEventCount { get; init; }
 
     /// <summary>This cluster's error rate divided by the rest of the run's; null when the rest has no errors.</summary>
     public double? ErrorRateLift { get; init; }

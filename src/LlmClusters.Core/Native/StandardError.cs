@@ -4,6 +4,8 @@ namespace LlmClusters.Core.Native;
 /// Holds back what native code writes to the process's standard error while it runs: chDB prints its start-up
 /// failures there ("Cannot lock file .../status"), which would land raw on the user's console. The text is kept so
 /// the module can say what went wrong in its own words. Written by hand: .NET has no way to redirect file descriptor 2.
+/// Descriptor 2 is the process's, so for the moment a connect takes (well under a second) what other threads write to
+/// standard error is held back too, and dropped with the engine's text.
 /// </summary>
 internal static class StandardError
 {

@@ -37,7 +37,7 @@ public static class ClusterQueries
     private const string MetricsFields =
         "Tuple(item_count Nullable(Float64), total_cost Nullable(Float64), avg_cost Nullable(Float64), avg_latency Nullable(Float64), " +
         "avg_tokens Nullable(Float64), error_count Nullable(Float64), error_rate Nullable(Float64), pass_rate Nullable(Float64), " +
-        "na_rate Nullable(Float64), dominant_evaluation_name Nullable(String), avg_judge_cost Nullable(Float64), " +
+        "na_rate Nullable(Float64), dominant_evaluation_name Nullable(String), dominant_runtime Nullable(String), avg_judge_cost Nullable(Float64), " +
         "sentiment Tuple(label Nullable(String), score Nullable(Float64)))";
 
     private const string ParamsFields =
@@ -167,9 +167,15 @@ public static class ClusterQueries
     /// as PostHog's UI does, plus a grace period for runs that finish after midnight; the newest event wins if a run
     /// was written twice. Only events whose text holds the id are parsed at all, and the id is then checked on the
     /// parsed field: a separate JSONExtractString of a large payload measured as slow as the whole metrics scan.
+    /// "copies" counts the events whose text holds the id, without parsing them, so a run written twice can be said to be.
     /// </summary>
     internal static string RunRow(EventsTable table, bool teamFilter, string item) => $"""
-        SELECT {RunFields(item)}, count() OVER () AS copies
+        SELECT {RunFields(item)},
+                (SELECT count() FROM {table.Quoted}
+                 WHERE event IN {P("events", "Array(String)")}
+                   AND timestamp >= {P("day_start", "DateTime64(6, 'UTC')")} AND timestamp < {P("day_end", "DateTime64(6, 'UTC')")}
+                   {(teamFilter ? "AND team_id = " + P("team_id", "Int64") : "")}
+                   AND position(properties, {P("run_id", "String")}) > 0) AS copies
             FROM {table.Quoted}
             WHERE event IN {P("events", "Array(String)")}
               AND timestamp >= {P("day_start", "DateTime64(6, 'UTC')")} AND timestamp < {P("day_end", "DateTime64(6, 'UTC')")}
@@ -217,6 +223,7 @@ public static class ClusterQueries
             tupleElement(tupleElement(c, 'metrics'), 'pass_rate') AS m_pass_rate,
             tupleElement(tupleElement(c, 'metrics'), 'na_rate') AS m_na_rate,
             tupleElement(tupleElement(c, 'metrics'), 'dominant_evaluation_name') AS m_dominant_evaluation_name,
+            tupleElement(tupleElement(c, 'metrics'), 'dominant_runtime') AS m_dominant_runtime,
             tupleElement(tupleElement(c, 'metrics'), 'avg_judge_cost') AS m_avg_judge_cost,
             tupleElement(tupleElement(tupleElement(c, 'metrics'), 'sentiment'), 'label') AS m_sentiment_label,
             tupleElement(tupleElement(tupleElement(c, 'metrics'), 'sentiment'), 'score') AS m_sentiment_score

@@ -10,6 +10,7 @@ public static class ClusteringQueries
     /// Which traces (or generations) of a window are clustered? A sample of at most <paramref name="limit"/>, drawn by a
     /// hash of the seed and the item id, so that the same window and seed draw the same items on every source. With a
     /// property filter, only items with an event whose property has the value (trace level: any of the trace's events).
+    /// The team is read as "team": team_id is a reserved word of HogQL's, and as an alias it would capture the team filter.
     /// </summary>
     public static SqlQuery SampleItems(EventsTable table, string level, DateTime since, DateTime until, long? teamId, int limit, int seed,
         IReadOnlyList<KeyValuePair<string, string>>? propertyFilter)
@@ -28,7 +29,7 @@ public static class ClusteringQueries
             """;
         var text = level == "generation"
             ? $"""
-                SELECT toString(uuid) AS item, JSONExtractString(properties, '$ai_trace_id') AS trace_id, timestamp AS first_seen, team_id
+                SELECT toString(uuid) AS item, JSONExtractString(properties, '$ai_trace_id') AS trace_id, timestamp AS first_seen, team_id AS team
                 FROM {table.Quoted}
                 WHERE event = '$ai_generation' AND {window}
                   {string.Concat(conditions.Select(c => "AND " + c + " "))}
@@ -36,7 +37,7 @@ public static class ClusteringQueries
                 LIMIT {P("limit", "UInt64")}
                 """
             : $"""
-                SELECT JSONExtractString(properties, '$ai_trace_id') AS item, item AS trace_id, min(timestamp) AS first_seen, any(team_id) AS team_id
+                SELECT JSONExtractString(properties, '$ai_trace_id') AS item, item AS trace_id, min(timestamp) AS first_seen, any(team_id) AS team
                 FROM {table.Quoted}
                 WHERE event IN ('$ai_trace', '$ai_generation', '$ai_span', '$ai_embedding') AND {window}
                 GROUP BY item

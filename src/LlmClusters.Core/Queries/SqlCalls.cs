@@ -38,26 +38,6 @@ public static class SqlCalls
         return output.ToString();
     }
 
-    /// <summary>The names of every function called in the text (an identifier followed by an opening parenthesis).</summary>
-    public static IReadOnlySet<string> CalledFunctions(string sql)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var i = 0;
-        while (i < sql.Length)
-        {
-            if (sql[i] is '\'' or '`' or '"') { i = SkipQuoted(sql, i); continue; }
-            if (IsIdentifierStart(sql[i]) && (i == 0 || !IsIdentifierPart(sql[i - 1])))
-            {
-                var start = i;
-                while (i < sql.Length && IsIdentifierPart(sql[i])) i++;
-                if (NextNonSpace(sql, i) is var open && open < sql.Length && sql[open] == '(') names.Add(sql[start..i]);
-                continue;
-            }
-            i++;
-        }
-        return names;
-    }
-
     private static bool IsNameAt(string sql, int i, string name) =>
         string.CompareOrdinal(sql, i, name, 0, name.Length) == 0
         && (i == 0 || !IsIdentifierPart(sql[i - 1]))
@@ -110,6 +90,5 @@ public static class SqlCalls
         return i;
     }
 
-    private static bool IsIdentifierStart(char c) => char.IsAsciiLetter(c) || c == '_';
     private static bool IsIdentifierPart(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '$';
 }

@@ -42,7 +42,7 @@ public static class TraceQueries
         parameters["trace_ids"] = traceIds.ToArray();
         return new SqlQuery(nameof(TraceEvents), $"""
             SELECT
-                tupleElement(f, 1) AS trace_id, uuid, event, timestamp,
+                tupleElement(f, 1) AS trace_id, uuid, event, timestamp, team_id AS team,
                 tupleElement(f, 2) AS span_id, tupleElement(f, 3) AS parent_id, tupleElement(f, 4) AS span_name, tupleElement(f, 5) AS trace_name,
                 tupleElement(f, 6) AS model, tupleElement(f, 7) AS provider, tupleElement(f, 8) AS latency, tupleElement(f, 9) AS cost,
                 tupleElement(f, 10) AS input_tokens, tupleElement(f, 11) AS output_tokens,
@@ -50,7 +50,7 @@ public static class TraceQueries
                 if({Priced}, JSONExtractRaw(properties, '$ai_input'), JSONExtractRaw(properties, '$ai_input_state')) AS input,
                 if({Priced}, JSONExtractRaw(properties, '$ai_output_choices'), JSONExtractRaw(properties, '$ai_output_state')) AS output
             FROM (
-                SELECT uuid, event, timestamp, properties, {Fields} AS f
+                SELECT uuid, event, timestamp, team_id, properties, {Fields} AS f
                 FROM {table.Quoted}
                 WHERE {Where(teamId is not null)}
                   AND JSONExtractString(properties, '$ai_trace_id') IN {P("trace_ids", "Array(String)")}
@@ -70,6 +70,7 @@ public static class TraceQueries
             sumIf(ifNull(tupleElement(f, 11), 0), {Priced}) AS output_tokens,
             countIf(lower(ifNull(tupleElement(f, 12), '')) = 'true') AS error_count,
             count() AS event_count,
+            any(team_id) AS team,
             arraySort(groupUniqArrayIf(ifNull(tupleElement(f, 6), ''), {Priced} AND ifNull(tupleElement(f, 6), '') != '')) AS models
         """;
 
@@ -77,7 +78,7 @@ public static class TraceQueries
     private static string TotalsPerTrace(EventsTable table, bool teamFilter, bool listedOnly) => $"""
         SELECT {Totals}
             FROM (
-                SELECT event, timestamp, {Fields} AS f
+                SELECT event, timestamp, team_id, {Fields} AS f
                 FROM {table.Quoted}
                 WHERE {Where(teamFilter)}
                   {(listedOnly ? "AND JSONExtractString(properties, '$ai_trace_id') IN " + P("trace_ids", "Array(String)") : "")}
@@ -98,12 +99,13 @@ public static class TraceQueries
     {
         var parameters = Bounds(since, until, teamId);
         parameters["first"] = first;
-        var having = new List<string>();
+        // Events without a trace id belong to no trace: they would all be lumped into one nameless "trace".
+        var having = new List<string> { "trace_id != ''" };
         if (model is not null) { parameters["model"] = model; having.Add("has(models, " + P("model", "String") + ")"); }
         if (errorOnly) having.Add("error_count > 0");
         return new SqlQuery(nameof(RecentTraces), $"""
             {TotalsPerTrace(table, teamId is not null, listedOnly: false)}
-            {(having.Count > 0 ? "HAVING " + string.Join(" AND ", having) : "")}
+            HAVING {string.Join(" AND ", having)}
             ORDER BY start_time DESC
             LIMIT {P("first", "UInt64")}
             """, parameters);

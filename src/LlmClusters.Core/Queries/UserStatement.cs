@@ -28,6 +28,9 @@ public sealed partial record UserStatement(string Normalized)
     /// <summary>The output format it names (FORMAT CSV), which would replace the one the module reads; null when none.</summary>
     public string? OutputFormat => OnlyReads && TrailingFormat().Match(Normalized) is { Success: true } m ? m.Groups[1].Value : null;
 
+    /// <summary>It changes the session itself (SET, USE), which every later statement of the process shares.</summary>
+    public bool ChangesSession => Normalized.Split(' ', 2)[0] is "SET" or "USE";
+
     /// <summary>Did the database refuse a text because it holds more than one statement, or none?</summary>
     public static string? Refusal(AnalyticsQueryException error) => error.Message switch
     {
@@ -36,6 +39,7 @@ public sealed partial record UserStatement(string Normalized)
         _ => null,
     };
 
-    [GeneratedRegex(@"\sFORMAT\s+(\w+)$")]
+    // FORMAT comes last, or before a SETTINGS clause.
+    [GeneratedRegex(@"\sFORMAT\s+(\w+)(\s+SETTINGS\s.*)?$")]
     private static partial Regex TrailingFormat();
 }

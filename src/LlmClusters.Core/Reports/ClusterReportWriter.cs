@@ -26,16 +26,22 @@ public static class ClusterReportWriter
         var index = clusters.Select((c, i) => (c.ClusterId, i)).ToDictionary(p => p.ClusterId, p => p.i);
         var colours = clusters.Select((c, i) => c.IsNoise ? NoiseColour : Palette[i % Palette.Length]).ToArray();
         var placed = items.Where(i => i.X is not null && i.Y is not null && index.ContainsKey(i.ClusterId)).ToList();
+        var team = ClusterRunId.TryParse(run.Run.RunId, out var runId, out _) ? runId.TeamId : run.Run.TeamId;
         var data = new
         {
             run = run.Run.RunId,
-            traceBase = PostHogLinks.Trace(postHogHost, "").TrimEnd('/') + "/",
+            traceBase = PostHogLinks.TraceBase(postHogHost, team),
             clusters = clusters.Select((c, i) => new { id = c.ClusterId, title = c.Title, colour = colours[i], url = c.UiUrl }),
             x = placed.Select(i => Math.Round(i.X!.Value, 3)),
             y = placed.Select(i => Math.Round(i.Y!.Value, 3)),
             c = placed.Select(i => index[i.ClusterId]),
             r = placed.Select(i => i.Rank ?? -1),
-            t = placed.Select(i => i.TraceId ?? i.ItemId),
+            // Each item's link is built in the page from these (as ClusterReader.ItemLink builds it), which keeps a
+            // run of 100,000 items a few megabytes: the trace (null: no link), the generation to open, the time in
+            // epoch seconds.
+            t = placed.Select(i => i.TraceId),
+            e = placed.Select(i => i.Level == "trace" ? null : i.GenerationId),
+            s = placed.Select(i => (i.Timestamp ?? i.WindowStart) is { } at ? (long?)new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToUnixTimeSeconds() : null),
         };
         // The default encoder escapes <, > and &, so no title can close the script element.
         var json = JsonSerializer.Serialize(data);
@@ -100,10 +106,12 @@ public static class ClusterReportWriter
         function near(e){const r=cv.getBoundingClientRect(),mx=e.clientX-r.left,my=e.clientY-r.top,cx=(mx/cell)|0,cy=(my/cell)|0;let best=-1,bd=64;
           for(let a=cx-1;a<=cx+1;a++)for(let b=cy-1;b<=cy+1;b++)for(const i of grid.get(a+','+b)||[]){const dd=(px[i]-mx)**2+(py[i]-my)**2;if(dd<bd){bd=dd;best=i;}}return [best,mx,my];}
         cv.addEventListener('mousemove',e=>{const [i,mx,my]=near(e);if(i<0){card.hidden=true;cv.style.cursor='';return;}const c=d.clusters[d.c[i]];
-          card.textContent='';const t=document.createElement('b');t.textContent=c.id+': '+c.title;card.append(t,document.createElement('br'),'trace '+d.t[i],document.createElement('br'),'rank '+d.r[i]);
+          card.textContent='';const t=document.createElement('b');t.textContent=c.id+': '+c.title;card.append(t,document.createElement('br'),d.t[i]===null?'trace not known':'trace '+d.t[i],document.createElement('br'),'rank '+d.r[i]);
           card.style.left=(mx+12)+'px';card.style.top=(my+12)+'px';card.hidden=false;cv.style.cursor='pointer';});
         cv.addEventListener('mouseleave',()=>card.hidden=true);
-        cv.addEventListener('click',e=>{const [i]=near(e);if(i>=0)window.open(d.traceBase+encodeURIComponent(d.t[i]),'_blank');});
+        function link(i){if(d.t[i]===null)return null;const q=[];if(d.e[i]!==null)q.push('event='+encodeURIComponent(d.e[i]));
+          if(d.s[i]!==null)q.push('timestamp='+encodeURIComponent(new Date(d.s[i]*1000).toISOString()));return d.traceBase+encodeURIComponent(d.t[i])+(q.length?'?'+q.join('&'):'');}
+        cv.addEventListener('click',e=>{const [i]=near(e);const u=i>=0?link(i):null;if(u)window.open(u,'_blank');});
         document.querySelectorAll('#metrics th').forEach((th,col)=>th.addEventListener('click',()=>{const body=document.querySelector('#metrics tbody'),rows=[...body.rows],up=th.dataset.dir!=='asc';
           th.dataset.dir=up?'asc':'desc';const key=r=>{const c=r.cells[col],v=c.dataset.v;return v===undefined?c.textContent:(v===''?-Infinity:parseFloat(v));};
           rows.sort((a,b)=>{const p=key(a),q=key(b);return (p>q?1:p<q?-1:0)*(up?1:-1);});rows.forEach(r=>body.append(r));}));

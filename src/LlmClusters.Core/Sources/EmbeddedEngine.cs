@@ -30,9 +30,12 @@ internal static class EmbeddedEngine
     private static string? _stuck;
     private static string? _path;
 
-    // The main connection is the engine thread's alone; the control connection is used under ControlGate.
+    // The main connection is the engine thread's alone; the control connection (stops statements) is used under
+    // ControlGate, the probe connection (asks whether one still runs) under ProbeGate.
+    private static readonly object ProbeGate = new();
     private static ChdbConnectionHandle? _main;
     private static ChdbConnectionHandle? _control;
+    private static ChdbConnectionHandle? _probe;
 
     /// <summary>The data folder the engine has open, or null.</summary>
     public static string? OpenPath
@@ -94,16 +97,18 @@ internal static class EmbeddedEngine
         RunAsync(path, "RawQuery", sql, parameters, timeLimit, false, format, (output, _) => output.ToArray(), CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>
-    /// Closes the engine, stopping a running statement first; waits at most <paramref name="wait"/> and returns false
-    /// when the engine did not close in time (it is then left as it is: a process may exit with it open).
+    /// Closes the engine once the statements before the call have run, waiting at most <paramref name="wait"/>; false
+    /// when it did not close in time (it is then left as it is). With <paramref name="stopRunning"/>, the running
+    /// statement is stopped first: at process exit, which must not wait for it. Otherwise it is left to finish, since it
+    /// may be another runspace's.
     /// </summary>
-    public static bool Shutdown(TimeSpan wait)
+    public static bool Shutdown(TimeSpan wait, bool stopRunning)
     {
         Job? running;
         lock (Gate)
         {
             if (_worker is null) return true;
-            running = _running is { } job && MarkKilled(job, KillReason.Shutdown) ? job : null;
+            running = stopRunning && _running is { } job && MarkKilled(job, KillReason.Shutdown) ? job : null;
         }
         if (running is not null) SendKill(running);
         var close = Job.ForAction(CloseConnections);
@@ -111,8 +116,8 @@ internal static class EmbeddedEngine
         return close.Done.Task.Wait(wait);
     }
 
-    /// <summary>Closes the engine, waiting as long as someone at a prompt would.</summary>
-    public static bool Shutdown() => Shutdown(TimeSpan.FromSeconds(10));
+    /// <summary>Closes the engine once it is free, waiting as long as someone at a prompt would.</summary>
+    public static bool Shutdown() => Shutdown(TimeSpan.FromSeconds(10), stopRunning: false);
 
     private static void Submit(Job job)
     {
@@ -127,7 +132,7 @@ internal static class EmbeddedEngine
                 _watchdog = new Timer(_ => Watch(), null, Timings.WatchEvery, Timings.WatchEvery);
                 // A process that exits with the engine open was seen to stall for minutes, and one that exits while a
                 // statement runs must not wait for it: exit waits briefly, then leaves the engine as it is.
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown(TimeSpan.FromSeconds(2));
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown(TimeSpan.FromSeconds(2), stopRunning: true);
             }
         }
         Queue.Add(job);
@@ -162,16 +167,20 @@ internal static class EmbeddedEngine
         {
             if (job.Done.Task.IsCompleted) return; // cancelled while it waited its turn
             _running = job;
+            job.Started = Stopwatch.GetTimestamp();
+            job.Phase = JobPhase.Preparing;
         }
         try
         {
             var main = Open(job.Path);
-            // Before every statement, so that no statement (Invoke-LlmQuery runs any SQL) leaves the session changed:
-            // times in UTC, the limit enforced by the engine itself, a mark that finds the statement in
-            // system.processes, and no writes to a read-only store (readonly 2 still lets these settings change).
+            // Before every statement, so that no statement leaves the session changed for the next (Invoke-LlmQuery
+            // refuses SET and USE, and these cover what the module relies on): times in UTC, the limit enforced by the
+            // engine itself, no writes to a read-only store (readonly 2 still lets these settings change), JSON output
+            // that is valid UTF-8 and spells nan and inf, and a mark that finds the statement in system.processes.
             // The values are the module's own (numbers, a GUID), never the user's.
             Run(main, $"SET session_timezone = 'UTC', timeout_overflow_mode = 'throw', max_execution_time = {(long)job.TimeLimit.TotalSeconds}, " +
-                      $"readonly = {(job.ReadOnly ? 2 : 0)}, log_comment = '{job.Marker}'");
+                      $"readonly = {(job.ReadOnly ? 2 : 0)}, output_format_json_validate_utf8 = 1, output_format_json_quote_denormals = 1, " +
+                      $"log_comment = '{job.Marker}'");
             lock (Gate)
             {
                 if (job.Killed != KillReason.None)
@@ -180,6 +189,7 @@ internal static class EmbeddedEngine
                     return;
                 }
                 job.Started = Stopwatch.GetTimestamp();
+                job.Phase = JobPhase.Running;
             }
             using var result = Invoke(main, job.Sql, job.BoundValues, job.Format);
             if (ErrorText(result) is not { } error)
@@ -196,8 +206,11 @@ internal static class EmbeddedEngine
             }
             DiscardLeftOver(main);
             var failure = AnalyticsQueryException.FromClickHouseText(job.Name, error);
-            if (failure.Code == QueryWasCancelled && job.Killed is KillReason.Cancelled or KillReason.Shutdown) job.Done.TrySetCanceled();
-            else if (failure.Code == QueryWasCancelled && job.Killed == KillReason.Watchdog) job.Done.TrySetException(PastTimeLimit(job));
+            if (failure.Code != QueryWasCancelled) job.Done.TrySetException(failure);
+            else if (job.Killed == KillReason.Cancelled) job.Done.TrySetCanceled();
+            else if (job.Killed == KillReason.Watchdog) job.Done.TrySetException(PastTimeLimit(job));
+            else if (job.Killed == KillReason.Shutdown) job.Done.TrySetException(new AnalyticsQueryException(job.Name, QueryWasCancelled, "QUERY_WAS_CANCELLED",
+                "The statement was stopped because the process is exiting."));
             else job.Done.TrySetException(failure);
         }
         finally
@@ -244,9 +257,12 @@ internal static class EmbeddedEngine
         {
             var control = Connect(path);
             lock (ControlGate) _control = control;
+            var probe = Connect(path);
+            lock (ProbeGate) _probe = probe;
         }
         catch
         {
+            CloseConnections();
             main.Dispose();
             throw;
         }
@@ -277,14 +293,26 @@ internal static class EmbeddedEngine
     // On the engine thread only.
     private static void CloseConnections()
     {
-        lock (ControlGate)
-        {
-            _control?.Dispose();
-            _control = null;
-        }
+        Release(ControlGate, ref _control);
+        Release(ProbeGate, ref _probe);
         _main?.Dispose();
         _main = null;
         lock (Gate) _path = null;
+    }
+
+    /// <summary>Closes a helper connection, unless a call on it has not returned in seconds: then it is left, never waited for.</summary>
+    private static void Release(object gate, ref ChdbConnectionHandle? connection)
+    {
+        if (!Monitor.TryEnter(gate, TimeSpan.FromSeconds(5))) return;
+        try
+        {
+            connection?.Dispose();
+            connection = null;
+        }
+        finally
+        {
+            Monitor.Exit(gate);
+        }
     }
 
     private static void Cancel(Job job)
@@ -315,14 +343,18 @@ internal static class EmbeddedEngine
     /// Asks the engine, through the control connection, to stop the statement, on a pool thread: whoever asks (Ctrl+C's
     /// thread, the watchdog, process exit) must not wait on an engine that may not answer.
     /// </summary>
-    private static void SendKill(Job job) => Task.Run(() =>
+    private static void SendKill(Job job)
     {
-        lock (ControlGate)
+        job.KillSentAt = Stopwatch.GetTimestamp();
+        Task.Run(() =>
         {
-            if (_control is null) return;
-            using var result = Invoke(_control, "KILL QUERY WHERE Settings['log_comment'] = {marker:String} ASYNC", Marker(job), "Null");
-        }
-    });
+            lock (ControlGate)
+            {
+                if (_control is null) return;
+                using var result = Invoke(_control, "KILL QUERY WHERE Settings['log_comment'] = {marker:String} ASYNC", Marker(job), "Null");
+            }
+        });
+    }
 
     private static IReadOnlyList<KeyValuePair<string, string>> Marker(Job job) => [new("marker", job.Marker)];
 
@@ -339,14 +371,27 @@ internal static class EmbeddedEngine
         {
             if (_running is not { Started: > 0 } running || running.GivenUp) return;
             job = running;
+            if (job.Phase == JobPhase.Preparing)
+            {
+                // Opening a folder or setting up the statement takes a moment; one that never ends is a hang too.
+                if (job.Elapsed > Timings.StuckGrace * 4)
+                    GiveUp(job, $"it has not opened the data folder or set up a statement ({job.Name}) in {job.Elapsed.TotalSeconds:0} s");
+                return;
+            }
             if (job.TimeLimit > TimeSpan.Zero && job.Elapsed > job.TimeLimit + Timings.KillGrace && MarkKilled(job, KillReason.Watchdog))
             {
                 SendKill(job);
                 return;
             }
-            if (job.Killed != KillReason.None && Stopwatch.GetElapsedTime(job.KilledAt) > Timings.StuckGrace)
+            if (job.Killed != KillReason.None)
             {
-                GiveUp(job, $"a statement ({job.Name}) has not ended {Timings.StuckGrace.TotalSeconds:0} s after it was stopped");
+                if (Stopwatch.GetElapsedTime(job.KilledAt) > Timings.StuckGrace)
+                {
+                    GiveUp(job, $"a statement ({job.Name}) has not ended {Timings.StuckGrace.TotalSeconds:0} s after it was stopped");
+                    return;
+                }
+                // A stop sent just before the statement showed in system.processes found nothing to stop: send it again.
+                if (Stopwatch.GetElapsedTime(job.KillSentAt) > Timings.KillResend) SendKill(job);
                 return;
             }
             if (job.ProbeStarted > 0 && Stopwatch.GetElapsedTime(job.ProbeStarted) > Timings.StuckGrace)
@@ -370,12 +415,13 @@ internal static class EmbeddedEngine
         });
     }
 
+    /// <summary>Asks, on the probe connection (never the one that stops statements, which must stay free), whether the statement still runs.</summary>
     private static bool IsListed(Job job)
     {
-        lock (ControlGate)
+        lock (ProbeGate)
         {
-            if (_control is null) return true;
-            using var result = Invoke(_control, "SELECT count() FROM system.processes WHERE Settings['log_comment'] = {marker:String}", Marker(job), "TSV");
+            if (_probe is null) return true;
+            using var result = Invoke(_probe, "SELECT count() FROM system.processes WHERE Settings['log_comment'] = {marker:String}", Marker(job), "TSV");
             if (ErrorText(result) is not null) return true;
             var length = checked((int)ChdbNative.ResultLength(result));
             return length > 0 && Marshal.PtrToStringUTF8(ChdbNative.ResultBuffer(result), length).Trim() != "0";
@@ -445,6 +491,13 @@ internal static class EmbeddedEngine
         return memory;
     }
 
+    private enum JobPhase
+    {
+        Waiting,
+        Preparing,
+        Running,
+    }
+
     private enum KillReason
     {
         None,
@@ -459,6 +512,7 @@ internal static class EmbeddedEngine
         public static TimeSpan WatchEvery { get; set; } = TimeSpan.FromSeconds(1);
         public static TimeSpan CancelWait { get; set; } = TimeSpan.FromSeconds(3);
         public static TimeSpan KillGrace { get; set; } = TimeSpan.FromSeconds(10);
+        public static TimeSpan KillResend { get; set; } = TimeSpan.FromSeconds(2);
         public static TimeSpan StuckGrace { get; set; } = TimeSpan.FromSeconds(30);
         public static TimeSpan ProbeAfter { get; set; } = TimeSpan.FromSeconds(10);
     }
@@ -508,6 +562,8 @@ internal static class EmbeddedEngine
         public TimeSpan Elapsed => Started == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(Started);
         public KillReason Killed { get; set; }
         public long KilledAt { get; set; }
+        public long KillSentAt { get; set; }
+        public JobPhase Phase { get; set; }
         public long ProbeStarted { get; set; }
         public int UnlistedProbes { get; set; }
         public bool GivenUp { get; set; }

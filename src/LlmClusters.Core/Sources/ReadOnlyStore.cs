@@ -15,16 +15,44 @@ internal static class ReadOnlyStore
     public static bool IsStore(string path) =>
         Directory.Exists(Path.Combine(path, "metadata")) && (Directory.Exists(Path.Combine(path, "store")) || Directory.Exists(Path.Combine(path, "data")));
 
-    /// <summary>The mirror of a read-only store, made afresh unless the engine has it open already.</summary>
+    private const string Prefix = "llmclusters-read-only-";
+
+    /// <summary>
+    /// This process's mirror of a read-only store, made afresh unless the engine has it open already. Each process has
+    /// its own (the engine locks the folder it opens), and mirrors whose process has ended are removed.
+    /// </summary>
     public static string Mirror(string store)
     {
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(store)))[..16].ToLowerInvariant();
-        var mirror = Path.Combine(Path.GetTempPath(), "llmclusters-read-only-" + hash);
+        var mirror = Path.Combine(Path.GetTempPath(), $"{Prefix}{hash}-{Environment.ProcessId}");
         if (string.Equals(EmbeddedEngine.OpenPath, mirror, StringComparison.Ordinal)) return mirror;
+        RemoveAbandoned();
         if (Directory.Exists(mirror)) Directory.Delete(mirror, recursive: true);
         Directory.CreateDirectory(mirror);
         Copy(new DirectoryInfo(store), mirror, store);
         return mirror;
+    }
+
+    private static void RemoveAbandoned()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + "*"))
+        {
+            if (!int.TryParse(folder[(folder.LastIndexOf('-') + 1)..], out var pid) || pid == Environment.ProcessId || IsRunning(pid)) continue;
+            try { Directory.Delete(folder, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static void Copy(DirectoryInfo source, string target, string root)

@@ -26,6 +26,7 @@ public sealed class TraceReader
     public async Task<(IReadOnlyList<LlmTrace> Traces, IReadOnlyList<TraceRequest> Missing)> ReadAsync(IReadOnlyList<TraceRequest> requests, CancellationToken cancellationToken)
     {
         var events = new Dictionary<string, List<(TraceEvent Event, string? TraceName)>>(StringComparer.Ordinal);
+        var teams = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var batch in requests.DistinctBy(r => r.TraceId).Chunk(BatchSize))
         {
             var query = TraceQueries.TraceEvents(_runner.Source.Table, batch.Select(r => r.TraceId).ToList(), batch.Min(r => r.Since), batch.Max(r => r.Until), _connection.TeamId);
@@ -35,6 +36,7 @@ public sealed class TraceReader
                 var traceId = row.StringOrEmpty("trace_id");
                 if (!events.TryGetValue(traceId, out var list)) events[traceId] = list = [];
                 list.Add((ToEvent(row), row.String("trace_name")));
+                if (row.Int64("team") is { } team) teams[traceId] = team;
             }
         }
 
@@ -44,7 +46,7 @@ public sealed class TraceReader
         {
             var mine = events.GetValueOrDefault(request.TraceId)?.Where(e => e.Event.Timestamp >= request.Since && e.Event.Timestamp < request.Until).ToList();
             if (mine is not { Count: > 0 }) { missing.Add(request); continue; }
-            traces.Add(Assemble(request.TraceId, mine));
+            traces.Add(Assemble(request.TraceId, mine, teams.TryGetValue(request.TraceId, out var team) ? team : null));
         }
         return (traces, missing);
     }
@@ -58,7 +60,7 @@ public sealed class TraceReader
         var since = (ranked.Min(i => i.WindowStart) ?? ranked.Min(i => i.Timestamp) ?? runId.DayStart) - TraceQueries.Margin;
         var until = (ranked.Max(i => i.WindowEnd) ?? runId.WindowEnd) + TraceQueries.Margin;
         var totals = await TotalsAsync(ranked.Select(i => i.TraceId!).ToList(), since, until, cancellationToken).ConfigureAwait(false);
-        return ranked.Select(i => (totals.GetValueOrDefault(i.TraceId!) ?? Empty(i.TraceId!)) with { RunId = runId.RunId, ClusterId = clusterId, Rank = i.Rank }).ToList();
+        return ranked.Select(i => (totals.GetValueOrDefault(i.TraceId!) ?? Empty(i.TraceId!, runId.TeamId, i.Timestamp ?? i.WindowStart)) with { RunId = runId.RunId, ClusterId = clusterId, Rank = i.Rank }).ToList();
     }
 
     /// <summary>The newest traces of a window, with their totals.</summary>
@@ -79,16 +81,24 @@ public sealed class TraceReader
         return totals;
     }
 
-    private LlmTrace Empty(string traceId) => new() { TraceId = traceId, UiUrl = PostHogLinks.Trace(_connection.PostHogHost, traceId) };
+    private LlmTrace Empty(string traceId, long team, DateTime? at) => new() { TraceId = traceId, UiUrl = PostHogLinks.Trace(_connection.PostHogHost, team, traceId, at) };
+
+    /// <summary>
+    /// The trace in PostHog, in the project of the connection, else of its events (a PostHog connection reads one
+    /// project, and a table of several teams names each event's), at its start so the page looks in the right range.
+    /// </summary>
+    private string Link(string traceId, long? eventsTeam, DateTime? start) =>
+        PostHogLinks.Trace(_connection.PostHogHost, _connection.TeamId ?? eventsTeam ?? 0, traceId, start);
 
     private LlmTrace ToTotals(ResultRow r)
     {
         var traceId = r.StringOrEmpty("trace_id");
+        var start = r.DateTime("start_time");
         return new LlmTrace
         {
             TraceId = traceId,
             TraceName = NullIfEmpty(r.String("trace_name")),
-            StartTime = r.DateTime("start_time"),
+            StartTime = start,
             EndTime = r.DateTime("end_time"),
             TotalLatency = r.Double("total_latency") ?? 0,
             TotalCost = r.Double("total_cost") ?? 0,
@@ -97,12 +107,12 @@ public sealed class TraceReader
             ErrorCount = r.Int64("error_count") ?? 0,
             EventCount = r.Int64("event_count") ?? 0,
             Models = new NameList((r["models"] as object?[])?.OfType<string>().ToList() ?? []),
-            UiUrl = PostHogLinks.Trace(_connection.PostHogHost, traceId),
+            UiUrl = Link(traceId, r.Int64("team"), start),
         };
     }
 
     /// <summary>The trace's totals from its events, by the same definitions as the totals query.</summary>
-    private LlmTrace Assemble(string traceId, List<(TraceEvent Event, string? TraceName)> events)
+    private LlmTrace Assemble(string traceId, List<(TraceEvent Event, string? TraceName)> events, long? team)
     {
         var all = events.Select(e => e.Event).ToList();
         var priced = all.Where(e => e.Event is "$ai_generation" or "$ai_embedding").ToList();
@@ -121,7 +131,7 @@ public sealed class TraceReader
             EventCount = all.Count,
             Models = new NameList(priced.Select(e => e.Model).OfType<string>().Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()),
             Events = new TraceEventList(all),
-            UiUrl = PostHogLinks.Trace(_connection.PostHogHost, traceId),
+            UiUrl = Link(traceId, team, all.Min(e => e.Timestamp)),
         };
     }
 

@@ -54,7 +54,7 @@ public sealed class CompareClusterRunCommand : ConnectedCmdlet
                 .SelectMany(g => g.OrderBy(r => r.WindowEnd ?? r.Timestamp).Zip(g.OrderBy(r => r.WindowEnd ?? r.Timestamp).Skip(1), (a, b) => (a.RunId, b.RunId)))
                 .ToList();
         if (ParameterSetName == PipelineSet && pairs.Count == 0)
-            WriteWarning("No two piped runs share a job and a level, so there is nothing to compare. Pipe runs of a longer window (Get-ClusterRun -Since).");
+            Warn("No two piped runs share a job and a level, so there is nothing to compare. Pipe runs of a longer window (Get-ClusterRun -Since).");
 
         var comparer = new RunComparer(ActiveConnection, QueryObserver());
         var options = new ComparisonOptions { MatchThreshold = MatchThreshold, GrowthThreshold = GrowthThreshold };

@@ -99,7 +99,7 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
             DemoSet => "to the demo data",
             _ => "to a data folder",
         };
-        if (ConnectionRegistry.ConnectFailed(attempted) is { } kept) WriteWarning($"The connection did not change: commands still use {kept}.");
+        if (ConnectionRegistry.ConnectFailed(attempted) is { } kept) Warn($"The connection did not change: commands still use {kept}.");
     }
 
     private void Connect()
@@ -160,7 +160,7 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
             RequestTimeout = TimeSpan.FromSeconds(QueryTimeoutSeconds),
         };
         if (options.Host.Scheme == Uri.UriSchemeHttp && !options.Host.IsLoopback)
-            WriteWarning($"{options.Host} is plain HTTP: the API key would cross the network unencrypted. Use the https:// address of your PostHog.");
+            Warn($"{options.Host} is plain HTTP: the API key would cross the network unencrypted. Use the https:// address of your PostHog.");
         // One small query proves the host, the project and the key's query:read scope before anything else runs.
         Open(new LlmAnalyticsConnection(new PostHog.PostHogApiSource(options), null, options.Host),
             runner => Await(token => runner.QueryAsync(ConnectionQueries.TableReadable(EventsTable.Default), token), options.Location));
@@ -190,7 +190,7 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
             if (TeamId is not null) return;
             var teams = Await(token => runner.QueryAsync(ConnectionQueries.RecentTeams(options.Table), token), options.Location);
             if (Convert.ToInt64(teams.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture) is var count and > 1)
-                WriteWarning($"{options.Table} on {options.Host} holds LLM events of {count} teams; every query would read all of them. Pass -TeamId to read one team's.");
+                Warn($"{options.Table} on {options.Host} holds LLM events of {count} teams; every query would read all of them. Pass -TeamId to read one team's.");
         });
     }
 

@@ -54,7 +54,7 @@ public sealed class ExportLlmClusterReportCommand : ConnectedCmdlet
 
         var reader = Reader();
         var read = Await(token => reader.ReadClustersAsync(parsed, token), runId);
-        var run = Await(token => new ClusterMetricsReader(connection, QueryObserver()).FillMissingAsync(read, token), runId);
+        var run = Await(token => new ClusterMetricsReader(connection, QueryObserver()).FillMetricsAsync(read, token), runId);
         var wanted = _clusters.Count > 0 ? _clusters.Select(c => c.ClusterId).ToHashSet() : null;
         if (wanted is not null) run = run with { Clusters = run.Clusters.Where(c => wanted.Contains(c.ClusterId)).ToList() };
         var items = Await(token => reader.ReadItemsAsync(parsed, wanted?.ToList(), null, token), runId);

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Management.Automation.Host;
+using LlmClusters.Core.Formatting;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Traces;
 
@@ -28,7 +29,7 @@ public sealed class FormatLlmTraceCommand : PSCmdlet
         foreach (var trace in InputObject)
         {
             if (trace.Events.Count == 0)
-                WriteWarning($"Trace {trace.TraceId} was listed without its events; read it with Get-LlmTrace -TraceId {trace.TraceId} to see its tree.");
+                WriteWarning(TerminalText.Escape($"Trace {trace.TraceId} was listed without its events; read it with Get-LlmTrace -TraceId {trace.TraceId} to see its tree."));
             foreach (var line in TraceTreeRenderer.Render(trace, Full, width)) WriteObject(line);
             WriteObject(string.Empty);
         }

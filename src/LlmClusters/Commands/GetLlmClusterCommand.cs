@@ -36,7 +36,7 @@ public sealed class GetLlmClusterCommand : ClusterBatchCmdlet
         if (!TryAwait(token => Reader().ReadClustersAsync(parsed, token), runId, out var read)) return;
 
         if (read.Problems.Count > 0)
-            WriteWarning($"Run {runId} is not as PostHog writes it: {string.Join("; ", read.Problems)}. What could be read is shown.");
+            Warn($"Run {runId} is not as PostHog writes it: {string.Join("; ", read.Problems)}. What could be read is shown.");
 
         var selection = new ClusterSelection
         {
@@ -46,7 +46,7 @@ public sealed class GetLlmClusterCommand : ClusterBatchCmdlet
         };
         var clusters = read.Clusters;
         // Runs without their own metrics get them from the events: one query for the whole run.
-        if (!NoMetrics && TryAwait(token => new ClusterMetricsReader(ActiveConnection, QueryObserver()).FillMissingAsync(read, token), runId, out var filled))
+        if (!NoMetrics && TryAwait(token => new ClusterMetricsReader(ActiveConnection, QueryObserver()).FillMetricsAsync(read, token), runId, out var filled))
             clusters = filled.Clusters;
         foreach (var cluster in clusters.Where(selection.Matches)) WriteObject(cluster);
         foreach (var missing in ErrorMapper.ClustersNotFound(runId, selection.ClusterIds, read.Clusters)) WriteError(missing);

@@ -82,7 +82,7 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
             _piped = true;
             if (TraceId is { Length: > 0 } && MyInvocation.BoundParameters.ContainsKey(nameof(TraceId))) ids = TraceId;
             else if (PipelineInput.Text(InputObject) is { } text) ids = [text];
-            else if (PipelineInput.Property(InputObject, "RunId") is string run && PipelineInput.Property(InputObject, "ClusterId") is int cluster)
+            else if (PipelineInput.Property(InputObject, "RunId") is string run && PipelineInput.Integer(InputObject, "ClusterId") is { } cluster)
             {
                 _clusters.Add((run, cluster));
                 return;
@@ -95,8 +95,11 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         }
         // Without bounds: the piped item's window, else a day either side of its time, else the last 30 days; always with PostHog's margin.
         var now = DateTime.UtcNow;
-        var since = (Since is { } s ? ToUtc(s) : Timestamp is { } t ? ToUtc(t).AddDays(-1) : now.AddDays(-30)) - TraceQueries.Margin;
-        var until = (Until is { } u ? ToUtc(u) : Timestamp is { } t2 ? ToUtc(t2).AddDays(1) : now.AddMinutes(1)) + TraceQueries.Margin;
+        var since = Since is { } s ? ToUtc(s) : Timestamp is { } t ? ToUtc(t).AddDays(-1) : now.AddDays(-30);
+        var until = Until is { } u ? ToUtc(u) : Timestamp is { } t2 ? ToUtc(t2).AddDays(1) : now.AddMinutes(1);
+        if (since >= until) Terminate(ErrorMapper.InvalidTimeRange(Since, since, until));
+        since -= TraceQueries.Margin;
+        until += TraceQueries.Margin;
         foreach (var id in ids.Where(i => !string.IsNullOrWhiteSpace(i)))
             _requests[id] = _requests.TryGetValue(id, out var known)
                 ? known with { Since = Min(known.Since, since), Until = Max(known.Until, until) }

@@ -76,12 +76,13 @@ public sealed class ImportLlmEventCommand : ConnectedCmdlet
                 Host.UI.WriteWarningLine($"Import-LlmEvent was stopped while adding the events of {file}: that file was imported whole ({result.EventsAdded:N0} events added); the files after it were not.");
                 throw new PipelineStoppedException();
             }
-            withoutTeam += TeamId is null ? result.EventsWithoutTeam : 0;
+            // Only events that were added are stored as team 0; a file imported again adds none.
+            withoutTeam += TeamId is null && result.EventsAdded > 0 ? Math.Min(result.EventsWithoutTeam, result.EventsAdded) : 0;
             WriteObject(result);
         }
         WriteProgress(new ProgressRecord(1, "Importing LLM events", "Done") { RecordType = ProgressRecordType.Completed });
         if (withoutTeam > 0)
-            WriteWarning($"{withoutTeam:N0} imported events named no team (PostHog's S3 batch export leaves team_id out by default) and were stored as team 0. " +
+            Warn($"{withoutTeam:N0} imported events named no team (PostHog's S3 batch export leaves team_id out by default) and were stored as team 0. " +
                          "Import them again with -TeamId <your project id> into a new folder, or connect without -TeamId to read them.");
     }
 }

@@ -39,6 +39,11 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
     [ValidateRange(2, 100_000)]
     public int? MinClusterSize { get; set; }
 
+    /// <summary>HDBSCAN's smallest cluster as a share of the items, within PostHog's bounds.</summary>
+    [Parameter]
+    [ValidateRange(0.02, 0.5)]
+    public double? MinClusterSizeFraction { get; set; }
+
     [Parameter]
     [ValidateRange(2, 1000)]
     public int? K { get; set; }
@@ -49,7 +54,7 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
 
     [Parameter]
     [ValidateRange(2, 1000)]
-    public int MaxK { get; set; } = 12;
+    public int MaxK { get; set; } = 10;
 
     /// <summary>A scriptblock run on each sampled trace ($_ is an LlmTrace), or a hashtable of event properties and values.</summary>
     [Parameter]
@@ -92,7 +97,7 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
                    ClusterQueries.EventForLevel(options.Level) + " event";
         if (!ShouldProcess(where, what)) return;
         if (local is not null)
-            WriteWarning($"{connection.Location} is PostHog's API, which the module only reads: the run is written to the local data folder {local.Location}. " +
+            Warn($"{connection.Location} is PostHog's API, which the module only reads: the run is written to the local data folder {local.Location}. " +
                          $"Explore it with Connect-LlmAnalytics -Path '{local.Location}' (its traces stay in PostHog).");
 
         var runner = target.CreateRunner(QueryObserver());
@@ -113,10 +118,10 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
         WriteProgress(new ProgressRecord(2, "Clustering " + options.Level + "s locally", "Done") { RecordType = ProgressRecordType.Completed });
 
         if (result.ClusterCount == 0)
-            WriteWarning($"HDBSCAN found no group of at least {options.MinClusterSizeFor(result.ItemCount)} similar items among {result.ItemCount:N0}: run {result.RunId} holds only outliers. " +
+            Warn($"HDBSCAN found no group of at least {options.MinClusterSizeFor(result.ItemCount)} similar items among {result.ItemCount:N0}: run {result.RunId} holds only outliers. " +
                          "Try a smaller -MinClusterSize, more items (-MaxSamples, a wider -Since), or -Method kmeans.");
         else if (result.NoiseCount * 2 > result.ItemCount)
-            WriteWarning($"{result.NoiseCount:N0} of {result.ItemCount:N0} items are outliers in run {result.RunId}. A smaller -MinClusterSize, or -Method kmeans, groups more of them.");
+            Warn($"{result.NoiseCount:N0} of {result.ItemCount:N0} items are outliers in run {result.RunId}. A smaller -MinClusterSize, or -Method kmeans, groups more of them.");
         WriteVerbose($"Wrote run {result.RunId}: {result.ItemCount:N0} items in {result.ClusterCount} clusters, {result.NoiseCount:N0} outliers. " +
                      string.Join(", ", result.Timings.Select(t => $"{t.Key} {t.Value.TotalSeconds:0.00} s")));
         if (!PassThru) return;
@@ -133,9 +138,12 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
         if (K is not null && Method != "kmeans")
             Terminate(ErrorMapper.Refusal("ClusterCountNeedsKMeans", ErrorCategory.InvalidArgument, K,
                 "-K chooses the number of clusters of -Method kmeans, not of -Method hdbscan. Leave -Method out (or use -Method kmeans), or leave -K out to let HDBSCAN find the clusters."));
-        if (MinClusterSize is not null && Method == "kmeans")
-            Terminate(ErrorMapper.Refusal("MinClusterSizeNeedsHdbscan", ErrorCategory.InvalidArgument, MinClusterSize,
-                "-MinClusterSize applies to -Method hdbscan. With -Method kmeans, use -K or -MinK and -MaxK."));
+        if ((MinClusterSize is not null || MinClusterSizeFraction is not null) && Method == "kmeans")
+            Terminate(ErrorMapper.Refusal("MinClusterSizeNeedsHdbscan", ErrorCategory.InvalidArgument, (object?)MinClusterSize ?? MinClusterSizeFraction,
+                "-MinClusterSize and -MinClusterSizeFraction apply to -Method hdbscan. With -Method kmeans, use -K or -MinK and -MaxK."));
+        if (MinClusterSize is not null && MinClusterSizeFraction is not null)
+            Terminate(ErrorMapper.Refusal("MinClusterSizeGivenTwice", ErrorCategory.InvalidArgument, MinClusterSizeFraction,
+                "Give the smallest cluster either as a number of items (-MinClusterSize) or as a share of them (-MinClusterSizeFraction), not both."));
         if (MinK > MaxK)
             Terminate(ErrorMapper.Refusal("InvalidClusterCountRange", ErrorCategory.InvalidArgument, MinK,
                 $"-MinK ({MinK}) must not be larger than -MaxK ({MaxK})."));
@@ -146,7 +154,8 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
 
         var options = new ClusteringOptions
         {
-            Level = Level, Since = since, Until = until, MaxSamples = MaxSamples, MinClusterSize = MinClusterSize, K = K, MinK = MinK, MaxK = MaxK,
+            Level = Level, Since = since, Until = until, MaxSamples = MaxSamples, MinClusterSize = MinClusterSize,
+            MinClusterSizeFraction = MinClusterSizeFraction ?? ClusteringOptions.DefaultMinClusterSizeFraction, K = K, MinK = MinK, MaxK = MaxK,
             Seed = Seed, DefaultTeamId = connection.TeamId ?? 1,
         };
         return Filter switch

@@ -72,6 +72,13 @@ public sealed class InvokeLlmQueryCommand : ConnectedCmdlet
             return false;
         }
         var statement = UserStatement.From(normalized);
+        if (statement.ChangesSession)
+        {
+            WriteError(ErrorMapper.Refusal("SessionStatementNotAllowed", ErrorCategory.InvalidOperation, Sql,
+                "Invoke-LlmQuery does not run SET or USE: they would change the session that every later command shares. " +
+                "Give a setting to one statement with its SETTINGS clause (SELECT ... SETTINGS max_threads = 2), and name other databases in the statement (db.table)."));
+            return false;
+        }
         if (statement.OutputFormat is { } format)
         {
             WriteError(ErrorMapper.Refusal("OutputFormatNotAllowed", ErrorCategory.InvalidArgument, Sql,

@@ -76,6 +76,19 @@ internal static class ConnectionRegistry
         }
     }
 
+    /// <summary>Does a runspace other than this one have a connection to the embedded engine (which is one per process)?</summary>
+    public static bool EngineUsedElsewhere()
+    {
+        lock (States)
+        {
+            var here = Here;
+            foreach (var (runspace, state) in States)
+                if (!ReferenceEquals(state, here) && runspace.RunspaceStateInfo.State == RunspaceState.Opened
+                    && state.Current is { Source: AnalyticsSourceKind.Embedded }) return true;
+            return false;
+        }
+    }
+
     /// <summary>Forgets the current connection; commands then say they are not connected.</summary>
     public static LlmAnalyticsConnection? Clear()
     {

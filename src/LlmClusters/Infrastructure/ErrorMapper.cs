@@ -17,14 +17,15 @@ internal static class ErrorMapper
         AnalyticsQueryException { Code: 62 } q => Record(q, "SqlSyntaxError", ErrorCategory.InvalidArgument, target,
             $"The SQL has a syntax error: {q.Message} Correct the statement and run it again."),
         AnalyticsQueryException { Code: 60 or 81 } q => Record(q, "TableNotFound", ErrorCategory.ObjectNotFound, target,
-            $"{q.Message} Check -Table (and -Database) on Connect-LlmAnalytics, or load data first (New-LlmDemoData)."),
+            // ClickHouse follows the table's name with the whole statement ("in scope SELECT ..."): the name is what helps.
+            $"{q.Message.Split(" in scope ", 2)[0].TrimEnd('.')}. Check -Table (and -Database) on Connect-LlmAnalytics, or load data first (New-LlmDemoData)."),
         AnalyticsQueryException { Code: 47 or 46 or 43 or 53 or 456 } q => Record(q, "InvalidQuery", ErrorCategory.InvalidArgument, target,
             $"The database rejected the query ({q.ErrorName}): {q.Message}"),
         AnalyticsQueryException { Code: 164 } q => Record(q, "SourceReadOnly", ErrorCategory.PermissionDenied, target,
             $"The connection only reads, and '{q.QueryName}' would change data ({q.Message}). Connect to a folder you can write (Connect-LlmAnalytics -Path) to add data."),
         AnalyticsQueryException { Code: 159 } q => Record(q, "QueryTimeout", ErrorCategory.OperationTimeout, target,
             $"The query '{q.QueryName}' ran past its time limit and was stopped: {q.Message} Narrow it (a shorter window with -Since and -Until), " +
-            "or allow more time with Connect-LlmAnalytics -QueryTimeoutSeconds (0 for no limit)."),
+            "or allow more time: Connect-LlmAnalytics -QueryTimeoutSeconds for every statement, Invoke-LlmQuery -TimeoutSeconds for one (0 for no limit)."),
         AnalyticsQueryException q => Record(q, "QueryFailed", ErrorCategory.InvalidOperation, target,
             $"The query '{q.QueryName}' failed" + (q.Code > 0 ? $" (ClickHouse error {q.Code} {q.ErrorName})" : "") + $": {q.Message}"),
         RunNotFoundException e => Record(e, "RunNotFound", ErrorCategory.ObjectNotFound, e.RunId, e.Message),
@@ -79,6 +80,7 @@ internal static class ErrorMapper
             _ => new PSInvalidOperationException(message),
         }, id, category, target, message);
 
+    // The message is what the console shows: text from the data in it (ids, titles) with its control characters escaped.
     public static ErrorRecord Record(Exception error, string id, ErrorCategory category, object? target, string message) =>
-        new(error, id, category, target) { ErrorDetails = new ErrorDetails(message) };
+        new(error, id, category, target) { ErrorDetails = new ErrorDetails(Core.Formatting.TerminalText.Escape(message)) };
 }

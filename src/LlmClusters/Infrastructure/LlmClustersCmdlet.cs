@@ -105,8 +105,15 @@ public abstract class LlmClustersCmdlet : PSCmdlet
             waiting.RecordType = ProgressRecordType.Completed;
             WriteProgress(waiting);
         }
-        if (task.IsCanceled || (task.IsFaulted && task.Exception!.InnerException is OperationCanceledException && CancellationToken.IsCancellationRequested))
+        if (CancellationToken.IsCancellationRequested && (task.IsCanceled || task.Exception?.InnerException is OperationCanceledException))
             throw new PipelineStoppedException();
+        if (task.IsCanceled)
+        {
+            // Stopped, but not by this command's Ctrl+C: say so rather than end the pipeline without a word.
+            error = ErrorMapper.Refusal("StatementStopped", ErrorCategory.OperationStopped, target,
+                "The statement was stopped before it finished, though this command was not (the engine was closed, or another session stopped it). Run the command again.");
+            return false;
+        }
         if (task.IsFaulted)
         {
             error = ErrorMapper.ToErrorRecord(task.Exception!.InnerException ?? task.Exception, target);
@@ -166,6 +173,9 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>Writes a warning; text from the data in it (ids, titles) is shown with its control characters escaped.</summary>
+    protected internal void Warn(string message) => WriteWarning(Core.Formatting.TerminalText.Escape(message));
+
     /// <summary>Ends the command with this error, after <see cref="BeforeTerminating"/> has had its say.</summary>
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     protected void Terminate(ErrorRecord error)
@@ -216,7 +226,7 @@ public abstract class LlmClustersCmdlet : PSCmdlet
             cmdlet.Post(() => cmdlet.WriteVerbose($"{query.Name} on {location}:{Environment.NewLine}{query.Text}{parameters}"));
         }
 
-        public void Notice(string message) => cmdlet.Post(() => cmdlet.WriteWarning(message));
+        public void Notice(string message) => cmdlet.Post(() => cmdlet.Warn(message));
 
         public void QueryFinished(SqlQuery query, TimeSpan elapsed, long rows) =>
             cmdlet.Post(() => cmdlet.WriteVerbose($"{query.Name}: {rows} row(s) in {elapsed.TotalMilliseconds:0} ms"));

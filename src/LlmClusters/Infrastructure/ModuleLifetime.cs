@@ -15,7 +15,7 @@ public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssembly
     {
         ConnectionRegistry.Clear();
         EmbedderCache.Release();
-        EngineControl.Shutdown();
+        if (!ConnectionRegistry.EngineUsedElsewhere()) EngineControl.Shutdown();
         DependencyLoadContext.Unregister();
     }
 }

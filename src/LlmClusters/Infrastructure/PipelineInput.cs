@@ -20,6 +20,15 @@ internal sealed class PipelineInput(string cmdlet, string accepts)
         ? value is PSObject wrapped ? wrapped.BaseObject : value
         : null;
 
+    /// <summary>A whole-number property, also when it is text (a row of Import-Csv), or null.</summary>
+    public static int? Integer(PSObject? input, string name) => Property(input, name) switch
+    {
+        int i => i,
+        long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
+        string s when int.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => null,
+    };
+
     /// <summary>Notes an object the cmdlet cannot use; nothing is written until <see cref="Errors"/>.</summary>
     public void Refuse(PSObject input) =>
         _refused[TypeName(input)] = _refused.GetValueOrDefault(TypeName(input)) + 1;
@@ -27,11 +36,21 @@ internal sealed class PipelineInput(string cmdlet, string accepts)
     /// <summary>One error record per type of object that could not be used, saying what the cmdlet takes instead.</summary>
     public IEnumerable<ErrorRecord> Errors(string hint) => _refused.Select(r =>
         ErrorMapper.Refusal("PipelineInputNotUsable", ErrorCategory.InvalidArgument, r.Key,
-            $"{cmdlet} cannot use {(r.Value == 1 ? "a piped " + r.Key : $"the {r.Value} piped {r.Key} objects")}: it takes {accepts}. {hint}"));
+            $"{cmdlet} cannot use {Describe(r.Key, r.Value)}: it takes {accepts}. {hint}"));
+
+    private const string Custom = "";
+
+    private static string Describe(string type, int count) => (type, count) switch
+    {
+        (Custom, 1) => "a piped object that has none of the properties it needs",
+        (Custom, _) => $"{count} piped objects that have none of the properties it needs",
+        (_, 1) => $"a piped {type}",
+        _ => $"the {count} piped {type} objects",
+    };
 
     private static string TypeName(PSObject input) => input.BaseObject switch
     {
-        PSCustomObject => "object without the properties it needs",
+        PSCustomObject => Custom,
         var o => o.GetType().Name,
     };
 }

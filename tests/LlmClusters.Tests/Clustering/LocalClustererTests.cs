@@ -66,9 +66,49 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
     }
 
     [Fact]
-    public async Task Hdbscan_recovers_the_kinds_of_traffic_and_names_them()
+    public async Task Hdbscan_by_default_sizes_its_smallest_cluster_as_PostHog_does_and_keeps_each_cluster_to_one_kind()
     {
         var (result, run, target) = await ClusterAsync(Options(ClusteringMethod.Hdbscan, 700));
+
+        // PostHog's workflow (clustering.py): min(n, max(5, int(n * 0.02))), and min_samples no larger.
+        using var used = JsonDocument.Parse(run.Run.Params!.ClusteringMethodParams!);
+        Assert.Equal("14", used.RootElement.GetProperty("min_cluster_size").ToString());
+        Assert.Equal("5", used.RootElement.GetProperty("min_samples").ToString());
+        Assert.Equal("0.02", used.RootElement.GetProperty("min_cluster_size_fraction").ToString());
+        var items = await new ClusterReader(target).ReadItemsAsync(ClusterRunId.Parse(result.RunId), null, null, CancellationToken.None);
+        var kindOf = KindOfTrace();
+        // The 2% floor finds the kinds' sub-kinds (refunds apart from invoices): finer clusters, each of one kind.
+        foreach (var cluster in items.Where(i => i.ClusterId >= 0).GroupBy(i => i.ClusterId))
+        {
+            var kinds = cluster.GroupBy(i => kindOf[i.TraceId!]).Select(g => g.Count()).OrderDescending().ToList();
+            Assert.True(kinds[0] >= 0.9 * cluster.Count(), $"cluster {cluster.Key} mixes kinds: {string.Join(", ", kinds)}");
+        }
+        Assert.True(run.Clusters.Count(c => !c.IsNoise) >= KindWords.Count);
+
+        // As PostHog writes a run: the noise cluster sits at the mean of its items, the event's distinct id names level and team.
+        var noise = Assert.Single(run.Clusters, c => c.IsNoise);
+        var outliers = items.Where(i => i.ClusterId == -1).ToList();
+        Assert.Equal(outliers.Average(i => i.X!.Value), noise.CentroidX!.Value, tolerance: 1e-3);
+        Assert.Equal(outliers.Average(i => i.Y!.Value), noise.CentroidY!.Value, tolerance: 1e-3);
+        using var row = JsonDocument.Parse(result.EventRow);
+        Assert.Equal("clustering_trace_1", row.RootElement.GetProperty("distinct_id").GetString());
+    }
+
+    [Theory]
+    [InlineData("2026-03-28T12:00:30Z", "2026-03-28T12:00:30Z")] // written as the run ends
+    [InlineData("2026-03-28T11:00:00Z", "2026-03-28T12:00:00Z")] // never before the window's end
+    [InlineData("2026-03-30T08:00:00Z", "2026-03-28T23:59:59.999999Z")] // never after the id's day
+    public void The_run_event_is_written_within_the_day_its_id_names(string now, string expected)
+    {
+        var at = LocalClusterer.WrittenAt(DateTime.Parse(now, null, System.Globalization.DateTimeStyles.AdjustToUniversal), ClusterRunId.Parse("1_trace_20260328_120000_local"));
+        Assert.Equal(DateTime.Parse(expected, null, System.Globalization.DateTimeStyles.AdjustToUniversal), at);
+        Assert.Equal(DateTimeKind.Utc, at.Kind);
+    }
+
+    [Fact]
+    public async Task Hdbscan_recovers_the_kinds_of_traffic_and_names_them()
+    {
+        var (result, run, target) = await ClusterAsync(Options(ClusteringMethod.Hdbscan, 700) with { MinClusterSizeFraction = 0.05 });
         Assert.Equal(700, result.ItemCount);
         Assert.Equal("hdbscan", run.Run.ClusteringMethod);
         Assert.Equal("pca", run.Run.Params!.DimensionalityReductionMethod);
@@ -116,16 +156,19 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
         await new QueryRunner(engine.DemoConnection().CreateRunner(null).Source).InsertJsonRowsAsync([result.EventRow], CancellationToken.None);
         try
         {
-            var measured = await new ClusterMetricsReader(demo).MeasureAsync(run, MetricsDimension.None, CancellationToken.None);
+            // A run stores what PostHog's clustering workflow stores: its definitions, not the page's.
+            var measured = await new ClusterMetricsReader(demo).MeasureAsync(run, MetricsDimension.None, CancellationToken.None, MetricsDefinition.Workflow);
             foreach (var cluster in run.Clusters)
             {
                 var m = measured.Single(x => x.ClusterId == cluster.ClusterId);
-                Assert.Equal(m.ItemCount, cluster.ItemCount);
-                Assert.Equal(m.ErrorCount, cluster.ErrorCount);
-                Assert.Equal(m.TotalCost ?? 0, cluster.TotalCost ?? 0, tolerance: 1e-7);
-                Assert.Equal(m.AvgLatency ?? 0, cluster.AvgLatency ?? 0, tolerance: 1e-7);
-                Assert.Equal(m.AvgCost ?? 0, cluster.AvgCost ?? 0, tolerance: 1e-8); // runs store 8 decimals
-                Assert.Equal(m.AvgTokens ?? 0, cluster.AvgTokens ?? 0, tolerance: 1e-6);
+                var stored = cluster.StoredMetrics!;
+                Assert.Equal(m.ItemCount, stored.ItemCount);
+                Assert.Equal(m.ErrorCount, stored.ErrorCount);
+                Assert.Equal(m.ErrorRate ?? 0, stored.ErrorRate ?? 0, tolerance: 1e-6); // runs store 6 decimals
+                Assert.Equal(m.TotalCost ?? 0, stored.TotalCost ?? 0, tolerance: 1e-7);
+                Assert.Equal(m.AvgLatency ?? 0, stored.AvgLatency ?? 0, tolerance: 1e-7);
+                Assert.Equal(m.AvgCost ?? 0, stored.AvgCost ?? 0, tolerance: 1e-8); // runs store 8 decimals
+                Assert.Equal(m.AvgTokens ?? 0, stored.AvgTokens ?? 0, tolerance: 1e-6);
             }
         }
         finally

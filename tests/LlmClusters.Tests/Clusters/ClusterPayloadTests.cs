@@ -73,9 +73,9 @@ public sealed class ClusterPayloadTests(EngineFixture engine)
         var fine = read.Clusters[1];
         Assert.Equal(4, fine.Size);
         Assert.Equal(1.5, fine.CentroidX);
-        Assert.Equal(0.25, fine.ErrorRate);
-        Assert.Equal(4, fine.ItemCount);
-        Assert.Null(fine.AvgCost);
+        Assert.Equal(0.25, fine.StoredMetrics!.ErrorRate);
+        Assert.Equal(4, fine.StoredMetrics.ItemCount);
+        Assert.Null(fine.StoredMetrics.AvgCost);
         Assert.Equal(5, read.Problems.Count);
         Assert.Contains(read.Problems, p => p.Contains("cluster 2 has no numeric size"));
         Assert.Contains(read.Problems, p => p.Contains("cluster 0 has size 4 but lists no item"));
@@ -96,7 +96,7 @@ public sealed class ClusterPayloadTests(EngineFixture engine)
                 ["cluster_id"] = 0, ["size"] = 2, ["title"] = "Judged", ["traces"] = new { e1 = new { rank = 0 }, e2 = new { rank = 1 } },
                 ["metrics"] = new Dictionary<string, object?>
                 {
-                    ["item_count"] = 2, ["pass_rate"] = 0.5, ["na_rate"] = "0.25", ["dominant_evaluation_name"] = "helpfulness", ["avg_judge_cost"] = 0.0004,
+                    ["item_count"] = 2, ["pass_rate"] = 0.5, ["na_rate"] = "0.25", ["dominant_evaluation_name"] = "helpfulness", ["dominant_runtime"] = "llm_judge", ["avg_judge_cost"] = 0.0004,
                     ["sentiment"] = new { label = "negative", score = -0.6, counts = new { negative = 2 } },
                 },
             },
@@ -109,6 +109,7 @@ public sealed class ClusterPayloadTests(EngineFixture engine)
         Assert.Equal(0.5, cluster.PassRate);
         Assert.Equal(0.25, cluster.NaRate);
         Assert.Equal("helpfulness", cluster.DominantEvaluationName);
+        Assert.Equal("llm_judge", cluster.DominantRuntime);
         Assert.Equal(0.0004, cluster.AvgJudgeCost);
         Assert.Equal("negative", cluster.SentimentLabel);
         Assert.Equal(-0.6, cluster.SentimentScore);

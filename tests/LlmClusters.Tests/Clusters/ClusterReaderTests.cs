@@ -32,7 +32,7 @@ public sealed class ClusterReaderTests(EngineFixture engine)
             Assert.Equal(demo.Clusters.Sum(c => c.ItemKeys.Count), run.TotalItemsAnalyzed);
             Assert.Equal(demo.Clusters.Where(c => c.ClusterId == -1).Sum(c => c.ItemKeys.Count), run.NoiseSize);
             Assert.Equal(1, run.TeamId);
-            Assert.Equal("https://us.posthog.com/llm-analytics/clusters/" + Uri.EscapeDataString(run.RunId), run.UiUrl);
+            Assert.Equal("https://us.posthog.com/project/1/llm-analytics/clusters/" + Uri.EscapeDataString(run.RunId), run.UiUrl);
         }
         var legacy = runs.Single(r => engine.DemoData.Runs.Single(d => d.RunId == r.RunId).IsLegacy);
         Assert.Equal("trace", legacy.Level);
@@ -83,10 +83,12 @@ public sealed class ClusterReaderTests(EngineFixture engine)
         var billing = read.Clusters.Single(c => c.Title.Contains("\"Where's my invoice?\""));
         Assert.Contains('\n', billing.Description!);
         Assert.Contains(read.Clusters, c => c.Title.Contains("翻訳"));
-        Assert.All(read.Clusters, c => Assert.Equal("Run", c.MetricsSource));
-        Assert.All(read.Clusters, c => Assert.NotNull(c.ErrorRate));
-        Assert.All(read.Clusters, c => Assert.True(c.ItemCount > 0));
-        Assert.Equal($"https://eu.posthog.com/llm-analytics/clusters/{Uri.EscapeDataString(demo.RunId)}/{billing.ClusterId}", billing.UiUrl);
+        // A trace-level run's own metrics are the workflow's, which PostHog's page does not show: they stay apart.
+        Assert.All(read.Clusters, c => Assert.Equal("None", c.MetricsSource));
+        Assert.All(read.Clusters, c => Assert.Null(c.ErrorRate));
+        Assert.All(read.Clusters, c => Assert.NotNull(c.StoredMetrics!.ErrorRate));
+        Assert.All(read.Clusters, c => Assert.True(c.StoredMetrics!.ItemCount > 0));
+        Assert.Equal($"https://eu.posthog.com/project/1/llm-analytics/clusters/{Uri.EscapeDataString(demo.RunId)}/{billing.ClusterId}", billing.UiUrl);
         Assert.Equal(demo.WindowStart, billing.WindowStart);
         Assert.Equal(read.Clusters.Count, read.Run.ClusterCount);
     }
@@ -116,14 +118,14 @@ public sealed class ClusterReaderTests(EngineFixture engine)
         Assert.All(items, i => Assert.Equal(i.ItemId, i.TraceId));
         Assert.All(items, i => Assert.Null(i.GenerationId));
         Assert.All(items, i => Assert.InRange(i.Timestamp!.Value, traceRun.WindowStart, traceRun.WindowEnd));
-        Assert.Equal("https://us.posthog.com/llm-analytics/traces/" + items[0].TraceId, items[0].UiUrl);
+        Assert.Equal($"https://us.posthog.com/project/1/llm-analytics/traces/{items[0].TraceId}?timestamp={Uri.EscapeDataString(PostHogLinks.Iso(items[0].Timestamp!.Value))}", items[0].UiUrl);
 
         var generationRun = engine.DemoData.Runs.Single(r => r.Level == "generation");
         var generations = await reader.ReadItemsAsync(ClusterRunId.Parse(generationRun.RunId), null, 2, CancellationToken.None);
         Assert.Equal(generationRun.Clusters.Count * 2, generations.Count);
         Assert.All(generations, i => Assert.Equal(i.ItemId, i.GenerationId));
         Assert.All(generations, i => Assert.NotNull(i.TraceId));
-        Assert.Contains("?event=" + generations[0].GenerationId, generations[0].UiUrl);
+        Assert.StartsWith($"https://us.posthog.com/project/1/llm-analytics/traces/{generations[0].TraceId}?event={generations[0].GenerationId}&timestamp=", generations[0].UiUrl);
 
         var all = await reader.ReadItemsAsync(ClusterRunId.Parse(traceRun.RunId), null, null, CancellationToken.None);
         Assert.Equal(traceRun.Clusters.Sum(c => c.ItemKeys.Count), all.Count);

@@ -21,14 +21,14 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
     private async Task<(ClusterReader Clusters, ClusterMetricsReader Metrics)> FixtureAsync()
     {
         var writer = new EventWriter(engine.NewTable("metrics"))
-            // A: cost from a number (generation) and a numeric string (embedding); span latency does not count; a span's "true" error counts.
+            // A: cost from a number (generation) and a numeric string (embedding); the $ai_trace root does not count; a span's "true" error does.
             .Add("$ai_trace", At(1), new Dictionary<string, object?> { ["$ai_trace_id"] = "A", ["$ai_latency"] = 9.0, ["$ai_is_error"] = false })
             .Add("$ai_generation", At(2), new Dictionary<string, object?> { ["$ai_trace_id"] = "A", ["$ai_model"] = "gpt-4o", ["$ai_total_cost_usd"] = 0.01, ["$ai_latency"] = 1.5, ["$ai_input_tokens"] = 100, ["$ai_output_tokens"] = 50 })
             .Add("$ai_embedding", At(2), new Dictionary<string, object?> { ["$ai_trace_id"] = "A", ["$ai_model"] = "text-embedding-3-small", ["$ai_total_cost_usd"] = "0.002", ["$ai_input_tokens"] = 10 })
             .Add("$ai_span", At(3), new Dictionary<string, object?> { ["$ai_trace_id"] = "A", ["$ai_latency"] = 0.3, ["$ai_is_error"] = "true" })
             // B: no cost at all, latency as a string, a JSON true error.
             .Add("$ai_generation", At(4), new Dictionary<string, object?> { ["$ai_trace_id"] = "B", ["$ai_model"] = "gpt-4o", ["$ai_latency"] = "2", ["$ai_input_tokens"] = "200", ["$ai_output_tokens"] = 0, ["$ai_is_error"] = true })
-            // C: zero latency and tokens; "false" is no error; a generation at the window's end is outside it.
+            // C: zero latency and tokens; "false" is no error; a generation exactly at the window's end is inside it (PostHog's page: end included).
             .Add("$ai_generation", At(5), new Dictionary<string, object?> { ["$ai_trace_id"] = "C", ["$ai_model"] = "claude-haiku-4-5", ["$ai_total_cost_usd"] = 0.03, ["$ai_latency"] = 0, ["$ai_is_error"] = "false" })
             .Add("$ai_generation", WindowEnd, new Dictionary<string, object?> { ["$ai_trace_id"] = "C", ["$ai_total_cost_usd"] = 5.0, ["$ai_is_error"] = true })
             // D: only an event before the window, so it has no rows and is skipped.
@@ -40,7 +40,15 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
             .Add("$ai_span", At(8), new Dictionary<string, object?> { ["$ai_trace_id"] = "G", ["$ai_latency"] = 4, ["$ai_is_error"] = true })
             // Another team's event with the same trace id must not count when the connection names team 1.
             .Add("$ai_generation", At(9), new Dictionary<string, object?> { ["$ai_trace_id"] = "E", ["$ai_total_cost_usd"] = 100.0 }, teamId: 2)
-            .AddRun(TraceRun, "trace", WindowStart, WindowEnd, (0, ["A", "B", "C", "D"]), (1, ["E", "F"]), (-1, ["G"]))
+            // K: two generations that both fail (one item with an error, two failed events), latency 1 and 2 (the longest is
+            // the item's; the workflow sums them), and a span that has a cost (it counts on PostHog's page).
+            .Add("$ai_generation", At(12), new Dictionary<string, object?> { ["$ai_trace_id"] = "K", ["$ai_model"] = "gpt-4o", ["$ai_total_cost_usd"] = 0.1, ["$ai_latency"] = 1, ["$ai_is_error"] = true })
+            .Add("$ai_generation", At(13), new Dictionary<string, object?> { ["$ai_trace_id"] = "K", ["$ai_model"] = "gpt-4o", ["$ai_total_cost_usd"] = 0.2, ["$ai_latency"] = 2, ["$ai_is_error"] = true })
+            .Add("$ai_span", At(14), new Dictionary<string, object?> { ["$ai_trace_id"] = "K", ["$ai_total_cost_usd"] = 0.05, ["$ai_latency"] = 0.5 })
+            // L: only its $ai_trace root failed, which PostHog does not count.
+            .Add("$ai_trace", At(15), new Dictionary<string, object?> { ["$ai_trace_id"] = "L", ["$ai_is_error"] = true, ["$ai_latency"] = 7 })
+            .Add("$ai_generation", At(15), new Dictionary<string, object?> { ["$ai_trace_id"] = "L", ["$ai_model"] = "gpt-4o", ["$ai_total_cost_usd"] = 0.1, ["$ai_latency"] = 1 })
+            .AddRun(TraceRun, "trace", WindowStart, WindowEnd, (0, ["A", "B", "C", "D"]), (1, ["E", "F"]), (2, ["K", "L"]), (-1, ["G"]))
             // Generation level: items are generation uuids.
             .Add("$ai_generation", At(10), new Dictionary<string, object?> { ["$ai_trace_id"] = "H", ["$ai_model"] = "gpt-4o", ["$ai_total_cost_usd"] = "0.2", ["$ai_latency"] = 0.5, ["$ai_is_error"] = "true" }, G1)
             .Add("$ai_generation", At(11), new Dictionary<string, object?> { ["$ai_trace_id"] = "H", ["$ai_model"] = "gpt-4o", ["$ai_total_cost_usd"] = 0, ["$ai_latency"] = 1 }, G2)
@@ -51,30 +59,32 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
         return (new ClusterReader(connection), new ClusterMetricsReader(connection));
     }
 
-    private static async Task<IReadOnlyList<ClusterMetrics>> Measure((ClusterReader Clusters, ClusterMetricsReader Metrics) f, string runId, MetricsDimension by = MetricsDimension.None) =>
-        await f.Metrics.MeasureAsync(await f.Clusters.ReadClustersAsync(ClusterRunId.Parse(runId), CancellationToken.None), by, CancellationToken.None);
+    private static async Task<IReadOnlyList<ClusterMetrics>> Measure((ClusterReader Clusters, ClusterMetricsReader Metrics) f, string runId,
+        MetricsDimension by = MetricsDimension.None, MetricsDefinition definition = MetricsDefinition.Page) =>
+        await f.Metrics.MeasureAsync(await f.Clusters.ReadClustersAsync(ClusterRunId.Parse(runId), CancellationToken.None), by, CancellationToken.None, definition);
 
     [Fact]
-    public async Task Trace_level_metrics_follow_posthogs_definitions()
+    public async Task Trace_level_metrics_follow_posthogs_clusters_page()
     {
         var metrics = await Measure(await FixtureAsync(), TraceRun);
 
-        Assert.Equal([0, 1, -1], metrics.Select(m => m.ClusterId));
+        Assert.Equal([0, 1, 2, -1], metrics.Select(m => m.ClusterId));
         var first = metrics[0];
         Assert.Equal(3, first.ItemCount);                 // D has no event in the window
         Assert.Equal(4, first.Size);
-        Assert.Equal(0.042, first.TotalCost!.Value, 9);   // A 0.012 + C 0.03; B has no cost
-        Assert.Equal(0.021, first.AvgCost!.Value, 9);     // mean over positive costs only
-        Assert.Equal(1.75, first.AvgLatency!.Value, 9);   // A 1.5 and B 2: generations only, C's 0 left out
+        Assert.Equal(5.042, first.TotalCost!.Value, 9);   // A 0.012 + C 0.03 + C's 5 at the window's end; B has no cost
+        Assert.Equal(2.521, first.AvgCost!.Value, 9);     // mean over positive costs only
+        Assert.Equal(1.75, first.AvgLatency!.Value, 9);   // A 1.5 (its longest event; the root's 9 does not count) and B 2; C's 0 left out
         Assert.Equal(180, first.AvgTokens!.Value, 9);     // A 160 and B 200; C's 0 left out
         Assert.Equal(310, first.InputTokens);
         Assert.Equal(50, first.OutputTokens);
-        Assert.Equal(2, first.ErrorCount);                // A (a span's "true") and B (true)
-        Assert.Equal(2.0 / 3, first.ErrorRate!.Value, 9);
+        Assert.Equal(3, first.ErrorCount);                // A (a span's "true"), B (true), C (true at the window's end)
+        Assert.Equal(1.0, first.ErrorRate!.Value, 9);
+        Assert.Equal(3, first.FailedEventCount);
         Assert.Equal("gpt-4o", first.TopModel);
         Assert.Equal(2, first.ModelCount);
-        Assert.Equal(At(1), first.FirstSeen);
-        Assert.Equal(At(5), first.LastSeen);
+        Assert.Equal(At(2), first.FirstSeen);             // A's root at 10:01 is not one of its counted events
+        Assert.Equal(WindowEnd, first.LastSeen);
 
         var second = metrics[1];
         Assert.Equal(2, second.ItemCount);
@@ -85,13 +95,38 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
         Assert.Equal(0, second.ErrorCount);
         Assert.Equal(0.0, second.ErrorRate);
 
-        var noise = metrics[2];
+        var third = metrics[2];
+        Assert.Equal(2, third.ItemCount);
+        Assert.Equal(0.45, third.TotalCost!.Value, 9);    // K 0.1 + 0.2 + its span's 0.05, L 0.1
+        Assert.Equal(1.5, third.AvgLatency!.Value, 9);    // K's longest event 2, L 1
+        Assert.Equal(2.0, third.AvgGenerationLatency!.Value, 9); // K's generations summed 3, L 1: the workflow's figure
+        Assert.Equal(1, third.ErrorCount);                // K failed twice: one item; L's failing root does not count
+        Assert.Equal(0.5, third.ErrorRate!.Value, 9);
+        Assert.Equal(2, third.FailedEventCount);
+
+        var noise = metrics[3];
         Assert.Equal(1, noise.ItemCount);
         Assert.Null(noise.TotalCost);                     // no positive cost: null, as PostHog
         Assert.Null(noise.AvgCost);
-        Assert.Null(noise.AvgLatency);                    // a span's latency is not the item's latency
+        Assert.Equal(4.0, noise.AvgLatency!.Value, 9);    // a span's latency is the item's longest event
+        Assert.Null(noise.AvgGenerationLatency);          // it has no generation
         Assert.Null(noise.AvgTokens);
         Assert.Equal(1.0, noise.ErrorRate);
+    }
+
+    [Fact]
+    public async Task Trace_level_metrics_by_the_workflows_definitions()
+    {
+        var metrics = await Measure(await FixtureAsync(), TraceRun, definition: MetricsDefinition.Workflow);
+
+        var first = metrics[0];
+        Assert.Equal(0.042, first.TotalCost!.Value, 9);   // C's event at the window's end is outside it
+        Assert.Equal(2, first.ErrorCount);                // A and B
+        var third = metrics[2];
+        Assert.Equal(0.4, third.TotalCost!.Value, 9);     // K's span's cost does not count
+        Assert.Equal(2.0, third.AvgLatency!.Value, 9);    // K's generations summed 3, L 1
+        Assert.Equal(1, third.ErrorCount);
+        Assert.Null(metrics[3].AvgLatency);               // the noise trace has no generation
     }
 
     [Fact]
@@ -99,12 +134,13 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
     {
         var metrics = await Measure(await FixtureAsync(), TraceRun);
 
-        Assert.Equal(0.042 / 0.642, metrics[0].CostShare!.Value, 9);
-        Assert.Equal(0.6 / 0.642, metrics[1].CostShare!.Value, 9);
-        Assert.Null(metrics[2].CostShare);
-        Assert.Equal(2.0, metrics[0].ErrorRateLift!.Value, 9);    // 2/3 against 1/3 for E, F, G
+        const double runCost = 5.042 + 0.6 + 0.45;
+        Assert.Equal(5.042 / runCost, metrics[0].CostShare!.Value, 9);
+        Assert.Equal(0.6 / runCost, metrics[1].CostShare!.Value, 9);
+        Assert.Null(metrics[3].CostShare);
+        Assert.Equal(2.5, metrics[0].ErrorRateLift!.Value, 9);    // 3/3 against 2/5 for E, F, K, L, G
         Assert.Equal(ErrorRateComparison.ExactTest, metrics[0].ErrorRateTest);
-        Assert.Equal(1.0, metrics[0].ErrorRatePValue!.Value, 9);  // every 2x2 table here is as likely or likelier
+        Assert.Equal(11.0 / 56, metrics[0].ErrorRatePValue!.Value, 9);  // Fisher: P(3 of 3) + P(0 of 3) drawing 3 of 8 with 5 failing
         Assert.Equal(0.0, metrics[1].ErrorRateLift!.Value, 9);
     }
 
@@ -119,6 +155,7 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
         Assert.Equal(0.2, cluster.AvgCost!.Value, 9);
         Assert.Equal(0.75, cluster.AvgLatency!.Value, 9);
         Assert.Equal(1, cluster.ErrorCount);              // the trace's failing span is not a generation of the run
+        Assert.Equal(0.5, cluster.ErrorRate!.Value, 9);
     }
 
     [Fact]
@@ -147,16 +184,20 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
         var a = items[0];
         Assert.Equal(0.012, a.Cost, 9);
         Assert.Equal(1.5, a.Latency, 9);
+        Assert.Equal(1.5, a.GenerationLatency, 9);
         Assert.Equal(160, a.Tokens);
         Assert.True(a.IsError);
-        Assert.Equal(4, a.EventCount);
+        Assert.Equal(1, a.FailedEvents);
+        Assert.Equal(3, a.EventCount);                    // its generation, embedding and span: not the $ai_trace root
         Assert.Equal("A", a.TraceId);
         Assert.Equal("gpt-4o", a.Model);
-        Assert.False(items[2].IsError);
+        var c = items[2];
+        Assert.Equal(5.03, c.Cost, 9);                    // with the generation exactly at the window's end
+        Assert.True(c.IsError);
     }
 
     [Fact]
-    public async Task Computed_metrics_agree_with_the_metrics_demo_runs_carry()
+    public async Task Metrics_by_the_workflows_definitions_agree_with_the_metrics_demo_runs_store()
     {
         var connection = engine.DemoConnection();
         var clusters = new ClusterReader(connection);
@@ -164,10 +205,11 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
         foreach (var demo in engine.DemoData.Runs.Where(r => r.HasMetrics))
         {
             var run = await clusters.ReadClustersAsync(ClusterRunId.Parse(demo.RunId), CancellationToken.None);
-            var computed = (await reader.MeasureAsync(run, MetricsDimension.None, CancellationToken.None)).ToDictionary(m => m.ClusterId);
-            foreach (var stored in run.Clusters)
+            var computed = (await reader.MeasureAsync(run, MetricsDimension.None, CancellationToken.None, MetricsDefinition.Workflow)).ToDictionary(m => m.ClusterId);
+            foreach (var cluster in run.Clusters)
             {
-                var mine = computed[stored.ClusterId];
+                var stored = cluster.StoredMetrics!;
+                var mine = computed[cluster.ClusterId];
                 Assert.Equal(stored.ItemCount, mine.ItemCount);
                 Assert.Equal(stored.ErrorCount, mine.ErrorCount);
                 // The stored figures are rounded (to 6 or 8 places): agree to a part in a million.
@@ -211,17 +253,22 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
     private static double Rounding(double stored) => 1e-6 * Math.Abs(stored) + 1e-8;
 
     [Fact]
-    public async Task Filling_a_run_without_metrics_computes_them()
+    public async Task Filling_a_run_computes_the_pages_figures_and_keeps_the_stored_ones_apart()
     {
         var connection = engine.DemoConnection();
-        var demo = engine.DemoData.Runs.First(r => !r.HasMetrics && !r.IsLegacy);
-        var run = await new ClusterReader(connection).ReadClustersAsync(ClusterRunId.Parse(demo.RunId), CancellationToken.None);
-        Assert.All(run.Clusters, c => Assert.Null(c.ErrorRate));
+        foreach (var demo in engine.DemoData.Runs.Where(r => !r.IsLegacy && r.Level != "evaluation"))
+        {
+            var run = await new ClusterReader(connection).ReadClustersAsync(ClusterRunId.Parse(demo.RunId), CancellationToken.None);
+            Assert.All(run.Clusters, c => Assert.Null(c.ErrorRate));
+            Assert.All(run.Clusters, c => Assert.Equal(demo.HasMetrics, c.StoredMetrics is not null));
 
-        var filled = (await new ClusterMetricsReader(connection).FillMissingAsync(run, CancellationToken.None)).Clusters;
+            var filled = (await new ClusterMetricsReader(connection).FillMetricsAsync(run, CancellationToken.None)).Clusters;
+            var page = (await new ClusterMetricsReader(connection).MeasureAsync(run, MetricsDimension.None, CancellationToken.None)).ToDictionary(m => m.ClusterId);
 
-        Assert.All(filled, c => Assert.Equal("Computed", c.MetricsSource));
-        Assert.All(filled, c => Assert.NotNull(c.ErrorRate));
-        Assert.Equal(run.Clusters.Select(c => c.Size), filled.Select(c => c.ItemCount!.Value));
+            Assert.All(filled, c => Assert.Equal("Computed", c.MetricsSource));
+            Assert.All(filled, c => Assert.Equal(page[c.ClusterId].AvgLatency, c.AvgLatency));
+            Assert.All(filled, c => Assert.Equal(page[c.ClusterId].ErrorRate, c.ErrorRate));
+            Assert.Equal(run.Clusters.Select(c => c.StoredMetrics), filled.Select(c => c.StoredMetrics));
+        }
     }
 }

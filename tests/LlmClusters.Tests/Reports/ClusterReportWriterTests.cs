@@ -12,17 +12,17 @@ public sealed class ClusterReportWriterTests
 
     private static (RunClusters Run, List<ClusterItem> Items) Run(int items, string title = "Billing")
     {
-        var run = new ClusterRun { RunId = "1_trace_20260328_120000", Level = "trace", UiUrl = PostHogLinks.Run(Host, "1_trace_20260328_120000") };
+        var run = new ClusterRun { RunId = "1_trace_20260328_120000", Level = "trace", UiUrl = PostHogLinks.Run(Host, 1, "1_trace_20260328_120000") };
         var clusters = Enumerable.Range(-1, 9).Select(id => new LlmCluster
         {
             RunId = run.RunId, Level = "trace", ClusterId = id, Title = id == -1 ? "Outliers" : $"{title} {id}", Description = "About <things> & more",
-            Size = items / 9, IsNoise = id == -1, UiUrl = PostHogLinks.Cluster(Host, run.RunId, id), ErrorRate = 0.05, AvgCost = 0.001,
+            Size = items / 9, IsNoise = id == -1, UiUrl = PostHogLinks.Cluster(Host, 1, run.RunId, id), ErrorRate = 0.05, AvgCost = 0.001,
         }).ToList();
         var random = new Random(1);
         var list = Enumerable.Range(0, items).Select(i => new ClusterItem
         {
             RunId = run.RunId, ClusterId = i % 9 - 1, ItemId = Guid.NewGuid().ToString("D"), TraceId = Guid.NewGuid().ToString("D"), Rank = i / 9,
-            X = random.NextDouble() * 20 - 10, Y = random.NextDouble() * 20 - 10, Level = "trace", UiUrl = "",
+            X = random.NextDouble() * 20 - 10, Y = random.NextDouble() * 20 - 10, Level = "trace",
         }).ToList();
         return (new RunClusters(run, clusters, []), list);
     }
@@ -36,7 +36,7 @@ public sealed class ClusterReportWriterTests
         Assert.InRange(Encoding.UTF8.GetByteCount(html), 1, 10 * 1024 * 1024);
         Assert.DoesNotMatch(new Regex(@"<script[^>]+src=|<link |@import|url\(", RegexOptions.IgnoreCase), html);
         Assert.Equal(9, Regex.Matches(html, "<tr><td data-v=").Count);
-        Assert.Contains("\"traceBase\":\"https://eu.posthog.com/llm-analytics/traces/\"", html);
+        Assert.Contains("\"traceBase\":\"https://eu.posthog.com/project/1/llm-analytics/traces/\"", html);
     }
 
     [Fact]

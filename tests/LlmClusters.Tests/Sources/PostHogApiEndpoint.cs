@@ -12,8 +12,8 @@ namespace LlmClusters.Tests.Sources;
 
 /// <summary>
 /// A stand-in for PostHog's API on loopback, answering from the embedded engine as PostHog answers from its ClickHouse:
-/// <c>POST /api/projects/{id}/query/</c> takes a HogQLQuery, checks the personal API key and its scope, refuses
-/// functions HogQL does not expose (the list below is PostHog's, posthog/hogql/functions), prints HogQL's own names as
+/// <c>POST /api/projects/{id}/query/</c> takes a HogQLQuery, checks the personal API key and its scope, refuses what
+/// PostHog's own parser and function table refuse (<see cref="HogQLChecker"/>), prints HogQL's own names as
 /// the ClickHouse functions PostHog prints them as, binds <c>{name}</c> placeholders from "values", scopes the events
 /// to the project, returns 100 rows when there is no LIMIT and never more than 50,000, and answers in PostHog's shape
 /// (results, columns, types, hasMore, limit, offset). <c>GET /api/environments/{id}/llm_analytics/clustering_jobs/</c>
@@ -25,23 +25,6 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
     public const string QueryScope = "query:read";
     public const string LlmAnalyticsScope = "llm_analytics:read";
 
-    // The HogQL functions the module may call, each checked against PostHog's lists (mapping.py, aggregations.py,
-    // clickhouse/*.py). Anything else is refused as PostHog refuses it.
-    private static readonly HashSet<string> HogQLFunctions = new(StringComparer.Ordinal)
-    {
-        "JSONExtract", "JSONExtractString", "JSONExtractRaw", "JSONExtractArrayRaw", "JSONExtractInt", "JSONExtractFloat", "JSONHas", "JSONType",
-        "tupleElement", "tuple", "mapKeys", "mapValues", "arrayJoin", "arrayMap", "arraySum", "arraySort", "arrayEnumerate", "arrayElement",
-        "arrayMax", "indexOf", "has", "length", "empty", "notEmpty", "if", "multiIf", "coalesce", "ifNull", "isNull", "isNotNull",
-        "lower", "upper", "position", "concat", "cityHash64", "arrayZip", "toString", "toJSONString", "toInt", "toFloat", "toDateTime", "parseDateTimeBestEffort", "now",
-        "count", "countIf", "sum", "sumIf", "avg", "avgIf", "min", "max", "any", "anyIf", "argMax", "argMin", "uniqExact",
-        "groupArray", "groupArrayIf", "groupUniqArray", "groupUniqArrayIf", "groupUniqArrayArray", "sumMap", "quantileExact", "quantile",
-    };
-
-    private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "IN", "AS", "FROM", "JOIN", "AND", "OR", "NOT", "ON", "SELECT", "WHERE", "USING", "EXISTS", "OVER", "BY", "HAVING", "LIMIT",
-    };
-
     private readonly string _dataPath;
     private readonly EventsTable _table;
     private readonly long _projectId;
@@ -49,14 +32,21 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
     private readonly ConcurrentQueue<(int Status, int? RetryAfter)> _injected = new();
 
     /// <param name="keys">The personal API keys this PostHog accepts, each with its scopes.</param>
-    public PostHogApiEndpoint(string dataPath, EventsTable table, long projectId, IReadOnlyDictionary<string, string[]> keys, int jobsPageSize = 2)
+    /// <param name="jobsInternal">
+    /// As PostHog before its jobs endpoint took the llm_analytics scopes (scope_object INTERNAL): it refuses every
+    /// personal API key, whatever its scopes, with APIScopePermission's message.
+    /// </param>
+    public PostHogApiEndpoint(string dataPath, EventsTable table, long projectId, IReadOnlyDictionary<string, string[]> keys, int jobsPageSize = 2, bool jobsInternal = false)
     {
         _dataPath = dataPath;
         _table = table;
         _projectId = projectId;
         _keys = keys;
         JobsPageSize = jobsPageSize;
+        _jobsInternal = jobsInternal;
     }
+
+    private readonly bool _jobsInternal;
 
     public Uri Host => new($"http://127.0.0.1:{Port}");
     public int JobsPageSize { get; }
@@ -104,6 +94,8 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
                 });
             else if (request.HttpMethod == "DELETE" && CancelPath().Match(path) is { Success: true } cancel)
                 Serve(response, cancel.Groups[1].Value, QueryScope, () => new JsonObject { ["cancelled"] = cancel.Groups[2].Value });
+            else if (request.HttpMethod == "GET" && JobsPath().Match(path) is { Success: true } && _jobsInternal)
+                Error(response, 403, "authentication_error", "permission_denied", "This action does not support Personal API Key access");
             else if (request.HttpMethod == "GET" && JobsPath().Match(path) is { Success: true } jobs)
                 Serve(response, jobs.Groups[1].Value, LlmAnalyticsScope, () => Jobs(request));
             else
@@ -132,11 +124,12 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
         }
         catch (HogQLException e)
         {
-            Error(response, 400, "validation_error", "query_error", e.Message);
+            // posthog/api/query.py turns a HogQL error into DRF's ValidationError, which drf-exceptions-hog words so.
+            Error(response, 400, "validation_error", "invalid", e.Message);
         }
         catch (AnalyticsQueryException e)
         {
-            Error(response, 400, "validation_error", "query_error", e.Message);
+            Error(response, 400, "validation_error", "invalid", e.Message);
         }
         catch (Exception e)
         {
@@ -153,10 +146,8 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
         var hogql = (string?)request["query"] ?? throw new HogQLException("The query has no HogQL text.");
         var values = request["values"] as JsonObject ?? [];
 
-        if (Regex.IsMatch(hogql, @"\bGLOBAL\b", RegexOptions.IgnoreCase)) throw new HogQLException("Syntax error: GLOBAL is not HogQL.");
-        if (Regex.IsMatch(hogql, @"\{[A-Za-z_]\w*\s*:")) throw new HogQLException("Syntax error: typed placeholders are not HogQL.");
-        foreach (var name in SqlCalls.CalledFunctions(hogql).Where(n => !Keywords.Contains(n)))
-            if (!HogQLFunctions.Contains(name)) throw new HogQLException($"Unsupported function call '{name}(...)'");
+        // Refused as PostHog refuses it: its own parser, then its function table (tests/hogql).
+        if (HogQLChecker.Refusal(hogql) is { } refusal) throw new HogQLException(refusal);
 
         // PostHog prints HogQL's names as these ClickHouse functions.
         var sql = SqlCalls.Rewrite(hogql, "toInt", a => $"accurateCastOrNull({a[0]}, 'Int64')");

@@ -175,6 +175,34 @@ public sealed class PostHogApiSourceTests(EngineFixture engine)
         Assert.Contains("llm_analytics:read", error.Message);
     }
 
+    private sealed class Notices : IQueryObserver
+    {
+        public List<string> Messages { get; } = [];
+        public void QueryStarting(SqlQuery query, string location) { }
+        public void QueryFinished(SqlQuery query, TimeSpan elapsed, long rows) { }
+        public void Notice(string message) => Messages.Add(message);
+    }
+
+    [Fact]
+    public async Task An_older_PostHog_that_keeps_jobs_internal_is_named_and_the_jobs_come_from_the_runs()
+    {
+        using var older = engine.NewPostHog(jobsInternal: true);
+        using var connection = new LlmAnalyticsConnection(new PostHogApiSource(new PostHogApiOptions
+        {
+            Host = older.Host, ProjectId = EngineFixture.PostHogProject, ApiKey = EngineFixture.PostHogKey, RetryDelay = TimeSpan.FromMilliseconds(20),
+        }), postHogHost: older.Host);
+        var notices = new Notices();
+
+        var jobs = await new ClusterReader(connection, notices).ListJobsAsync(AllRuns.Since, AllRuns.Until, CancellationToken.None);
+
+        var seen = await new ClusterReader(engine.DemoConnection()).ListJobsAsync(AllRuns.Since, AllRuns.Until, CancellationToken.None);
+        Assert.Equal(seen.Select(j => (j.Id, j.RunCount)), jobs.Select(j => (j.Id, j.RunCount)));
+        var notice = Assert.Single(notices.Messages);
+        Assert.Contains("does not let personal API keys read clustering jobs", notice);
+        Assert.DoesNotContain("scope llm_analytics:read", notice);
+        Assert.DoesNotContain(EngineFixture.PostHogKey, notice);
+    }
+
     [Fact]
     public async Task An_unknown_project_says_which()
     {
