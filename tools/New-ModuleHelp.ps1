@@ -43,8 +43,17 @@ function Split-Subsections([string[]] $lines) {
     $items
 }
 
+# Blank lines part paragraphs, and each item of a list ("- ..." or "1. ...") is a paragraph of its own, so that
+# Get-Help shows lists as lists; other lines of a paragraph are joined.
 function Get-Paragraphs([string[]] $lines) {
-    (($lines -join "`n").Trim() -split "`n\s*`n") | Where-Object { $_.Trim() } | ForEach-Object { ($_ -split "`n" | ForEach-Object Trim) -join ' ' }
+    foreach ($block in (($lines -join "`n").Trim() -split "`n\s*`n") | Where-Object { $_.Trim() }) {
+        $current = [Collections.Generic.List[string]]::new()
+        foreach ($line in $block -split "`n") {
+            if ($line -match '^\s*(-|\d+\.)\s' -and $current.Count -gt 0) { $current -join ' '; $current.Clear() }
+            $current.Add($line.Trim())
+        }
+        if ($current.Count -gt 0) { $current -join ' ' }
+    }
 }
 
 function Add-Paragraphs($writer, [string[]] $paragraphs) {

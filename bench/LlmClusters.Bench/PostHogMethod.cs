@@ -47,7 +47,7 @@ internal sealed class PostHogMethod(QueryRunner runner)
                 ? $"""
                   SELECT toString(uuid) AS item_id, ifNull({Property("$ai_total_cost_usd")}, 0) AS cost, ifNull({Property("$ai_latency")}, 0) AS latency,
                          ifNull({Property("$ai_input_tokens")}, 0) + ifNull({Property("$ai_output_tokens")}, 0) AS tokens,
-                         lower(replaceRegexpAll(JSONExtractRaw(properties, '$ai_is_error'), '^"|"$', '')) = 'true' AS errored
+                         replaceRegexpAll(JSONExtractRaw(properties, '$ai_is_error'), '^"|"$', '') = 'true' AS errored
                   FROM {runner.Source.Table.Quoted}
                   WHERE event = '$ai_generation' AND timestamp >= parseDateTimeBestEffort({"{ws:String}"}) AND timestamp <= parseDateTimeBestEffort({"{we:String}"})
                     AND toString(uuid) IN {"{ids:Array(String)}"}
@@ -57,7 +57,7 @@ internal sealed class PostHogMethod(QueryRunner runner)
                          sum(ifNull({Property("$ai_total_cost_usd")}, 0)) AS cost,
                          max(ifNull({Property("$ai_latency")}, 0)) AS latency,
                          sum(ifNull({Property("$ai_input_tokens")}, 0) + ifNull({Property("$ai_output_tokens")}, 0)) AS tokens,
-                         max(lower(replaceRegexpAll(JSONExtractRaw(properties, '$ai_is_error'), '^"|"$', '')) = 'true') AS errored
+                         max(replaceRegexpAll(JSONExtractRaw(properties, '$ai_is_error'), '^"|"$', '') = 'true') AS errored
                   FROM {runner.Source.Table.Quoted}
                   WHERE event IN ('$ai_generation', '$ai_span', '$ai_embedding')
                     AND timestamp >= parseDateTimeBestEffort({"{ws:String}"}) AND timestamp <= parseDateTimeBestEffort({"{we:String}"})

@@ -85,7 +85,7 @@ public sealed class EngineFixture : IDisposable
 }
 
 [CollectionDefinition(Name)]
-public sealed class EngineCollection : ICollectionFixture<EngineFixture>
+public sealed class EngineCollectionDefinition : ICollectionFixture<EngineFixture>
 {
     public const string Name = "Embedded engine";
 }

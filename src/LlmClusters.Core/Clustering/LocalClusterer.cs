@@ -39,8 +39,8 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         progress?.Report(new ClusteringProgress(ClusteringStage.Sample, 0, 0));
         var sample = await _reader.QueryAsync(ClusteringQueries.SampleItems(_reader.Source.Table, options.Level, options.Since, options.Until, connection.TeamId,
             options.TraceFilter is null ? options.MaxSamples : Math.Max(options.MaxSamples, MaxCandidates), options.Seed, options.PropertyFilter), cancellationToken).ConfigureAwait(false);
-        var candidates = ResultRow.All(sample).Select(r => (Item: r.StringOrEmpty("item"), TraceId: r.StringOrEmpty("trace_id"),
-            Seen: r.DateTime("first_seen") ?? options.Since, Team: r.Int64("team"))).Where(c => c.TraceId.Length > 0).ToList();
+        var candidates = ResultRow.All(sample).Select(r => (Item: r.GetStringOrEmpty("item"), TraceId: r.GetStringOrEmpty("trace_id"),
+            Seen: r.GetDateTime("first_seen") ?? options.Since, Team: r.GetInt64("team"))).Where(c => c.TraceId.Length > 0).ToList();
         Done(ClusteringStage.Sample);
         if (candidates.Count == 0) throw new NothingToClusterException(options);
 
@@ -195,7 +195,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
     /// "name: word, word, word": the trace name most of the cluster's items carry (when most carry one), then the words
     /// that set the cluster apart. Two clusters of one kind of trace then share the name and differ by their words.
     /// </summary>
-    private static string? Title(IReadOnlyList<string?> names, IReadOnlyList<string> words)
+    private static string? Title(List<string?> names, IReadOnlyList<string> words)
     {
         var common = names.Where(n => !string.IsNullOrWhiteSpace(n)).GroupBy(n => n!).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault();
         var name = common is not null && common.Count() * 2 >= names.Count ? common.Key : null;

@@ -23,12 +23,12 @@ public sealed class ClusterReader
     {
         var result = await _runner.QueryAsync(ClusterQueries.ListRuns(Table, filter with { TeamId = filter.TeamId ?? _connection.TeamId }), cancellationToken).ConfigureAwait(false);
         var rows = ResultRow.All(result).ToList();
-        var unreadable = rows.Count(r => string.IsNullOrEmpty(r.String("run_id")));
+        var unreadable = rows.Count(r => string.IsNullOrEmpty(r.GetString("run_id")));
         if (unreadable > 0)
             _runner.Notice($"{(unreadable >= filter.First ? "At least " : "")}{unreadable} run event(s) between {filter.Since:u} and {filter.Until:u} could not be read " +
                            "(their properties are not JSON, or have no $ai_clustering_run_id) and are left out.");
-        return rows.Where(r => !string.IsNullOrEmpty(r.String("run_id")))
-            .Select(r => ToRun(r, (int)(r.Int64("cluster_count") ?? 0), r.Int64("noise_size") ?? 0))
+        return rows.Where(r => !string.IsNullOrEmpty(r.GetString("run_id")))
+            .Select(r => ToRun(r, (int)(r.GetInt64("cluster_count") ?? 0), r.GetInt64("noise_size") ?? 0))
             .ToList();
     }
 
@@ -48,25 +48,25 @@ public sealed class ClusterReader
         var result = await _runner.QueryAsync(ClusterQueries.RunClusters(Table, runId, _connection.TeamId), cancellationToken).ConfigureAwait(false);
         var rows = ResultRow.All(result).ToList();
         if (rows.Count == 0) throw new RunNotFoundException(runId.RunId, _connection.Location);
-        if (!rows[0].Bool("payload_valid")) throw new InvalidRunPayloadException(runId.RunId);
+        if (!rows[0].GetBool("payload_valid")) throw new InvalidRunPayloadException(runId.RunId);
 
         var problems = new List<string>();
         var clusters = new List<LlmCluster>();
-        var level = rows[0].StringOrEmpty("level");
-        foreach (var row in rows.Where(r => r.Bool("has_cluster")))
+        var level = rows[0].GetStringOrEmpty("level");
+        foreach (var row in rows.Where(r => r.GetBool("has_cluster")))
         {
-            if (row.Int64("cluster_id") is not { } id) { problems.Add("an entry of $ai_clusters has no numeric cluster_id (skipped)"); continue; }
+            if (row.GetInt64("cluster_id") is not { } id) { problems.Add("an entry of $ai_clusters has no numeric cluster_id (skipped)"); continue; }
             var clusterId = (int)id;
-            var itemsInMap = row.Int64("items_in_map") ?? 0;
-            var size = row.Int64("size");
+            var itemsInMap = row.GetInt64("items_in_map") ?? 0;
+            var size = row.GetInt64("size");
             if (size is null) problems.Add($"cluster {clusterId} has no numeric size (used its {itemsInMap} items)");
             else if (size > 0 && itemsInMap == 0) problems.Add($"cluster {clusterId} has size {size} but lists no item (its traces is not an object of items)");
-            var title = row.String("title");
+            var title = row.GetString("title");
             if (string.IsNullOrEmpty(title)) problems.Add($"cluster {clusterId} has no title");
-            var hasMetrics = row.Bool("has_metrics");
+            var hasMetrics = row.GetBool("has_metrics");
             var stored = hasMetrics
-                ? new RunEventMetrics(row.Int64("m_item_count") ?? 0, row.Double("m_avg_cost"), row.Double("m_avg_latency"), row.Double("m_avg_tokens"),
-                    row.Double("m_total_cost"), row.Int64("m_error_count") ?? 0, row.Double("m_error_rate"))
+                ? new RunEventMetrics(row.GetInt64("m_item_count") ?? 0, row.GetDouble("m_avg_cost"), row.GetDouble("m_avg_latency"), row.GetDouble("m_avg_tokens"),
+                    row.GetDouble("m_total_cost"), row.GetInt64("m_error_count") ?? 0, row.GetDouble("m_error_rate"))
                 : null;
             // PostHog's clusters page shows a run's stored metrics only for evaluation-level runs; for the others it
             // computes its own, by other definitions, so the stored ones stay apart (StoredMetrics) until those are computed.
@@ -77,13 +77,13 @@ public sealed class ClusterReader
                 Level = level,
                 ClusterId = clusterId,
                 Title = string.IsNullOrEmpty(title) ? DefaultTitle(clusterId) : title,
-                Description = row.String("description"),
+                Description = row.GetString("description"),
                 Size = size ?? itemsInMap,
                 IsNoise = clusterId == -1,
-                CentroidX = row.Double("centroid_x"),
-                CentroidY = row.Double("centroid_y"),
-                WindowStart = row.DateTime("window_start"),
-                WindowEnd = row.DateTime("window_end"),
+                CentroidX = row.GetDouble("centroid_x"),
+                CentroidY = row.GetDouble("centroid_y"),
+                WindowStart = row.GetDateTime("window_start"),
+                WindowEnd = row.GetDateTime("window_end"),
                 UiUrl = PostHogLinks.Cluster(Host, runId.TeamId, runId.RunId, clusterId),
                 ItemCount = shown?.ItemCount,
                 TotalCost = shown?.TotalCost,
@@ -93,13 +93,13 @@ public sealed class ClusterReader
                 ErrorCount = shown?.ErrorCount,
                 ErrorRate = shown?.ErrorRate,
                 StoredMetrics = stored,
-                PassRate = row.Double("m_pass_rate"),
-                NaRate = row.Double("m_na_rate"),
-                DominantEvaluationName = row.String("m_dominant_evaluation_name"),
-                DominantRuntime = row.String("m_dominant_runtime"),
-                AvgJudgeCost = row.Double("m_avg_judge_cost"),
-                SentimentLabel = row.String("m_sentiment_label"),
-                SentimentScore = row.Double("m_sentiment_score"),
+                PassRate = row.GetDouble("m_pass_rate"),
+                NaRate = row.GetDouble("m_na_rate"),
+                DominantEvaluationName = row.GetString("m_dominant_evaluation_name"),
+                DominantRuntime = row.GetString("m_dominant_runtime"),
+                AvgJudgeCost = row.GetDouble("m_avg_judge_cost"),
+                SentimentLabel = row.GetString("m_sentiment_label"),
+                SentimentScore = row.GetDouble("m_sentiment_score"),
                 MetricsSource = shown is not null ? "Run" : "None",
             });
         }
@@ -107,7 +107,7 @@ public sealed class ClusterReader
             problems.Add($"cluster id {twice.Key} appears {twice.Count()} times");
         var run = ToRun(rows[0], clusters.Count, clusters.Where(c => c.IsNoise).Sum(c => c.Size));
         if (run.WindowStart > run.WindowEnd) problems.Add($"its window starts ({run.WindowStart:u}) after it ends ({run.WindowEnd:u})");
-        if (rows[0].Int64("copies") is > 1 and var copies) problems.Add($"{copies} events carry this run id; the newest is read");
+        if (rows[0].GetInt64("copies") is > 1 and var copies) problems.Add($"{copies} events carry this run id; the newest is read");
         return new RunClusters(run, clusters, problems);
     }
 
@@ -116,29 +116,29 @@ public sealed class ClusterReader
         var result = await _runner.QueryAsync(ClusterQueries.ClusterItems(Table, runId, _connection.TeamId, clusterIds, top), cancellationToken).ConfigureAwait(false);
         return ResultRow.All(result).Select(r =>
         {
-            var level = r.StringOrEmpty("level");
-            var itemId = r.StringOrEmpty("item_id");
+            var level = r.GetStringOrEmpty("level");
+            var itemId = r.GetStringOrEmpty("item_id");
             var byGeneration = level != "trace";
             // Old trace-level runs keep only the key, which is the trace id.
-            var traceId = r.String("trace_id") ?? (byGeneration ? null : itemId);
-            var generationId = r.String("generation_id") ?? (level == "generation" ? itemId : null);
-            var timestamp = r.DateTime("item_timestamp");
+            var traceId = r.GetString("trace_id") ?? (byGeneration ? null : itemId);
+            var generationId = r.GetString("generation_id") ?? (level == "generation" ? itemId : null);
+            var timestamp = r.GetDateTime("item_timestamp");
             return new ClusterItem
             {
                 RunId = runId.RunId,
-                ClusterId = (int)(r.Int64("cluster_id") ?? 0),
+                ClusterId = (int)(r.GetInt64("cluster_id") ?? 0),
                 ItemId = itemId,
                 TraceId = traceId,
                 GenerationId = generationId,
-                Rank = r.Int64("rank") is { } rank ? (int)rank : null,
-                DistanceToCentroid = r.Double("distance_to_centroid"),
-                X = r.Double("x"),
-                Y = r.Double("y"),
+                Rank = r.GetInt64("rank") is { } rank ? (int)rank : null,
+                DistanceToCentroid = r.GetDouble("distance_to_centroid"),
+                X = r.GetDouble("x"),
+                Y = r.GetDouble("y"),
                 Timestamp = timestamp,
                 Level = level,
-                WindowStart = r.DateTime("window_start"),
-                WindowEnd = r.DateTime("window_end"),
-                UiUrl = ItemLink(runId.TeamId, level, traceId, generationId, timestamp ?? r.DateTime("window_start")),
+                WindowStart = r.GetDateTime("window_start"),
+                WindowEnd = r.GetDateTime("window_end"),
+                UiUrl = ItemLink(runId.TeamId, level, traceId, generationId, timestamp ?? r.GetDateTime("window_start")),
             };
         }).ToList();
     }
@@ -148,12 +148,12 @@ public sealed class ClusterReader
         var result = await _runner.QueryAsync(ClusterQueries.JobsSeenOnRuns(Table, since, until, _connection.TeamId), cancellationToken).ConfigureAwait(false);
         var seen = ResultRow.All(result).Select(r => new ClusteringJob
         {
-            Id = r.StringOrEmpty("job_id"),
-            Name = r.StringOrEmpty("name"),
-            Level = r.StringOrEmpty("job_level"),
-            LastRunId = r.String("last_run_id"),
-            LastRunAt = r.DateTime("last_run_at"),
-            RunCount = r.Int64("run_count") ?? 0,
+            Id = r.GetStringOrEmpty("job_id"),
+            Name = r.GetStringOrEmpty("name"),
+            Level = r.GetStringOrEmpty("job_level"),
+            LastRunId = r.GetString("last_run_id"),
+            LastRunAt = r.GetDateTime("last_run_at"),
+            RunCount = r.GetInt64("run_count") ?? 0,
         }).ToList();
         if (_runner.Source is not IClusteringJobSource jobSource) return seen;
 
@@ -189,22 +189,22 @@ public sealed class ClusterReader
 
     private ClusterRun ToRun(ResultRow r, int clusterCount, long noiseSize)
     {
-        var runId = r.StringOrEmpty("run_id");
-        var team = r.Int64("team_id");
-        var parameters = ClusteringParams.FromJson(r.String("params"));
+        var runId = r.GetStringOrEmpty("run_id");
+        var team = r.GetInt64("team_id");
+        var parameters = ClusteringParams.FromJson(r.GetString("params"));
         return new ClusterRun
         {
             RunId = runId,
             TeamId = team ?? 0,
-            Level = r.StringOrEmpty("level"),
-            JobId = NullIfEmpty(r.String("job_id")),
-            JobName = NullIfEmpty(r.String("job_name")),
-            WindowStart = r.DateTime("window_start"),
-            WindowEnd = r.DateTime("window_end"),
-            TotalItemsAnalyzed = r.Int64("total_items"),
+            Level = r.GetStringOrEmpty("level"),
+            JobId = NullIfEmpty(r.GetString("job_id")),
+            JobName = NullIfEmpty(r.GetString("job_name")),
+            WindowStart = r.GetDateTime("window_start"),
+            WindowEnd = r.GetDateTime("window_end"),
+            TotalItemsAnalyzed = r.GetInt64("total_items"),
             ClusterCount = clusterCount,
             NoiseSize = noiseSize,
-            Timestamp = r.DateTime("timestamp") ?? default,
+            Timestamp = r.GetDateTime("timestamp") ?? default,
             ClusteringMethod = parameters?.ClusteringMethod,
             VisualizationMethod = parameters?.VisualizationMethod,
             Params = parameters,

@@ -21,8 +21,8 @@ public sealed class RunComparer(LlmAnalyticsConnection connection, IQueryObserve
         var b = await _metrics.FillMetricsAsync(await _clusters.ReadClustersAsync(difference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var result = await _runner.QueryAsync(ComparisonQueries.SharedItems(_runner.Source.Table, reference, difference, connection.TeamId), cancellationToken).ConfigureAwait(false);
         var shared = ResultRow.All(result).ToDictionary(
-            r => ((int)(r.Int64("reference_cluster") ?? 0), (int)(r.Int64("difference_cluster") ?? 0)),
-            r => r.Int64("shared") ?? 0);
+            r => ((int)(r.GetInt64("reference_cluster") ?? 0), (int)(r.GetInt64("difference_cluster") ?? 0)),
+            r => r.GetInt64("shared") ?? 0);
         return ClusterComparer.Compare(a, b, shared, options);
     }
 }

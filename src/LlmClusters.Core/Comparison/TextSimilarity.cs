@@ -4,7 +4,7 @@ namespace LlmClusters.Core.Comparison;
 
 /// <summary>
 /// How alike two titles or descriptions read: the Dice coefficient of their character trigrams, over lower-cased
-/// letters and digits. Trigrams forgive reordered words and small rewordings ("Billing & refunds" and "Refunds and
+/// letters and digits. Trigrams forgive reordered words and small rewordings ("Billing &amp; refunds" and "Refunds and
 /// billing"), which LLM-written titles are full of. Written here because it is a few lines; no served package has it.
 /// </summary>
 public static class TextSimilarity

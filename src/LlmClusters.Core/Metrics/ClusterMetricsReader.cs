@@ -28,11 +28,11 @@ public sealed class ClusterMetricsReader
         var result = await _runner.QueryAsync(MetricsQueries.ClusterMetrics(_runner.Source.Table, runId, run.Run.WindowStart!.Value, run.Run.WindowEnd!.Value,
             _connection.TeamId, RunItems(run), by, definition), cancellationToken).ConfigureAwait(false);
         var rows = ResultRow.All(result).Select(r => new Row(
-            (int)(r.Int64("cluster_id") ?? 0), r.StringOrEmpty("dimension"), r.Int64("item_count") ?? 0, r.Int64("items_with_cost") ?? 0,
-            Finite(r.Double("total_cost")), Finite(r.Double("avg_cost")), Finite(r.Double("p95_cost")), Finite(r.Double("avg_latency")),
-            Finite(r.Double("avg_generation_latency")), r["latency_quantiles"] as object?[], Finite(r.Double("avg_tokens")),
-            r.Int64("input_tokens") ?? 0, r.Int64("output_tokens") ?? 0, r.Int64("error_count") ?? 0, r.Int64("failed_event_count") ?? 0,
-            r.String("top_model"), (int)(r.Int64("model_count") ?? 0), r.DateTime("first_seen"), r.DateTime("last_seen"))).ToList();
+            (int)(r.GetInt64("cluster_id") ?? 0), r.GetStringOrEmpty("dimension"), r.GetInt64("item_count") ?? 0, r.GetInt64("items_with_cost") ?? 0,
+            Finite(r.GetDouble("total_cost")), Finite(r.GetDouble("avg_cost")), Finite(r.GetDouble("p95_cost")), Finite(r.GetDouble("avg_latency")),
+            Finite(r.GetDouble("avg_generation_latency")), r["latency_quantiles"] as object?[], Finite(r.GetDouble("avg_tokens")),
+            r.GetInt64("input_tokens") ?? 0, r.GetInt64("output_tokens") ?? 0, r.GetInt64("error_count") ?? 0, r.GetInt64("failed_event_count") ?? 0,
+            r.GetString("top_model"), (int)(r.GetInt64("model_count") ?? 0), r.GetDateTime("first_seen"), r.GetDateTime("last_seen"))).ToList();
 
         var runCost = rows.Sum(r => r.ItemsWithCost > 0 ? r.TotalCost ?? 0 : 0);
         var byDimension = rows.GroupBy(r => r.Dimension).ToDictionary(g => g.Key, g => (Errors: g.Sum(r => r.Errors), Items: g.Sum(r => r.Items)));
@@ -95,28 +95,28 @@ public sealed class ClusterMetricsReader
         var host = _connection.PostHogHost;
         return ResultRow.All(result).Select(r =>
         {
-            var item = r.StringOrEmpty("item");
+            var item = r.GetStringOrEmpty("item");
             var generation = runId.Level == "generation" ? item : null;
-            var traceId = NullIfEmpty(r.String("trace_id")) ?? (generation is null ? item : null);
+            var traceId = NullIfEmpty(r.GetString("trace_id")) ?? (generation is null ? item : null);
             return new ClusterItemMetrics
             {
                 RunId = run.Run.RunId,
-                ClusterId = (int)(r.Int64("cluster_id") ?? 0),
+                ClusterId = (int)(r.GetInt64("cluster_id") ?? 0),
                 ItemId = item,
                 TraceId = traceId,
                 GenerationId = generation,
-                Cost = r.Double("cost") ?? 0,
-                Latency = r.Double("latency") ?? 0,
-                GenerationLatency = r.Double("generation_latency") ?? 0,
-                InputTokens = r.Int64("input_tokens") ?? 0,
-                OutputTokens = r.Int64("output_tokens") ?? 0,
-                IsError = (r.Int64("failed_events") ?? 0) > 0,
-                FailedEvents = r.Int64("failed_events") ?? 0,
+                Cost = r.GetDouble("cost") ?? 0,
+                Latency = r.GetDouble("latency") ?? 0,
+                GenerationLatency = r.GetDouble("generation_latency") ?? 0,
+                InputTokens = r.GetInt64("input_tokens") ?? 0,
+                OutputTokens = r.GetInt64("output_tokens") ?? 0,
+                IsError = (r.GetInt64("failed_events") ?? 0) > 0,
+                FailedEvents = r.GetInt64("failed_events") ?? 0,
                 Model = MostFrequent(r["models"] as object?[]),
-                EventCount = r.Int64("event_count") ?? 0,
-                FirstSeen = r.DateTime("first_seen"),
-                LastSeen = r.DateTime("last_seen"),
-                UiUrl = ClusterReader.ItemLink(host, runId.TeamId, runId.Level, traceId, generation, r.DateTime("first_seen") ?? run.Run.WindowStart),
+                EventCount = r.GetInt64("event_count") ?? 0,
+                FirstSeen = r.GetDateTime("first_seen"),
+                LastSeen = r.GetDateTime("last_seen"),
+                UiUrl = ClusterReader.ItemLink(host, runId.TeamId, runId.Level, traceId, generation, r.GetDateTime("first_seen") ?? run.Run.WindowStart),
             };
         }).ToList();
     }
@@ -137,15 +137,15 @@ public sealed class ClusterMetricsReader
                 chunk.Select(m => m.ClusterId).ToList(), chunk.Select(m => m.Item).ToList()), cancellationToken).ConfigureAwait(false);
             parts.AddRange(ResultRow.All(result));
         }
-        return parts.GroupBy(r => (int)(r.Int64("cluster_id") ?? 0)).ToDictionary(g => g.Key, g =>
+        return parts.GroupBy(r => (int)(r.GetInt64("cluster_id") ?? 0)).ToDictionary(g => g.Key, g =>
         {
-            long Sum(string column) => g.Sum(r => r.Int64(column) ?? 0);
+            long Sum(string column) => g.Sum(r => r.GetInt64(column) ?? 0);
             double? Mean(string mean, string counted) =>
-                Sum(counted) is var n && n > 0 ? Finite(g.Sum(r => (Finite(r.Double(mean)) ?? 0) * (r.Int64(counted) ?? 0)) / n) : null;
+                Sum(counted) is var n && n > 0 ? Finite(g.Sum(r => (Finite(r.GetDouble(mean)) ?? 0) * (r.GetInt64(counted) ?? 0)) / n) : null;
             var count = Sum("item_count");
             var errors = Sum("error_count");
             return new RunEventMetrics(count, Mean("avg_cost", "items_with_cost"), Mean("avg_latency", "items_with_latency"), Mean("avg_tokens", "items_with_tokens"),
-                Sum("items_with_cost") > 0 ? g.Sum(r => Finite(r.Double("total_cost")) ?? 0) : null, errors, count > 0 ? (double)errors / count : null);
+                Sum("items_with_cost") > 0 ? g.Sum(r => Finite(r.GetDouble("total_cost")) ?? 0) : null, errors, count > 0 ? (double)errors / count : null);
         });
     }
 

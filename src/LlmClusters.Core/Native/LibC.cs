@@ -40,7 +40,7 @@ internal static partial class LibC
         }
         finally
         {
-            Close(descriptor);
+            _ = Close(descriptor); // best effort: the bytes are read
         }
     }
 }

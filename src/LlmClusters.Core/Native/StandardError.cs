@@ -20,8 +20,9 @@ internal static class StandardError
         var saved = target < 0 ? -1 : LibC.Dup(Descriptor);
         if (saved < 0 || LibC.Dup2(target, Descriptor) < 0)
         {
-            if (target >= 0) LibC.Close(target);
-            if (saved >= 0) LibC.Close(saved);
+            // Closing is best effort here and below: a descriptor that fails to close leaves nothing to undo.
+            if (target >= 0) _ = LibC.Close(target);
+            if (saved >= 0) _ = LibC.Close(saved);
             TryDelete(file);
             return work();
         }
@@ -31,9 +32,9 @@ internal static class StandardError
         }
         finally
         {
-            LibC.Dup2(saved, Descriptor);
-            LibC.Close(saved);
-            LibC.Close(target);
+            _ = LibC.Dup2(saved, Descriptor);
+            _ = LibC.Close(saved);
+            _ = LibC.Close(target);
             try { captured = File.ReadAllText(file).Trim(); } catch (IOException) { }
             TryDelete(file);
         }

@@ -66,7 +66,7 @@ public static class MetricsQueries
                         sumIf(ifNull(tupleElement(p, 3), 0), event = '$ai_generation') AS generation_latency,
                         {Summed(4)} AS input_tokens,
                         {Summed(5)} AS output_tokens,
-                        countIf(lower(ifNull(tupleElement(p, 6), '')) = 'true') AS failed_events,
+                        countIf(ifNull(tupleElement(p, 6), '') = 'true') AS failed_events,
                         groupArrayIf(tupleElement(p, 7), event = '$ai_generation' AND tupleElement(p, 7) != '') AS models,
                         count() AS event_count,
                         min(timestamp) AS first_seen,

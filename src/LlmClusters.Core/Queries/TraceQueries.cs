@@ -46,7 +46,7 @@ public static class TraceQueries
                 tupleElement(f, 2) AS span_id, tupleElement(f, 3) AS parent_id, tupleElement(f, 4) AS span_name, tupleElement(f, 5) AS trace_name,
                 tupleElement(f, 6) AS model, tupleElement(f, 7) AS provider, tupleElement(f, 8) AS latency, tupleElement(f, 9) AS cost,
                 tupleElement(f, 10) AS input_tokens, tupleElement(f, 11) AS output_tokens,
-                lower(ifNull(tupleElement(f, 12), '')) = 'true' AS is_error, tupleElement(f, 13) AS error,
+                ifNull(tupleElement(f, 12), '') = 'true' AS is_error, tupleElement(f, 13) AS error,
                 if({Priced}, JSONExtractRaw(properties, '$ai_input'), JSONExtractRaw(properties, '$ai_input_state')) AS input,
                 if({Priced}, JSONExtractRaw(properties, '$ai_output_choices'), JSONExtractRaw(properties, '$ai_output_state')) AS output
             FROM (
@@ -68,7 +68,7 @@ public static class TraceQueries
             sumIf(ifNull(tupleElement(f, 9), 0), {Priced}) AS total_cost,
             sumIf(ifNull(tupleElement(f, 10), 0), {Priced}) AS input_tokens,
             sumIf(ifNull(tupleElement(f, 11), 0), {Priced}) AS output_tokens,
-            countIf(lower(ifNull(tupleElement(f, 12), '')) = 'true') AS error_count,
+            countIf(ifNull(tupleElement(f, 12), '') = 'true') AS error_count,
             count() AS event_count,
             any(team_id) AS team,
             arraySort(groupUniqArrayIf(ifNull(tupleElement(f, 6), ''), {Priced} AND ifNull(tupleElement(f, 6), '') != '')) AS models

@@ -38,10 +38,10 @@ public static class ClusterReportWriter
             r = placed.Select(i => i.Rank ?? -1),
             // Each item's link is built in the page from these (as ClusterReader.ItemLink builds it), which keeps a
             // run of 100,000 items a few megabytes: the trace (null: no link), the generation to open, the time in
-            // epoch seconds.
+            // epoch milliseconds (as precise as the links' ISO time).
             t = placed.Select(i => i.TraceId),
             e = placed.Select(i => i.Level == "trace" ? null : i.GenerationId),
-            s = placed.Select(i => (i.Timestamp ?? i.WindowStart) is { } at ? (long?)new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToUnixTimeSeconds() : null),
+            s = placed.Select(i => (i.Timestamp ?? i.WindowStart) is { } at ? (long?)new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToUnixTimeMilliseconds() : null),
         };
         // The default encoder escapes <, > and &, so no title can close the script element.
         var json = JsonSerializer.Serialize(data);
@@ -94,6 +94,7 @@ public static class ClusterReportWriter
         """;
 
     // Draws every item, finds the nearest item under the pointer through a coarse grid, and sorts the table by column.
+    // An item's link is built as PostHogLinks builds it (esc escapes as Uri.EscapeDataString does).
     private const string Script = """
         const d=JSON.parse(document.getElementById('data').textContent),cv=document.getElementById('map'),g=cv.getContext('2d'),card=document.getElementById('card');
         const n=d.x.length,pad=20,W=cv.width,H=cv.height;let x0=0,x1=1,y0=0,y1=1;
@@ -109,8 +110,9 @@ public static class ClusterReportWriter
           card.textContent='';const t=document.createElement('b');t.textContent=c.id+': '+c.title;card.append(t,document.createElement('br'),d.t[i]===null?'trace not known':'trace '+d.t[i],document.createElement('br'),'rank '+d.r[i]);
           card.style.left=(mx+12)+'px';card.style.top=(my+12)+'px';card.hidden=false;cv.style.cursor='pointer';});
         cv.addEventListener('mouseleave',()=>card.hidden=true);
-        function link(i){if(d.t[i]===null)return null;const q=[];if(d.e[i]!==null)q.push('event='+encodeURIComponent(d.e[i]));
-          if(d.s[i]!==null)q.push('timestamp='+encodeURIComponent(new Date(d.s[i]*1000).toISOString()));return d.traceBase+encodeURIComponent(d.t[i])+(q.length?'?'+q.join('&'):'');}
+        const esc=v=>encodeURIComponent(v).replace(/[!'()*]/g,c=>'%'+c.charCodeAt(0).toString(16).toUpperCase());
+        function link(i){if(d.t[i]===null)return null;const q=[];if(d.e[i]!==null)q.push('event='+esc(d.e[i]));
+          if(d.s[i]!==null)q.push('timestamp='+esc(new Date(d.s[i]).toISOString()));return d.traceBase+esc(d.t[i])+(q.length?'?'+q.join('&'):'');}
         cv.addEventListener('click',e=>{const [i]=near(e);const u=i>=0?link(i):null;if(u)window.open(u,'_blank');});
         document.querySelectorAll('#metrics th').forEach((th,col)=>th.addEventListener('click',()=>{const body=document.querySelector('#metrics tbody'),rows=[...body.rows],up=th.dataset.dir!=='asc';
           th.dataset.dir=up?'asc':'desc';const key=r=>{const c=r.cells[col],v=c.dataset.v;return v===undefined?c.textContent:(v===''?-Infinity:parseFloat(v));};

@@ -23,7 +23,6 @@ internal static class EmbeddedEngine
     private static readonly object ControlGate = new();
     private static readonly BlockingCollection<Job> Queue = new();
     private static Thread? _worker;
-    private static Timer? _watchdog;
 
     // Under Gate.
     private static Job? _running;
@@ -83,7 +82,7 @@ internal static class EmbeddedEngine
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !job.Done.Task.IsCompleted)
             {
                 // The engine was asked to stop the statement; give it a moment, so that the next command finds it free.
-                await ((Task)job.Done.Task).WaitAsync(Timings.CancelWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await ((Task)job.Done.Task).WaitAsync(Timings.CancelWait, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 throw;
             }
         }
@@ -129,7 +128,15 @@ internal static class EmbeddedEngine
                 // Room for the parser's recursion; a background thread, so it never keeps the process alive.
                 _worker = new Thread(Work, maxStackSize: 16 * 1024 * 1024) { IsBackground = true, Name = "LlmClusters engine" };
                 _worker.Start();
-                _watchdog = new Timer(_ => Watch(), null, Timings.WatchEvery, Timings.WatchEvery);
+                new Thread(() =>
+                {
+                    while (true)
+                    {
+                        Thread.Sleep(Timings.WatchEvery);
+                        Watch();
+                    }
+                })
+                { IsBackground = true, Name = "LlmClusters engine watchdog" }.Start();
                 // A process that exits with the engine open was seen to stall for minutes, and one that exits while a
                 // statement runs must not wait for it: exit waits briefly, then leaves the engine as it is.
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown(TimeSpan.FromSeconds(2), stopRunning: true);

@@ -33,10 +33,10 @@ public sealed class TraceReader
             var result = await _runner.QueryAsync(query, cancellationToken).ConfigureAwait(false);
             foreach (var row in ResultRow.All(result))
             {
-                var traceId = row.StringOrEmpty("trace_id");
+                var traceId = row.GetStringOrEmpty("trace_id");
                 if (!events.TryGetValue(traceId, out var list)) events[traceId] = list = [];
-                list.Add((ToEvent(row), row.String("trace_name")));
-                if (row.Int64("team") is { } team) teams[traceId] = team;
+                list.Add((ToEvent(row), row.GetString("trace_name")));
+                if (row.GetInt64("team") is { } team) teams[traceId] = team;
             }
         }
 
@@ -46,7 +46,7 @@ public sealed class TraceReader
         {
             var mine = events.GetValueOrDefault(request.TraceId)?.Where(e => e.Event.Timestamp >= request.Since && e.Event.Timestamp < request.Until).ToList();
             if (mine is not { Count: > 0 }) { missing.Add(request); continue; }
-            traces.Add(Assemble(request.TraceId, mine, teams.TryGetValue(request.TraceId, out var team) ? team : null));
+            traces.Add(Assemble(request.TraceId, mine, request.Team, teams.TryGetValue(request.TraceId, out var team) ? team : null));
         }
         return (traces, missing);
     }
@@ -59,7 +59,7 @@ public sealed class TraceReader
         if (ranked.Count == 0) return [];
         var since = (ranked.Min(i => i.WindowStart) ?? ranked.Min(i => i.Timestamp) ?? runId.DayStart) - TraceQueries.Margin;
         var until = (ranked.Max(i => i.WindowEnd) ?? runId.WindowEnd) + TraceQueries.Margin;
-        var totals = await TotalsAsync(ranked.Select(i => i.TraceId!).ToList(), since, until, cancellationToken).ConfigureAwait(false);
+        var totals = await TotalsAsync(ranked.Select(i => i.TraceId!).ToList(), since, until, runId.TeamId, cancellationToken).ConfigureAwait(false);
         return ranked.Select(i => (totals.GetValueOrDefault(i.TraceId!) ?? Empty(i.TraceId!, runId.TeamId, i.Timestamp ?? i.WindowStart)) with { RunId = runId.RunId, ClusterId = clusterId, Rank = i.Rank }).ToList();
     }
 
@@ -67,52 +67,52 @@ public sealed class TraceReader
     public async Task<IReadOnlyList<LlmTrace>> RecentAsync(DateTime since, DateTime until, string? model, bool errorOnly, int first, CancellationToken cancellationToken)
     {
         var result = await _runner.QueryAsync(TraceQueries.RecentTraces(_runner.Source.Table, since, until, _connection.TeamId, model, errorOnly, first), cancellationToken).ConfigureAwait(false);
-        return ResultRow.All(result).Select(ToTotals).ToList();
+        return ResultRow.All(result).Select(r => ToTotals(r, null)).ToList();
     }
 
-    private async Task<Dictionary<string, LlmTrace>> TotalsAsync(IReadOnlyList<string> traceIds, DateTime since, DateTime until, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, LlmTrace>> TotalsAsync(IReadOnlyList<string> traceIds, DateTime since, DateTime until, long runTeam, CancellationToken cancellationToken)
     {
         var totals = new Dictionary<string, LlmTrace>(StringComparer.Ordinal);
         foreach (var batch in traceIds.Chunk(BatchSize))
         {
             var result = await _runner.QueryAsync(TraceQueries.TraceTotals(_runner.Source.Table, batch, since, until, _connection.TeamId), cancellationToken).ConfigureAwait(false);
-            foreach (var trace in ResultRow.All(result).Select(ToTotals)) totals[trace.TraceId] = trace;
+            foreach (var trace in ResultRow.All(result).Select(r => ToTotals(r, runTeam))) totals[trace.TraceId] = trace;
         }
         return totals;
     }
 
-    private LlmTrace Empty(string traceId, long team, DateTime? at) => new() { TraceId = traceId, UiUrl = PostHogLinks.Trace(_connection.PostHogHost, team, traceId, at) };
+    private LlmTrace Empty(string traceId, long runTeam, DateTime? at) => new() { TraceId = traceId, UiUrl = Link(traceId, runTeam, null, at) };
 
     /// <summary>
-    /// The trace in PostHog, in the project of the connection, else of its events (a PostHog connection reads one
-    /// project, and a table of several teams names each event's), at its start so the page looks in the right range.
+    /// The trace in PostHog, at its start so the page looks in the right range, in the project of the connection,
+    /// else of the run it was reached from, else of its events (a table of several teams names each event's).
     /// </summary>
-    private string Link(string traceId, long? eventsTeam, DateTime? start) =>
-        PostHogLinks.Trace(_connection.PostHogHost, _connection.TeamId ?? eventsTeam ?? 0, traceId, start);
+    private string Link(string traceId, long? runTeam, long? eventsTeam, DateTime? start) =>
+        PostHogLinks.Trace(_connection.PostHogHost, _connection.TeamId ?? runTeam ?? eventsTeam, traceId, start);
 
-    private LlmTrace ToTotals(ResultRow r)
+    private LlmTrace ToTotals(ResultRow r, long? runTeam)
     {
-        var traceId = r.StringOrEmpty("trace_id");
-        var start = r.DateTime("start_time");
+        var traceId = r.GetStringOrEmpty("trace_id");
+        var start = r.GetDateTime("start_time");
         return new LlmTrace
         {
             TraceId = traceId,
-            TraceName = NullIfEmpty(r.String("trace_name")),
+            TraceName = NullIfEmpty(r.GetString("trace_name")),
             StartTime = start,
-            EndTime = r.DateTime("end_time"),
-            TotalLatency = r.Double("total_latency") ?? 0,
-            TotalCost = r.Double("total_cost") ?? 0,
-            InputTokens = (long)(r.Double("input_tokens") ?? 0),
-            OutputTokens = (long)(r.Double("output_tokens") ?? 0),
-            ErrorCount = r.Int64("error_count") ?? 0,
-            EventCount = r.Int64("event_count") ?? 0,
+            EndTime = r.GetDateTime("end_time"),
+            TotalLatency = r.GetDouble("total_latency") ?? 0,
+            TotalCost = r.GetDouble("total_cost") ?? 0,
+            InputTokens = (long)(r.GetDouble("input_tokens") ?? 0),
+            OutputTokens = (long)(r.GetDouble("output_tokens") ?? 0),
+            ErrorCount = r.GetInt64("error_count") ?? 0,
+            EventCount = r.GetInt64("event_count") ?? 0,
             Models = new NameList((r["models"] as object?[])?.OfType<string>().ToList() ?? []),
-            UiUrl = Link(traceId, r.Int64("team"), start),
+            UiUrl = Link(traceId, runTeam, r.GetInt64("team"), start),
         };
     }
 
     /// <summary>The trace's totals from its events, by the same definitions as the totals query.</summary>
-    private LlmTrace Assemble(string traceId, List<(TraceEvent Event, string? TraceName)> events, long? team)
+    private LlmTrace Assemble(string traceId, List<(TraceEvent Event, string? TraceName)> events, long? runTeam, long? eventsTeam)
     {
         var all = events.Select(e => e.Event).ToList();
         var priced = all.Where(e => e.Event is "$ai_generation" or "$ai_embedding").ToList();
@@ -131,28 +131,28 @@ public sealed class TraceReader
             EventCount = all.Count,
             Models = new NameList(priced.Select(e => e.Model).OfType<string>().Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()),
             Events = new TraceEventList(all),
-            UiUrl = Link(traceId, team, all.Min(e => e.Timestamp)),
+            UiUrl = Link(traceId, runTeam, eventsTeam, all.Min(e => e.Timestamp)),
         };
     }
 
     private static TraceEvent ToEvent(ResultRow r) => new()
     {
         Uuid = r["uuid"] is Guid g ? g : Guid.Empty,
-        Event = r.StringOrEmpty("event"),
-        Timestamp = r.DateTime("timestamp") ?? default,
-        SpanId = NullIfEmpty(r.String("span_id")),
-        ParentId = NullIfEmpty(r.String("parent_id")),
-        SpanName = NullIfEmpty(r.String("span_name")),
-        Model = NullIfEmpty(r.String("model")),
-        Provider = NullIfEmpty(r.String("provider")),
-        Latency = r.Double("latency"),
-        Cost = r.Double("cost"),
-        InputTokens = r.Double("input_tokens") is { } i ? (long)i : null,
-        OutputTokens = r.Double("output_tokens") is { } o ? (long)o : null,
-        IsError = r.Bool("is_error"),
-        Error = NullIfEmpty(r.String("error")),
-        Input = MessageText.FromJson(r.String("input")),
-        Output = MessageText.FromJson(r.String("output")),
+        Event = r.GetStringOrEmpty("event"),
+        Timestamp = r.GetDateTime("timestamp") ?? default,
+        SpanId = NullIfEmpty(r.GetString("span_id")),
+        ParentId = NullIfEmpty(r.GetString("parent_id")),
+        SpanName = NullIfEmpty(r.GetString("span_name")),
+        Model = NullIfEmpty(r.GetString("model")),
+        Provider = NullIfEmpty(r.GetString("provider")),
+        Latency = r.GetDouble("latency"),
+        Cost = r.GetDouble("cost"),
+        InputTokens = r.GetDouble("input_tokens") is { } i ? (long)i : null,
+        OutputTokens = r.GetDouble("output_tokens") is { } o ? (long)o : null,
+        IsError = r.GetBool("is_error"),
+        Error = NullIfEmpty(r.GetString("error")),
+        Input = MessageText.FromJson(r.GetString("input")),
+        Output = MessageText.FromJson(r.GetString("output")),
     };
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -90,7 +90,7 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
     protected override void ProcessRecord() => Connect();
 
     // A failed connect never leaves commands on another folder: the previous connection stays, said here, or there is none.
-    protected override void BeforeTerminating(ErrorRecord error)
+    protected override void BeforeTerminating(ErrorRecord record)
     {
         var attempted = ParameterSetName switch
         {

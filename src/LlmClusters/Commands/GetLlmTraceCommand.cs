@@ -100,10 +100,12 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         if (since >= until) Terminate(ErrorMapper.InvalidTimeRange(Since, since, until));
         since -= TraceQueries.Margin;
         until += TraceQueries.Margin;
+        // An item names its run, and so the project its trace's link opens in.
+        var team = InputObject is not null && PipelineInput.Property(InputObject, "RunId") is string runId && ClusterRunId.TryParse(runId, out var parsed, out _) ? parsed.TeamId : (long?)null;
         foreach (var id in ids.Where(i => !string.IsNullOrWhiteSpace(i)))
             _requests[id] = _requests.TryGetValue(id, out var known)
                 ? known with { Since = Min(known.Since, since), Until = Max(known.Until, until) }
-                : new TraceRequest(id, since, until);
+                : new TraceRequest(id, since, until, team);
     }
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;

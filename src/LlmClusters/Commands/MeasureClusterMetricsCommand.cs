@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using LlmClusters.Completers;
 using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using LlmClusters.Core.Demo;
-using LlmClusters.Core.Model;
 using LlmClusters.Infrastructure;
 
 namespace LlmClusters.Commands;

@@ -26,6 +26,8 @@ internal static class EmbedderCache
         }
     }
 
+    // Typed as the interface and never inlined, so that the embedder's assembly (and ONNX Runtime) loads only here.
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The interface keeps the embedder's assembly out of the caller's JIT.")]
     private static ITextEmbedder Load() => new Embeddings.MiniLMEmbedder();
 }

@@ -11,6 +11,8 @@ namespace LlmClusters.Infrastructure;
 /// The base of every cmdlet: owns cancellation (Ctrl+C cancels the running work), runs core calls while writing
 /// their verbose and progress messages on the pipeline thread, and turns core exceptions into error records.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001",
+    Justification = "Work cancelled by Ctrl+C can still post from the engine's thread after the pipeline ends; the token source and the event are left to their finalizers rather than disposed under it.")]
 public abstract class LlmClustersCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _cancellation = new();
@@ -189,7 +191,7 @@ public abstract class LlmClustersCmdlet : PSCmdlet
     /// Called just before the command ends with an error, while it can still write: once ThrowTerminatingError has
     /// thrown, PowerShell takes no more output from it.
     /// </summary>
-    protected virtual void BeforeTerminating(ErrorRecord error)
+    protected virtual void BeforeTerminating(ErrorRecord record)
     {
     }
 

@@ -10,7 +10,7 @@ using LlmClusters.Embeddings;
 namespace LlmClusters.Tests.Clustering;
 
 /// <summary>Invoke-LlmClustering's core on demo data whose kinds of traffic are known, with the real MiniLM model.</summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTests.Model model) : IClassFixture<LocalClustererTests.Model>
 {
     public sealed class Model : IDisposable
@@ -33,7 +33,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
 
     private static readonly DateTime Until = EngineFixture.DemoEnd;
 
-    private ClusteringOptions Options(ClusteringMethod method, int samples, string level = "trace") => new()
+    private static ClusteringOptions Options(ClusteringMethod method, int samples, string level = "trace") => new()
     {
         Level = level, Since = Until.AddDays(-10), Until = Until, MaxSamples = samples, Method = method, Seed = 7,
     };
@@ -51,7 +51,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
 
     private Dictionary<string, string> KindOfTrace() => engine.DemoData.Traces.ToDictionary(t => t.TraceId, t => t.Kind.Key);
 
-    private void AssertRecoversTheKinds(RunClusters run, IReadOnlyList<ClusterItem> items, Func<ClusterItem, string> kindOf)
+    private static void AssertRecoversTheKinds(RunClusters run, IReadOnlyList<ClusterItem> items, Func<ClusterItem, string> kindOf)
     {
         var labels = items.Select(i => i.ClusterId).ToList();
         var kinds = items.Select(kindOf).ToList();

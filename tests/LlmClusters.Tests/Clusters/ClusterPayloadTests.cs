@@ -6,7 +6,7 @@ using LlmClusters.Core.Sources;
 namespace LlmClusters.Tests.Clusters;
 
 /// <summary>Run events as damaged or unusual as real data gets, written by hand.</summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class ClusterPayloadTests(EngineFixture engine)
 {
     private async Task<ClusterReader> ReaderWith(params (string RunId, object Clusters)[] runs)

@@ -4,7 +4,7 @@ using LlmClusters.Core.Queries;
 
 namespace LlmClusters.Tests.Clusters;
 
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class ClusterReaderTests(EngineFixture engine)
 {
     private static readonly DateTime End = EngineFixture.DemoEnd;

@@ -2,7 +2,7 @@ using System.Management.Automation;
 
 namespace LlmClusters.Tests.Cmdlets;
 
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class InvokeLlmQueryCommandTests(EngineFixture engine) : IDisposable
 {
     private readonly HostedPowerShell _shell = new();

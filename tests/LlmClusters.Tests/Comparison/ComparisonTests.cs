@@ -36,7 +36,7 @@ public sealed class TextSimilarityTests
     }
 }
 
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class RunComparerTests(EngineFixture engine)
 {
     private static readonly DateTime Start = new(2026, 3, 10, 0, 0, 0, DateTimeKind.Utc);

@@ -4,7 +4,7 @@ using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Tests.Demo;
 
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class DemoFolderTests(EngineFixture engine)
 {
     [Fact]

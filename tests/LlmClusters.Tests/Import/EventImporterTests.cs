@@ -4,7 +4,7 @@ using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Tests.Import;
 
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class EventImporterTests(EngineFixture engine) : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("llmclusters-import-").FullName;

@@ -6,7 +6,7 @@ using LlmClusters.Core.Queries;
 namespace LlmClusters.Tests.Metrics;
 
 /// <summary>PostHog's metric definitions, checked rule by rule on fixtures whose answers were worked out by hand.</summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class ClusterMetricsReaderTests(EngineFixture engine)
 {
     private static readonly DateTime WindowStart = new(2026, 3, 1, 10, 0, 0, DateTimeKind.Utc);
@@ -33,9 +33,10 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
             .Add("$ai_generation", WindowEnd, new Dictionary<string, object?> { ["$ai_trace_id"] = "C", ["$ai_total_cost_usd"] = 5.0, ["$ai_is_error"] = true })
             // D: only an event before the window, so it has no rows and is skipped.
             .Add("$ai_generation", WindowStart.AddMinutes(-1), new Dictionary<string, object?> { ["$ai_trace_id"] = "D", ["$ai_total_cost_usd"] = 1.0 })
-            // E and F in cluster 1; F's null and false flags are no errors.
+            // E and F in cluster 1; F's null and false flags are no errors, nor is "True": the seed and PostHog's page compare with 'true' exactly.
             .Add("$ai_generation", At(6), new Dictionary<string, object?> { ["$ai_trace_id"] = "E", ["$ai_model"] = "gpt-4o", ["$ai_total_cost_usd"] = 0.5, ["$ai_latency"] = 3, ["$ai_input_tokens"] = 1000, ["$ai_output_tokens"] = 500, ["$ai_is_error"] = null })
             .Add("$ai_generation", At(7), new Dictionary<string, object?> { ["$ai_trace_id"] = "F", ["$ai_model"] = "gpt-4o-mini", ["$ai_total_cost_usd"] = "0.1", ["$ai_latency"] = 1, ["$ai_input_tokens"] = 10, ["$ai_output_tokens"] = 10, ["$ai_is_error"] = false })
+            .Add("$ai_span", At(7), new Dictionary<string, object?> { ["$ai_trace_id"] = "F", ["$ai_is_error"] = "True" })
             // G (noise): only a failing span.
             .Add("$ai_span", At(8), new Dictionary<string, object?> { ["$ai_trace_id"] = "G", ["$ai_latency"] = 4, ["$ai_is_error"] = true })
             // Another team's event with the same trace id must not count when the connection names team 1.

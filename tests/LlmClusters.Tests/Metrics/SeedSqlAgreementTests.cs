@@ -14,7 +14,7 @@ namespace LlmClusters.Tests.Metrics;
 /// is printed as PostHog prints it for ClickHouse: properties.$x reads the raw JSON value with its quotes trimmed,
 /// toFloat and toInt are accurateCastOrNull, parseDateTimeBestEffort is parseDateTime64BestEffortOrNull.
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class SeedSqlAgreementTests(EngineFixture engine)
 {
     private static string Property(string name) =>
@@ -69,9 +69,9 @@ public sealed class SeedSqlAgreementTests(EngineFixture engine)
                 ["end"] = run.Run.WindowEnd!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
                 ["ids"] = ids,
             }), CancellationToken.None);
-        var items = ResultRow.All(result).ToDictionary(r => r.StringOrEmpty(result.Columns[0].Name), r => (
-            Cost: r.Double(result.Columns[1].Name), Latency: r.Double(result.Columns[2].Name),
-            Tokens: (r.Int64("input_tokens") ?? 0) + (r.Int64("output_tokens") ?? 0), Errors: r.Int64(result.Columns[5].Name) ?? 0));
+        var items = ResultRow.All(result).ToDictionary(r => r.GetStringOrEmpty(result.Columns[0].Name), r => (
+            Cost: r.GetDouble(result.Columns[1].Name), Latency: r.GetDouble(result.Columns[2].Name),
+            Tokens: (r.GetInt64("input_tokens") ?? 0) + (r.GetInt64("output_tokens") ?? 0), Errors: r.GetInt64(result.Columns[5].Name) ?? 0));
 
         // clusterMetricsLoader.ts aggregateClusterMetrics, with the seed's error rate.
         return members.ToDictionary(m => m.Key, m =>

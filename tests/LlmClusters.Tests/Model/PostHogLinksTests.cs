@@ -18,6 +18,13 @@ public sealed class PostHogLinksTests
     }
 
     [Fact]
+    public void Without_a_known_project_the_link_names_none_and_PostHog_opens_the_current_one()
+    {
+        Assert.Equal("https://eu.posthog.com/llm-analytics/traces/t1", PostHogLinks.Trace(Host, null, "t1"));
+        Assert.Equal("https://eu.posthog.com/llm-analytics/traces/t1", PostHogLinks.Trace(Host, 0, "t1"));
+    }
+
+    [Fact]
     public void A_self_hosted_posthog_under_a_path_keeps_the_path()
     {
         Assert.Equal("https://tools.example.com/posthog/project/3/llm-analytics/clusters",

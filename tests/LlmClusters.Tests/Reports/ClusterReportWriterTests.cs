@@ -35,8 +35,43 @@ public sealed class ClusterReportWriterTests
 
         Assert.InRange(Encoding.UTF8.GetByteCount(html), 1, 10 * 1024 * 1024);
         Assert.DoesNotMatch(new Regex(@"<script[^>]+src=|<link |@import|url\(", RegexOptions.IgnoreCase), html);
-        Assert.Equal(9, Regex.Matches(html, "<tr><td data-v=").Count);
+        Assert.Equal(9, Regex.Count(html, "<tr><td data-v="));
         Assert.Contains("\"traceBase\":\"https://eu.posthog.com/project/1/llm-analytics/traces/\"", html);
+    }
+
+    [Fact]
+    public void Each_items_link_in_the_page_is_its_UiUrl()
+    {
+        var at = new DateTime(2026, 3, 28, 11, 5, 6, 789, DateTimeKind.Utc);
+        var run = new ClusterRun { RunId = "7_evaluation_20260328_120000", Level = "evaluation", UiUrl = "" };
+        var clusters = new List<LlmCluster> { new() { RunId = run.RunId, Level = "evaluation", ClusterId = 0, Title = "C", Size = 3, UiUrl = "" } };
+        ClusterItem Item(string id, string? trace, string? generation, DateTime? time) => new()
+        {
+            RunId = run.RunId, ClusterId = 0, ItemId = id, TraceId = trace, GenerationId = generation, Timestamp = time, X = 1, Y = 2, Level = "evaluation",
+            UiUrl = ClusterReader.ItemLink(Host, 7, "evaluation", trace, generation, time),
+        };
+        var items = new List<ClusterItem>
+        {
+            Item("e1", "trace (1)!*'", "gen/1", at),
+            Item("e2", "t2", null, null),
+            Item("e3", null, "gen-3", at),
+        };
+        var html = ClusterReportWriter.Write(new RunClusters(run, clusters, []), items, Host);
+
+        var data = Regex.Match(html, "<script type=\"application/json\" id=\"data\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value;
+        var script = Regex.Match(html, @"const esc=.*?\n.*?function link\(i\)\{.*?\n.*?\}\n", RegexOptions.Singleline).Value;
+        Assert.NotEmpty(script);
+        var node = new System.Diagnostics.ProcessStartInfo("node") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        node.ArgumentList.Add("-e");
+        node.ArgumentList.Add("let s='';process.stdin.on('data',c=>s+=c).on('end',()=>{const d=JSON.parse(s);" + script + "console.log(JSON.stringify(d.t.map((_,i)=>link(i))));});");
+        using var process = System.Diagnostics.Process.Start(node)!;
+        process.StandardInput.Write(data);
+        process.StandardInput.Close();
+        var links = System.Text.Json.JsonSerializer.Deserialize<string?[]>(process.StandardOutput.ReadToEnd());
+        process.WaitForExit();
+
+        Assert.Equal(items.Select(i => i.UiUrl), links);
+        Assert.Null(items[2].UiUrl);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ using LlmClusters.Core.Traces;
 namespace LlmClusters.Tests.Sources;
 
 /// <summary>The ClickHouse server source, through the real driver against a loopback endpoint over the same engine.</summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class ClickHouseServerSourceTests(EngineFixture engine)
 {
     private static string Json(object value) => JsonSerializer.Serialize(value);

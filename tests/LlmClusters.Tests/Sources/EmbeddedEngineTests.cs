@@ -9,7 +9,7 @@ namespace LlmClusters.Tests.Sources;
 /// The engine's state after every kind of failure, its time limits, cancellation, and the watchdog, on the real engine.
 /// Each failure is followed by statements of other shapes, whose rows must be exactly theirs.
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class EmbeddedEngineTests(EngineFixture engine)
 {
     private Task<QueryResult> Run(string sql, TimeSpan? limit = null, CancellationToken token = default) =>

@@ -3,7 +3,7 @@ using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Tests.Sources;
 
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class EmbeddedSourceTests(EngineFixture engine)
 {
     private static Task<QueryResult> Run(IAnalyticsSource source, SqlQuery query) =>

@@ -31,7 +31,11 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
     private readonly IReadOnlyDictionary<string, string[]> _keys;
     private readonly ConcurrentQueue<(int Status, int? RetryAfter)> _injected = new();
 
+    /// <param name="dataPath">The embedded engine's folder the answers come from.</param>
+    /// <param name="table">The events table there.</param>
+    /// <param name="projectId">The one project this PostHog serves.</param>
     /// <param name="keys">The personal API keys this PostHog accepts, each with its scopes.</param>
+    /// <param name="jobsPageSize">Jobs per page of the jobs endpoint, small so that paging is exercised.</param>
     /// <param name="jobsInternal">
     /// As PostHog before its jobs endpoint took the llm_analytics scopes (scope_object INTERNAL): it refuses every
     /// personal API key, whatever its scopes, with APIScopePermission's message.

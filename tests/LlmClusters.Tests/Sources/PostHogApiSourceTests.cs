@@ -13,7 +13,7 @@ using LlmClusters.PostHog;
 namespace LlmClusters.Tests.Sources;
 
 /// <summary>The PostHog source: HogQL over real HTTP to a loopback stand-in for PostHog's API, over the same demo data.</summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class PostHogApiSourceTests(EngineFixture engine)
 {
     private static string Json(object value) => JsonSerializer.Serialize(value);

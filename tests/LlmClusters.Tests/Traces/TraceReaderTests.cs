@@ -1,4 +1,3 @@
-using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
@@ -6,7 +5,7 @@ using LlmClusters.Core.Traces;
 
 namespace LlmClusters.Tests.Traces;
 
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollectionDefinition.Name)]
 public sealed class TraceReaderTests(EngineFixture engine)
 {
     private sealed class CountingObserver : IQueryObserver
@@ -45,6 +44,31 @@ public sealed class TraceReaderTests(EngineFixture engine)
         Assert.StartsWith("system: You are a travel agent.", generation.Input);
         Assert.Contains("user: ", generation.Input);
         Assert.Equal(["TraceEvents"], observer.Queries);
+    }
+
+    [Fact]
+    public async Task Trace_links_name_the_runs_project_when_the_events_name_none()
+    {
+        // Events imported without a team (0), clustered by a run of team 42: the link names 42, never project 0.
+        var start = new DateTime(2026, 3, 1, 10, 0, 0, 250, DateTimeKind.Utc);
+        var source = await new EventWriter(engine.NewTable("links"))
+            .Add("$ai_generation", start, new Dictionary<string, object?> { ["$ai_trace_id"] = "T1", ["$ai_latency"] = 1 }, teamId: 0)
+            .Add("$ai_trace_clusters", start.AddHours(2), new Dictionary<string, object?>
+            {
+                ["$ai_clustering_run_id"] = "42_trace_20260301_120000", ["$ai_clustering_level"] = "trace",
+                ["$ai_window_start"] = "2026-03-01T09:00:00Z", ["$ai_window_end"] = "2026-03-01T12:00:00Z",
+                ["$ai_clusters"] = new[] { new Dictionary<string, object?> { ["cluster_id"] = 0, ["size"] = 1, ["traces"] = new Dictionary<string, object> { ["T1"] = new { rank = 0 } } } },
+            }, teamId: 0)
+            .WriteAsync();
+        var reader = new TraceReader(new LlmAnalyticsConnection(source));
+        var expected = "https://us.posthog.com/project/42/llm-analytics/traces/T1?timestamp=2026-03-01T10%3A00%3A00.250Z";
+
+        var listed = Assert.Single(await reader.ClusterTracesAsync(ClusterRunId.Parse("42_trace_20260301_120000"), 0, 5, CancellationToken.None));
+        Assert.Equal(expected, listed.UiUrl);
+        var (read, _) = await reader.ReadAsync([new TraceRequest("T1", start.AddHours(-1), start.AddHours(1), Team: 42)], CancellationToken.None);
+        Assert.Equal(expected, Assert.Single(read).UiUrl);
+        (read, _) = await reader.ReadAsync([new TraceRequest("T1", start.AddHours(-1), start.AddHours(1))], CancellationToken.None);
+        Assert.Equal("https://us.posthog.com/llm-analytics/traces/T1?timestamp=2026-03-01T10%3A00%3A00.250Z", Assert.Single(read).UiUrl);
     }
 
     [Fact]
@@ -129,7 +153,7 @@ public sealed class TraceReaderTests(EngineFixture engine)
         var trace = Assert.Single(traces);
         Assert.Equal("42", trace.Events[0].Input);
         Assert.Equal("just text", trace.Events[0].Output);
-        Assert.True(trace.Events[0].IsError);
+        Assert.False(trace.Events[0].IsError);  // "TRUE" is not 'true', which PostHog compares with exactly
         Assert.Equal("user: {\"type\":\"mystery\"}", trace.Events[1].Input);  // an unknown part is shown as its JSON
     }
 }
