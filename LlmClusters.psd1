@@ -1,6 +1,7 @@
 @{
     RootModule           = 'LlmClusters.dll'
-    ModuleVersion        = '0.1.0'
+    # Written by build.ps1 from <Version> in Directory.Build.props, the one place the version is kept.
+    ModuleVersion        = '0.0.0'
     GUID                 = 'c4b33041-1d82-4d8c-b14c-6bec6ad5644f'
     Author               = 'LlmClusters'
     CompanyName          = 'LlmClusters'

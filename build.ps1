@@ -70,15 +70,6 @@ function Install-Engine {
     Remove-Item $tarball
 }
 
-# The report test renders pages in Debian's chromium, headless; a fresh machine gets it from Debian's packages.
-function Install-Chromium {
-    if (-not $IsLinux -or (Test-Path '/usr/bin/chromium')) { return }
-    Write-Host "Installing Debian's chromium for the report test..."
-    & apt-get update -qq 2>&1 | Out-Null
-    & apt-get install -y -qq chromium 2>&1 | Out-Null
-    if ($LASTEXITCODE -ne 0) { Write-Warning "chromium could not be installed (exit code $LASTEXITCODE); the report test will fail." }
-}
-
 # The tests' stand-in for PostHog parses every query with PostHog's own HogQL parser, pinned in tests/hogql's lock file.
 function Install-HogQLParser {
     $folder = Join-Path $Root 'tests/hogql'
@@ -107,7 +98,10 @@ function Invoke-Build {
     $native = Join-Path $publish "runtimes/$([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)/native"
     Get-ChildItem $native -File -ErrorAction SilentlyContinue | Where-Object Name -like '*onnxruntime*' | Where-Object Extension -ne '.dbg' |
         Copy-Item -Destination $deps.FullName
-    Copy-Item (Join-Path $Root 'LlmClusters.psd1'), (Join-Path $Root 'src/LlmClusters/LlmClusters.format.ps1xml') $ModuleOut
+    Copy-Item (Join-Path $Root 'LlmClusters.psd1'), (Join-Path $Root 'src/LlmClusters/LlmClusters.format.ps1xml'), (Join-Path $Root 'LICENSE') $ModuleOut
+    $manifest = Join-Path $ModuleOut 'LlmClusters.psd1'
+    $version = ([xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+    (Get-Content -Raw $manifest) -replace "ModuleVersion(\s*)= '0\.0\.0'", "ModuleVersion`$1= '$version'" | Set-Content -NoNewline $manifest
     if (Test-Path $EngineLibrary) {
         # A link, not a copy: the library is 559 MB and the module only needs to find it beside itself.
         New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'native') | Out-Null
@@ -128,7 +122,6 @@ function Invoke-Test {
     $results = Join-Path $Out 'TestResults'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $env:LLMCLUSTERS_CHDB_LIBRARY = $EngineLibrary
-    Install-Chromium
     Install-HogQLParser
 
     Write-Host 'xUnit: core, sources and cmdlets'
@@ -179,7 +172,6 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
-    Install-Chromium
     $env:LLMCLUSTERS_CHDB_LIBRARY = $EngineLibrary
     Invoke-Native dotnet @((Join-Path $Root "bench/LlmClusters.Bench/bin/$Configuration/net10.0/LlmClusters.Bench.dll"), '--events', $BenchEvents, '--repeat', $BenchRepeat)
 }

@@ -39,7 +39,7 @@ internal sealed class PostHogMethod(QueryRunner runner)
                 foreach (var item in cluster.GetProperty("traces").EnumerateObject()) members[item.Name] = clusterId;
             }
 
-        var byGeneration = runId.Level == "generation";
+        var byGeneration = runId.Level == ClusterLevel.generation;
         var perItem = new Dictionary<string, (double Cost, double Latency, double Tokens, bool Errored)>();
         foreach (var chunk in members.Keys.Chunk(ChunkSize))
         {

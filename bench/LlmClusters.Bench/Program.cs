@@ -40,7 +40,7 @@ try
     var reader = new ClusterReader(connection);
     var metrics = new ClusterMetricsReader(connection);
     var posthog = new PostHogMethod(runner);
-    var runs = await reader.ListRunsAsync(new RunFilter { Since = new DateTime(2026, 3, 1), Until = new DateTime(2026, 4, 1), Level = "trace" }, CancellationToken.None);
+    var runs = await reader.ListRunsAsync(new RunFilter { Since = new DateTime(2026, 3, 1), Until = new DateTime(2026, 4, 1), Level = ClusterLevel.trace }, CancellationToken.None);
     var small = runs.First(r => r.TotalItemsAnalyzed == 1_500);
     var large = runs.Single(r => r.RunId.EndsWith("_manual", StringComparison.Ordinal));
 
@@ -141,7 +141,7 @@ try
     var modelSeconds = modelClock.Elapsed.TotalSeconds;
     var localRuns = new QueryRunner(new EmbeddedSource(folder, new EventsTable("bench_local_runs")));
     await localRuns.EnsureEventsTableAsync(CancellationToken.None);
-    foreach (var method in new[] { ClusteringMethod.Hdbscan, ClusteringMethod.KMeans })
+    foreach (var method in new[] { ClusteringMethod.hdbscan, ClusteringMethod.kmeans })
     {
         var result = await new LocalClusterer(connection, localRuns, embedder).RunAsync(new ClusteringOptions
         {

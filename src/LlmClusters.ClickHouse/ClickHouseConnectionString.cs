@@ -1,4 +1,5 @@
 using ClickHouse.Driver.ADO;
+using LlmClusters.Core.Sources;
 
 namespace LlmClusters.ClickHouse;
 
@@ -15,7 +16,7 @@ public static class ClickHouseConnectionString
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
             // The parser's message may quote the string, password included: say only what kind of fault it was.
-            throw new ArgumentException($"The connection string cannot be read ({e.GetType().Name}). Write it as Host=...;Port=...;Username=...;Password=...;Database=...");
+            throw new InvalidConnectionStringException($"The connection string cannot be read ({e.GetType().Name}). Write it as Host=...;Port=...;Username=...;Password=...;Database=...");
         }
         return defaults with
         {

@@ -150,7 +150,7 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
     {
         Id = Text(job, "id") ?? string.Empty,
         Name = Text(job, "name") ?? string.Empty,
-        Level = Text(job, "analysis_level") ?? "trace",
+        Level = ClusterLevels.TryFromPostHog(Text(job, "analysis_level")),
         Enabled = job.TryGetProperty("enabled", out var enabled) && enabled.ValueKind is JsonValueKind.True or JsonValueKind.False ? enabled.GetBoolean() : null,
         EventFilters = job.TryGetProperty("event_filters", out var filters) && filters.ValueKind != JsonValueKind.Null ? filters.GetRawText() : null,
         CreatedAt = Time(job, "created_at"),

@@ -71,7 +71,7 @@ Connect-LlmAnalytics -Server 127.0.0.1 -Port $($script:Endpoint.Port)
 
 Describe 'Connection strings' {
     It 'refuses an unreadable one without showing it' {
-        { Connect-LlmAnalytics -ConnectionString 'Password=topsecret;Host' } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
+        { Connect-LlmAnalytics -ConnectionString 'Password=topsecret;Host' } | Should -Throw -ErrorId 'InvalidConnectionString,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
         # (PowerShell itself echoes the command line as typed; the module's own words must not repeat the string.)
         $error[0].ErrorDetails.Message | Should -Not -Match 'topsecret'
         $error[0].Exception.Message | Should -Not -Match 'topsecret'

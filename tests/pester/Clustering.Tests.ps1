@@ -37,6 +37,13 @@ Describe 'Invoke-LlmClustering' {
         ($changes | Where-Object ReferenceTitle -like '*invoice*').DifferenceTitle | Should -BeLike 'support-chat*'
     }
 
+    It 'binds -Method and -Level in any letter case' {
+        $run = Invoke-LlmClustering -Method KMeans -K 2 -Level Generation -MaxSamples 40 -PassThru
+        $run.ClusteringMethod | Should -BeExactly 'kmeans'
+        "$($run.Level)" | Should -BeExactly 'generation'
+        { Invoke-LlmClustering -Level evaluation } | Should -Throw -ErrorId 'ParameterArgumentValidationError,LlmClusters.Commands.InvokeLlmClusteringCommand'
+    }
+
     It 'runs k-means (asked for by -K) with a scriptblock filter on each trace' {
         $run = Invoke-LlmClustering -K 2 -MaxSamples 60 -Filter { $_.TraceName -eq 'docs-qa' } -PassThru
         $run.ClusteringMethod | Should -Be 'kmeans'

@@ -34,6 +34,13 @@ Describe "Get-ClusterRun on $Source" {
 
     It 'filters by level, job name wildcard and count' {
         (Get-ClusterRun -Level generation).Level | Should -Be 'generation'
+        # A level binds in any letter case and is written as PostHog writes it.
+        $generation = @(Get-ClusterRun -Level Generation)
+        $generation.Count | Should -Be 1
+        "$($generation[0].Level)" | Should -BeExactly 'generation'
+        ($generation[0] | ConvertTo-Csv | ConvertFrom-Csv).Level | Should -BeExactly 'generation'
+        "$((Get-LlmCluster -Level GENERATION -NoMetrics)[0].Level)" | Should -BeExactly 'generation'
+        { Get-ClusterRun -Level traces } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,LlmClusters.Commands.GetClusterRunCommand'
         @(Get-ClusterRun -JobName 'default - t*').Count | Should -Be 2
         @(Get-ClusterRun -First 2).Count | Should -Be 2
     }
@@ -127,7 +134,10 @@ Describe "Get-LlmCluster on $Source" {
     }
 
     It 'refuses a malformed run id and an unknown one with their own ids' {
-        { Get-LlmCluster -RunId 'not_a_run' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidRunId,LlmClusters.Commands.GetLlmClusterCommand'
+        # -RunId binds as a run id: PowerShell refuses a malformed one as it binds, with the module's own sentence.
+        { Get-LlmCluster -RunId 'not_a_run' -ErrorAction Stop } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,LlmClusters.Commands.GetLlmClusterCommand' -ExpectedMessage "*'not_a_run' is not a clustering run id. Run ids look like*"
+        'not_a_run' | Get-LlmCluster -ErrorVariable piped -ErrorAction SilentlyContinue
+        $piped[0].FullyQualifiedErrorId | Should -Be 'InvalidRunId,LlmClusters.Commands.GetLlmClusterCommand'
         { Get-LlmCluster -RunId '1_trace_20200101_000000' -ErrorAction Stop } | Should -Throw -ErrorId 'RunNotFound,LlmClusters.Commands.GetLlmClusterCommand'
     }
 }
@@ -223,19 +233,27 @@ Describe "Compare-ClusterRun on $Source" {
     It 'compares two runs by id, and reports a malformed one' {
         $runs = Get-ClusterRun -JobName 'Default - traces'
         (Compare-ClusterRun -ReferenceRunId $runs[1].RunId -DifferenceRunId $runs[0].RunId).Count | Should -BeGreaterThan 0
-        Compare-ClusterRun -ReferenceRunId 'nope' -DifferenceRunId $runs[0].RunId -ErrorVariable bad -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $bad[0].FullyQualifiedErrorId | Should -Be 'InvalidRunId,LlmClusters.Commands.CompareClusterRunCommand'
+        { Compare-ClusterRun -ReferenceRunId 'nope' -DifferenceRunId $runs[0].RunId } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,LlmClusters.Commands.CompareClusterRunCommand' -ExpectedMessage "*'nope' is not a clustering run id*"
     }
 }
 
 Describe "Export-LlmClusterReport on $Source" {
-    It 'renders in a real browser with one mark per item and one row per cluster' {
-        $chromium = '/usr/bin/chromium'
-        Test-Path $chromium | Should -BeTrue -Because 'build.ps1 Test installs Debian''s chromium for this test'
+    It 'writes the page to -Path, and to a -LiteralPath whose name has wildcard characters' {
         $run = Get-ClusterRun -JobName 'Default - traces' -First 1
         $report = Join-Path $TestDrive 'report.html'
-        $file = Export-LlmClusterReport -Path $report -RunId $run.RunId -PassThru
-        $file.FullName | Should -Be $report
+        (Export-LlmClusterReport -Path $report -RunId $run.RunId -PassThru).FullName | Should -Be $report
+        $odd = Join-Path $TestDrive 'week [12].html'
+        (Export-LlmClusterReport -LiteralPath $odd -RunId $run.RunId -PassThru).FullName | Should -Be $odd
+        Get-Content -LiteralPath $odd -Raw | Should -Match '<canvas id="map"'
+        { Export-LlmClusterReport -Path (Join-Path $TestDrive 'nothing*.html') -RunId $run.RunId } | Should -Throw -ErrorId 'PathNotSingle,LlmClusters.Commands.ExportLlmClusterReportCommand'
+    }
+
+    It 'renders in a real browser with one mark per item and one row per cluster' {
+        $chromium = '/usr/bin/chromium'
+        if (-not (Test-Path $chromium)) { Set-ItResult -Skipped -Because 'there is no browser at /usr/bin/chromium to draw the page in (on Debian: apt-get install chromium)'; return }
+        $run = Get-ClusterRun -JobName 'Default - traces' -First 1
+        $report = Join-Path $TestDrive 'report.html'
+        Export-LlmClusterReport -Path $report -RunId $run.RunId
         $profile = Join-Path $TestDrive 'chromium-profile'
         $flags = '--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking',
             '--disable-component-update', '--disable-sync', "--user-data-dir=$profile", '--virtual-time-budget=5000'

@@ -49,6 +49,17 @@ Describe 'The module as a user imports it' {
     It 'has an about topic' {
         Get-Help about_LlmClusters | Out-String | Should -Match 'Connect-LlmAnalytics'
     }
+
+    It 'has one version, the manifest''s and every assembly''s, and ships its licence' {
+        $module = Get-Module LlmClusters
+        $module.Version | Should -Not -Be ([version]'0.0.0')
+        $assemblies = @(Get-ChildItem $module.ModuleBase -Recurse -Filter 'LlmClusters*.dll')
+        $assemblies.Count | Should -BeGreaterThan 3
+        foreach ($assembly in $assemblies) {
+            [Reflection.AssemblyName]::GetAssemblyName($assembly.FullName).Version.ToString(3) | Should -Be $module.Version.ToString(3) -Because $assembly.Name
+        }
+        Join-Path $module.ModuleBase 'LICENSE' | Should -Exist
+    }
 }
 
 Describe 'Connect-LlmAnalytics' {
@@ -76,7 +87,7 @@ Describe 'Connect-LlmAnalytics' {
     }
 
     It 'refuses a table name that is not an identifier' {
-        { Connect-LlmAnalytics -Path $script:DataPath -Table 'events; DROP TABLE x' } | Should -Throw -ErrorId 'InvalidArgument,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
+        { Connect-LlmAnalytics -Path $script:DataPath -Table 'events; DROP TABLE x' } | Should -Throw -ErrorId 'InvalidTableName,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
     }
 
     It 'names the other sources when the engine library is missing' {

@@ -5,14 +5,14 @@ namespace LlmClusters.Core.Clustering;
 /// <summary>What Invoke-LlmClustering clusters and how. Times are UTC.</summary>
 public sealed record ClusteringOptions
 {
-    public string Level { get; init; } = "trace";
+    public ClusterLevel Level { get; init; } = ClusterLevel.trace;
     public required DateTime Since { get; init; }
     public required DateTime Until { get; init; }
 
     /// <summary>At most this many items are clustered (PostHog's default, 1,500).</summary>
     public int MaxSamples { get; init; } = 1500;
 
-    public ClusteringMethod Method { get; init; } = ClusteringMethod.Hdbscan;
+    public ClusteringMethod Method { get; init; } = ClusteringMethod.hdbscan;
 
     /// <summary>HDBSCAN's smallest cluster; by default MinClusterSizeFraction of the items.</summary>
     public int? MinClusterSize { get; init; }

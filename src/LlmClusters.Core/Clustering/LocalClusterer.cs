@@ -117,7 +117,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
     {
         var reader = new TraceReader(connection, observer);
         var items = new List<Item>();
-        var byGeneration = options.Level == "generation";
+        var byGeneration = options.Level == ClusterLevel.generation;
         foreach (var batch in candidates.Chunk(TraceReader.BatchSize))
         {
             var requests = batch.Select(c => c.TraceId).Distinct().Select(id => new TraceRequest(id, options.Since, options.Until)).ToList();
@@ -144,7 +144,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
 
     private static (int[] Labels, Dictionary<string, object> Params) Cluster(double[][] points, ClusteringOptions options)
     {
-        if (options.Method == ClusteringMethod.KMeans)
+        if (options.Method == ClusteringMethod.kmeans)
         {
             if (options.K is { } k)
                 return (KMeans.Cluster(points, k, options.Seed), new() { ["k"] = k });
@@ -210,7 +210,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
     /// <summary>$ai_clustering_params: what the run used, in PostHog's keys, plus the model and the seed.</summary>
     private static void WriteParams(Utf8JsonWriter w, ClusteringOptions options, Dictionary<string, object> methodParams, int dimensions, string model)
     {
-        w.WriteString("clustering_method", options.Method == ClusteringMethod.KMeans ? "kmeans" : "hdbscan");
+        w.WriteString("clustering_method", options.Method == ClusteringMethod.kmeans ? "kmeans" : "hdbscan");
         w.WritePropertyName("clustering_method_params");
         JsonSerializer.Serialize(w, methodParams);
         w.WriteString("embedding_normalization", "l2");

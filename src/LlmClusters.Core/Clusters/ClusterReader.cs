@@ -33,7 +33,7 @@ public sealed class ClusterReader
     }
 
     /// <summary>The newest run (of a level), looking back a week first and then a year, so the usual case reads little.</summary>
-    public async Task<ClusterRun?> NewestRunAsync(string? level, DateTime utcNow, CancellationToken cancellationToken)
+    public async Task<ClusterRun?> NewestRunAsync(ClusterLevel? level, DateTime utcNow, CancellationToken cancellationToken)
     {
         foreach (var days in new[] { 7, 365 })
         {
@@ -52,7 +52,7 @@ public sealed class ClusterReader
 
         var problems = new List<string>();
         var clusters = new List<LlmCluster>();
-        var level = rows[0].GetStringOrEmpty("level");
+        var level = ClusterLevels.FromPostHog(rows[0].GetString("level"));
         foreach (var row in rows.Where(r => r.GetBool("has_cluster")))
         {
             if (row.GetInt64("cluster_id") is not { } id) { problems.Add("an entry of $ai_clusters has no numeric cluster_id (skipped)"); continue; }
@@ -70,7 +70,7 @@ public sealed class ClusterReader
                 : null;
             // PostHog's clusters page shows a run's stored metrics only for evaluation-level runs; for the others it
             // computes its own, by other definitions, so the stored ones stay apart (StoredMetrics) until those are computed.
-            var shown = level == "evaluation" ? stored : null;
+            var shown = level == ClusterLevel.evaluation ? stored : null;
             clusters.Add(new LlmCluster
             {
                 RunId = runId.RunId,
@@ -100,7 +100,7 @@ public sealed class ClusterReader
                 AvgJudgeCost = row.GetDouble("m_avg_judge_cost"),
                 SentimentLabel = row.GetString("m_sentiment_label"),
                 SentimentScore = row.GetDouble("m_sentiment_score"),
-                MetricsSource = shown is not null ? "Run" : "None",
+                MetricsSource = shown is not null ? MetricsSource.Run : MetricsSource.None,
             });
         }
         foreach (var twice in clusters.GroupBy(c => c.ClusterId).Where(g => g.Count() > 1))
@@ -116,12 +116,12 @@ public sealed class ClusterReader
         var result = await _runner.QueryAsync(ClusterQueries.ClusterItems(Table, runId, _connection.TeamId, clusterIds, top), cancellationToken).ConfigureAwait(false);
         return ResultRow.All(result).Select(r =>
         {
-            var level = r.GetStringOrEmpty("level");
+            var level = ClusterLevels.FromPostHog(r.GetString("level"));
             var itemId = r.GetStringOrEmpty("item_id");
-            var byGeneration = level != "trace";
+            var byGeneration = level != ClusterLevel.trace;
             // Old trace-level runs keep only the key, which is the trace id.
             var traceId = r.GetString("trace_id") ?? (byGeneration ? null : itemId);
-            var generationId = r.GetString("generation_id") ?? (level == "generation" ? itemId : null);
+            var generationId = r.GetString("generation_id") ?? (level == ClusterLevel.generation ? itemId : null);
             var timestamp = r.GetDateTime("item_timestamp");
             return new ClusterItem
             {
@@ -150,7 +150,7 @@ public sealed class ClusterReader
         {
             Id = r.GetStringOrEmpty("job_id"),
             Name = r.GetStringOrEmpty("name"),
-            Level = r.GetStringOrEmpty("job_level"),
+            Level = ClusterLevels.TryFromPostHog(r.GetString("job_level")),
             LastRunId = r.GetString("last_run_id"),
             LastRunAt = r.GetDateTime("last_run_at"),
             RunCount = r.GetInt64("run_count") ?? 0,
@@ -178,10 +178,10 @@ public sealed class ClusterReader
     /// Where an item opens in PostHog: its trace, at the item's time, with the generation opened for generation- and
     /// evaluation-level items (an evaluation's item is the generation it judged). No link when the trace is not known.
     /// </summary>
-    public static string? ItemLink(Uri host, long team, string level, string? traceId, string? generationId, DateTime? at) =>
-        traceId is null ? null : PostHogLinks.Trace(host, team, traceId, at, level == "trace" ? null : generationId);
+    public static string? ItemLink(Uri host, long team, ClusterLevel level, string? traceId, string? generationId, DateTime? at) =>
+        traceId is null ? null : PostHogLinks.Trace(host, team, traceId, at, level == ClusterLevel.trace ? null : generationId);
 
-    private string? ItemLink(long team, string level, string? traceId, string? generationId, DateTime? at) =>
+    private string? ItemLink(long team, ClusterLevel level, string? traceId, string? generationId, DateTime? at) =>
         ItemLink(Host, team, level, traceId, generationId, at);
 
     /// <summary>PostHog's default titles for clusters that have none.</summary>
@@ -196,7 +196,7 @@ public sealed class ClusterReader
         {
             RunId = runId,
             TeamId = team ?? 0,
-            Level = r.GetStringOrEmpty("level"),
+            Level = ClusterLevels.FromPostHog(r.GetString("level")),
             JobId = NullIfEmpty(r.GetString("job_id")),
             JobName = NullIfEmpty(r.GetString("job_name")),
             WindowStart = r.GetDateTime("window_start"),

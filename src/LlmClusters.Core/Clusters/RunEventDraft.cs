@@ -1,3 +1,4 @@
+using LlmClusters.Core.Model;
 using System.Text.Json;
 
 namespace LlmClusters.Core.Clusters;
@@ -6,7 +7,7 @@ namespace LlmClusters.Core.Clusters;
 public sealed record RunEventDraft
 {
     public required string RunId { get; init; }
-    public required string Level { get; init; }
+    public required ClusterLevel Level { get; init; }
     public string? JobId { get; init; }
     public string? JobName { get; init; }
     public required DateTime WindowStart { get; init; }

@@ -15,7 +15,7 @@ public static class RunEventWriter
         w.WriteString("$ai_clustering_run_id", run.RunId);
         if (!run.Legacy)
         {
-            w.WriteString("$ai_clustering_level", run.Level);
+            w.WriteString("$ai_clustering_level", run.Level.ToString());
             w.WriteString("$ai_clustering_job_id", run.JobId ?? "");
             w.WriteString("$ai_clustering_job_name", run.JobName ?? "");
         }

@@ -1,3 +1,4 @@
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Queries;
 
@@ -12,12 +13,12 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
 {
     private static readonly DemoRunPlan[] Plans =
     [
-        new("trace", "Default - traces", true, null, 1, 0, 9, "hdbscan", DemoMetricsForm.Present),
-        new("trace", "Default - traces", true, null, 2, 1, 9, "hdbscan", DemoMetricsForm.Absent),
-        new("generation", "Default - generations", true, null, 1, 0, 6, "kmeans", DemoMetricsForm.Present),
-        new("trace", "Support: billing & login", true, null, 3, 2, 8, "hdbscan", DemoMetricsForm.Null, OnlyKinds: ["billing", "auth"]),
-        new("trace", null, false, "manual", 7, 0, 3, "kmeans", DemoMetricsForm.Present),
-        new("trace", null, false, null, 6, 5, 4, "kmeans", DemoMetricsForm.Absent, Legacy: true),
+        new(ClusterLevel.trace, "Default - traces", true, null, 1, 0, 9, "hdbscan", DemoMetricsForm.Present),
+        new(ClusterLevel.trace, "Default - traces", true, null, 2, 1, 9, "hdbscan", DemoMetricsForm.Absent),
+        new(ClusterLevel.generation, "Default - generations", true, null, 1, 0, 6, "kmeans", DemoMetricsForm.Present),
+        new(ClusterLevel.trace, "Support: billing & login", true, null, 3, 2, 8, "hdbscan", DemoMetricsForm.Null, OnlyKinds: ["billing", "auth"]),
+        new(ClusterLevel.trace, null, false, "manual", 7, 0, 3, "kmeans", DemoMetricsForm.Present),
+        new(ClusterLevel.trace, null, false, null, 6, 5, 4, "kmeans", DemoMetricsForm.Absent, Legacy: true),
     ];
 
     public List<DemoClusterRun> Generate(IReadOnlyList<DemoTrace> traces)
@@ -42,7 +43,7 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
         var windowEnd = options.End.AddDays(-plan.WindowEndDaysBack);
         var windowStart = options.End.AddDays(-plan.WindowStartDaysBack);
         var inWindow = traces.Where(t => t.Start >= windowStart && t.Start < windowEnd && (plan.OnlyKinds is null || plan.OnlyKinds.Contains(t.Kind.Key)));
-        var items = plan.Level == "generation"
+        var items = plan.Level == ClusterLevel.generation
             ? inWindow.SelectMany(t => t.Events.Where(e => e.Event == "$ai_generation" && e.Timestamp < windowEnd)
                 .Select(e => new Item(e.Uuid.ToString("D"), t.TraceId, e.Uuid.ToString("D"), t.Kind, e.Timestamp, [e]))).ToList()
             : inWindow.Select(t => new Item(t.TraceId, t.TraceId, null, t.Kind, t.Start,
@@ -106,7 +107,7 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
         var uuid = random.Uuid();
         var row = RunEventWriter.Row(draft, uuid, at, options.TeamId);
         var runEvent = new DemoEvent(uuid, eventName, at, "", null, 0, 0, 0, 0, false, row);
-        return new DemoClusterRun(runId, plan.Legacy ? "trace" : plan.Level, windowStart, windowEnd, plan.Legacy,
+        return new DemoClusterRun(runId, plan.Legacy ? ClusterLevel.trace : plan.Level, windowStart, windowEnd, plan.Legacy,
             plan.Metrics == DemoMetricsForm.Present, runEvent, clusters);
     }
 

@@ -1,8 +1,9 @@
+using LlmClusters.Core.Model;
 namespace LlmClusters.Core.Demo;
 
 /// <summary>How one demo clustering run is made; together the plans cover every run shape in PostHog's data.</summary>
 internal sealed record DemoRunPlan(
-    string Level,
+    ClusterLevel Level,
     string? JobName,
     bool HasJob,
     string? RunLabel,

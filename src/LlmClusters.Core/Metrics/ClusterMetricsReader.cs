@@ -96,7 +96,7 @@ public sealed class ClusterMetricsReader
         return ResultRow.All(result).Select(r =>
         {
             var item = r.GetStringOrEmpty("item");
-            var generation = runId.Level == "generation" ? item : null;
+            var generation = runId.Level == ClusterLevel.generation ? item : null;
             var traceId = NullIfEmpty(r.GetString("trace_id")) ?? (generation is null ? item : null);
             return new ClusterItemMetrics
             {
@@ -127,7 +127,7 @@ public sealed class ClusterMetricsReader
     /// values travel in the request (a URL on ClickHouse's HTTP interface, literals in PostHog's printed SQL), and the
     /// parts' sums and counted means combined here.
     /// </summary>
-    public async Task<IReadOnlyDictionary<int, RunEventMetrics>> MeasureMembershipAsync(string level, DateTime windowStart, DateTime windowEnd,
+    public async Task<IReadOnlyDictionary<int, RunEventMetrics>> MeasureMembershipAsync(ClusterLevel level, DateTime windowStart, DateTime windowEnd,
         IReadOnlyList<(int ClusterId, string Item)> members, int membersPerQuery, CancellationToken cancellationToken)
     {
         var parts = new List<ResultRow>();
@@ -156,7 +156,7 @@ public sealed class ClusterMetricsReader
     /// </summary>
     public async Task<RunClusters> FillMetricsAsync(RunClusters run, CancellationToken cancellationToken)
     {
-        if (run.Clusters.Count == 0 || run.Run.Level == "evaluation" || run.Run.WindowStart is null || run.Run.WindowEnd is null)
+        if (run.Clusters.Count == 0 || run.Run.Level == ClusterLevel.evaluation || run.Run.WindowStart is null || run.Run.WindowEnd is null)
             return run;
         var metrics = (await MeasureAsync(run, MetricsDimension.None, cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.ClusterId);
         return run with
@@ -165,17 +165,17 @@ public sealed class ClusterMetricsReader
                 ? c with
                 {
                     ItemCount = m.ItemCount, TotalCost = m.TotalCost, AvgCost = m.AvgCost, AvgLatency = m.AvgLatency, AvgTokens = m.AvgTokens,
-                    ErrorCount = m.ErrorCount, ErrorRate = m.ErrorRate, FailedEventCount = m.FailedEventCount, MetricsSource = "Computed",
+                    ErrorCount = m.ErrorCount, ErrorRate = m.ErrorRate, FailedEventCount = m.FailedEventCount, MetricsSource = MetricsSource.Computed,
                 }
                 // No item of the cluster had an event in the window: nothing to average, and no error rate.
-                : c with { ItemCount = 0, ErrorCount = 0, FailedEventCount = 0, MetricsSource = "Computed" }).ToList(),
+                : c with { ItemCount = 0, ErrorCount = 0, FailedEventCount = 0, MetricsSource = MetricsSource.Computed }).ToList(),
         };
     }
 
     private static ClusterRunId Check(RunClusters run)
     {
         var runId = ClusterRunId.Parse(run.Run.RunId);
-        if (run.Run.Level == "evaluation")
+        if (run.Run.Level == ClusterLevel.evaluation)
             throw new MetricsNotAvailableException(run.Run.RunId, "evaluation-level runs are measured by their evaluations, not by cost and latency; read the run's own metrics with Get-LlmCluster.");
         if (run.Run.WindowStart is null || run.Run.WindowEnd is null)
             throw new MetricsNotAvailableException(run.Run.RunId, "its event has no readable $ai_window_start and $ai_window_end, so the events that belong to it cannot be bounded.");

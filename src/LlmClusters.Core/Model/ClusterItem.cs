@@ -16,7 +16,7 @@ public sealed record ClusterItem
     public double? X { get; init; }
     public double? Y { get; init; }
     public DateTime? Timestamp { get; init; }
-    public required string Level { get; init; }
+    public required ClusterLevel Level { get; init; }
     public DateTime? WindowStart { get; init; }
     public DateTime? WindowEnd { get; init; }
     /// <summary>The item's trace in PostHog; null when the run does not say which trace the item belongs to.</summary>

@@ -5,7 +5,7 @@ public sealed record ClusterRun
 {
     public required string RunId { get; init; }
     public long TeamId { get; init; }
-    public required string Level { get; init; }
+    public required ClusterLevel Level { get; init; }
     public string? JobId { get; init; }
     public string? JobName { get; init; }
     public DateTime? WindowStart { get; init; }

@@ -9,9 +9,7 @@ namespace LlmClusters.Core.Model;
 /// </summary>
 public sealed record ClusterRunId
 {
-    public static readonly IReadOnlyList<string> Levels = ["trace", "generation", "evaluation"];
-
-    private ClusterRunId(string value, long teamId, string level, DateTime windowEnd, string? jobId, string? runLabel, bool isLegacy)
+    private ClusterRunId(string value, long teamId, ClusterLevel level, DateTime windowEnd, string? jobId, string? runLabel, bool isLegacy)
     {
         RunId = value;
         TeamId = teamId;
@@ -26,7 +24,7 @@ public sealed record ClusterRunId
 
     public string RunId { get; }
     public long TeamId { get; }
-    public string Level { get; }
+    public ClusterLevel Level { get; }
 
     /// <summary>The end of the run's window, UTC: the time written in the id.</summary>
     public DateTime WindowEnd { get; }
@@ -53,8 +51,9 @@ public sealed record ClusterRunId
         if (parts.Length < 3 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var teamId)) return false;
 
         var legacy = IsDate(parts[1]);
-        var level = legacy ? "trace" : parts[1];
-        if (!legacy && !Levels.Contains(level)) return false;
+        // The level is written in lower case, as PostHog writes it; the digits of an enum value are no level.
+        var level = ClusterLevel.trace;
+        if (!legacy && (parts[1].Any(char.IsAsciiDigit) || !Enum.TryParse(parts[1], ignoreCase: false, out level) || !Enum.IsDefined(level))) return false;
         var at = legacy ? 1 : 2;
         if (parts.Length < at + 2 || !DateTime.TryParseExact(parts[at] + parts[at + 1], "yyyyMMddHHmmss", CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var windowEnd))

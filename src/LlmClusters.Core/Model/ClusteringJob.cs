@@ -8,7 +8,7 @@ public sealed record ClusteringJob
 {
     public required string Id { get; init; }
     public required string Name { get; init; }
-    public required string Level { get; init; }
+    public ClusterLevel? Level { get; init; }
     public string? LastRunId { get; init; }
     public DateTime? LastRunAt { get; init; }
     public long RunCount { get; init; }

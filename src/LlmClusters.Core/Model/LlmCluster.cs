@@ -4,7 +4,7 @@ namespace LlmClusters.Core.Model;
 public sealed record LlmCluster
 {
     public required string RunId { get; init; }
-    public required string Level { get; init; }
+    public required ClusterLevel Level { get; init; }
     public int ClusterId { get; init; }
     public required string Title { get; init; }
     public string? Description { get; init; }
@@ -58,7 +58,7 @@ public sealed record LlmCluster
     /// trace- and generation-level runs), Run (the run's own metrics object, which the page shows for evaluation-level
     /// runs), or None.
     /// </summary>
-    public string MetricsSource { get; init; } = "None";
+    public MetricsSource MetricsSource { get; init; } = MetricsSource.None;
 
     /// <summary>
     /// The metrics object stored on the run by PostHog's clustering workflow, by the workflow's own definitions (its

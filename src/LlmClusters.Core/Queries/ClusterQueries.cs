@@ -1,3 +1,4 @@
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Queries;
@@ -19,10 +20,10 @@ public static class ClusterQueries
     /// <summary>A bound-parameter placeholder: the database, not this code, puts the value in.</summary>
     internal static string P(string name, string type) => "{" + name + ":" + type + "}";
 
-    public static string EventForLevel(string level) => level switch
+    public static string EventForLevel(ClusterLevel level) => level switch
     {
-        "generation" => "$ai_generation_clusters",
-        "evaluation" => "$ai_evaluation_clusters",
+        ClusterLevel.generation => "$ai_generation_clusters",
+        ClusterLevel.evaluation => "$ai_evaluation_clusters",
         _ => "$ai_trace_clusters",
     };
 
@@ -132,7 +133,7 @@ public static class ClusterQueries
     {
         var parameters = new Dictionary<string, object?>
         {
-            ["events"] = filter.Level is null ? RunEvents : new[] { EventForLevel(filter.Level) },
+            ["events"] = filter.Level is { } level ? new[] { EventForLevel(level) } : RunEvents,
             ["since"] = filter.Since,
             ["until"] = filter.Until,
             ["first"] = filter.First,

@@ -1,3 +1,4 @@
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Sources;
 using static LlmClusters.Core.Queries.ClusterQueries;
 
@@ -12,7 +13,7 @@ public static class ClusteringQueries
     /// property filter, only items with an event whose property has the value (trace level: any of the trace's events).
     /// The team is read as "team": team_id is a reserved word of HogQL's, and as an alias it would capture the team filter.
     /// </summary>
-    public static SqlQuery SampleItems(EventsTable table, string level, DateTime since, DateTime until, long? teamId, int limit, int seed,
+    public static SqlQuery SampleItems(EventsTable table, ClusterLevel level, DateTime since, DateTime until, long? teamId, int limit, int seed,
         IReadOnlyList<KeyValuePair<string, string>>? propertyFilter)
     {
         var parameters = new Dictionary<string, object?> { ["since"] = since, ["until"] = until, ["limit"] = limit, ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) };
@@ -27,7 +28,7 @@ public static class ClusteringQueries
             timestamp >= {P("since", "DateTime64(6, 'UTC')")} AND timestamp < {P("until", "DateTime64(6, 'UTC')")}
                   {(teamId is null ? "" : "AND team_id = " + P("team_id", "Int64"))}
             """;
-        var text = level == "generation"
+        var text = level == ClusterLevel.generation
             ? $"""
                 SELECT toString(uuid) AS item, JSONExtractString(properties, '$ai_trace_id') AS trace_id, timestamp AS first_seen, team_id AS team
                 FROM {table.Quoted}

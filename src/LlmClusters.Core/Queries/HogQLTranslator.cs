@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Queries;
 
@@ -29,7 +30,8 @@ public static partial class HogQLTranslator
             var name = match.Groups["name"].Value;
             var type = match.Groups["type"].Value.Trim();
             if (!query.Parameters.TryGetValue(name, out var value))
-                throw new ArgumentException($"The query '{query.Name}' uses the parameter {name}, which has no value.");
+                // As ClickHouse answers a placeholder without a value (UNKNOWN_QUERY_PARAMETER).
+                throw new AnalyticsQueryException(query.Name, 456, "UNKNOWN_QUERY_PARAMETER", $"The query uses the parameter {name}, which has no value: pass it with -Parameter.");
             return Placeholder(name, type, value, values, PrecededByIn(query.Text, match.Index));
         });
         text = SqlCalls.Rewrite(text, "accurateCastOrNull", args => args.Count != 2 ? null : args[1].Trim() switch

@@ -47,9 +47,9 @@ public static class MetricsQueries
     /// Generation-level items are keyed by the generation's uuid. Beside the definition's latency, each item keeps the
     /// sum of its generations' latency (the workflow's), so both can be shown.
     /// </summary>
-    private static string Items(EventsTable table, string level, MetricsDimension by, bool teamFilter, bool membersOnly, MetricsDefinition definition)
+    private static string Items(EventsTable table, ClusterLevel level, MetricsDimension by, bool teamFilter, bool membersOnly, MetricsDefinition definition)
     {
-        var byGeneration = level == "generation";
+        var byGeneration = level == ClusterLevel.generation;
         var key = byGeneration ? "toString(uuid)" : "tupleElement(p, 1)";
         var events = byGeneration ? "('$ai_generation')"
             : by != MetricsDimension.None ? "('$ai_generation', '$ai_embedding')"
@@ -108,7 +108,7 @@ public static class MetricsQueries
     /// slow and how error-prone is it, by the figures PostHog's workflow stores on a run? The membership is bound as two
     /// lists instead of unfolded from a run event.
     /// </summary>
-    public static SqlQuery MembershipMetrics(EventsTable table, string level, DateTime windowStart, DateTime windowEnd, long? teamId,
+    public static SqlQuery MembershipMetrics(EventsTable table, ClusterLevel level, DateTime windowStart, DateTime windowEnd, long? teamId,
         IReadOnlyList<int> clusterIds, IReadOnlyList<string> items)
     {
         var parameters = new Dictionary<string, object?>
@@ -173,7 +173,7 @@ public static class MetricsQueries
     /// The per-item figures of every item in a window, with no run and no membership: the floor the metrics query is
     /// measured against (the same single parse of each event, the same per-item aggregation).
     /// </summary>
-    public static SqlQuery WindowItemFigures(EventsTable table, string level, DateTime windowStart, DateTime windowEnd, long? teamId)
+    public static SqlQuery WindowItemFigures(EventsTable table, ClusterLevel level, DateTime windowStart, DateTime windowEnd, long? teamId)
     {
         var parameters = new Dictionary<string, object?> { ["window_start"] = windowStart, ["window_end"] = windowEnd };
         if (teamId is { } team) parameters["team_id"] = team;

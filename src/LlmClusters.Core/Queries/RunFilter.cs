@@ -1,3 +1,4 @@
+using LlmClusters.Core.Model;
 namespace LlmClusters.Core.Queries;
 
 /// <summary>Which runs to list. Times are UTC; the window is always bounded, as every query on events must be.</summary>
@@ -5,7 +6,7 @@ public sealed record RunFilter
 {
     public required DateTime Since { get; init; }
     public required DateTime Until { get; init; }
-    public string? Level { get; init; }
+    public ClusterLevel? Level { get; init; }
     public IReadOnlyCollection<string>? RunIds { get; init; }
     public IReadOnlyCollection<string>? JobIds { get; init; }
 

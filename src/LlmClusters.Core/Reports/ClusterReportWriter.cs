@@ -40,7 +40,7 @@ public static class ClusterReportWriter
             // run of 100,000 items a few megabytes: the trace (null: no link), the generation to open, the time in
             // epoch milliseconds (as precise as the links' ISO time).
             t = placed.Select(i => i.TraceId),
-            e = placed.Select(i => i.Level == "trace" ? null : i.GenerationId),
+            e = placed.Select(i => i.Level == ClusterLevel.trace ? null : i.GenerationId),
             s = placed.Select(i => (i.Timestamp ?? i.WindowStart) is { } at ? (long?)new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToUnixTimeMilliseconds() : null),
         };
         // The default encoder escapes <, > and &, so no title can close the script element.

@@ -11,7 +11,7 @@ public sealed partial record EventsTable
     public EventsTable(string name)
     {
         if (string.IsNullOrWhiteSpace(name) || !Identifier().IsMatch(name))
-            throw new ArgumentException($"'{name}' is not a table name: use letters, digits and underscores, optionally as database.table.", nameof(name));
+            throw new InvalidTableNameException($"'{name}' is not a table name: use letters, digits and underscores, optionally as database.table.");
         Name = name;
         var parts = name.Split('.');
         Database = parts.Length == 2 ? parts[0] : null;

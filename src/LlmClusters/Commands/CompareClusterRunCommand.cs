@@ -17,12 +17,12 @@ public sealed class CompareClusterRunCommand : ConnectedCmdlet
     [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RunIdCompleter))]
-    public string ReferenceRunId { get; set; } = string.Empty;
+    public ClusterRunId ReferenceRunId { get; set; } = null!;
 
     [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RunIdCompleter))]
-    public string DifferenceRunId { get; set; } = string.Empty;
+    public ClusterRunId DifferenceRunId { get; set; } = null!;
 
     /// <summary>Runs (from Get-ClusterRun): each is compared with the previous one of the same job and level.</summary>
     [Parameter(ParameterSetName = PipelineSet, Mandatory = true, ValueFromPipeline = true)]
@@ -47,7 +47,7 @@ public sealed class CompareClusterRunCommand : ConnectedCmdlet
     protected override void EndProcessing()
     {
         var pairs = ParameterSetName == ByIdSet
-            ? [(ReferenceRunId, DifferenceRunId)]
+            ? [(ReferenceRunId.RunId, DifferenceRunId.RunId)]
             // Each run against the one before it of the same job (manual runs together) and level, oldest first.
             : _runs.DistinctBy(r => r.RunId)
                 .GroupBy(r => (r.JobId ?? "", r.Level))

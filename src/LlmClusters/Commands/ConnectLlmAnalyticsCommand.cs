@@ -105,7 +105,7 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
     private void Connect()
     {
         if (PostHogHost is { IsAbsoluteUri: false } or { Scheme: not ("http" or "https") })
-            Terminate(ErrorMapper.Refusal("InvalidPostHogHost", ErrorCategory.InvalidArgument, PostHogHost,
+            Terminate(ErrorMapper.Refusal(ErrorKinds.InvalidPostHogHost, PostHogHost,
                 $"'{PostHogHost}' is not a web address. Pass the PostHog address users open in a browser, such as https://eu.posthog.com."));
         if (ParameterSetName is ServerSet or ConnectionStringSet)
         {
@@ -143,14 +143,14 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
     private void ConnectToPostHog()
     {
         if (TeamId is not null)
-            Terminate(ErrorMapper.Refusal("TeamIdNotApplicable", ErrorCategory.InvalidArgument, TeamId,
+            Terminate(ErrorMapper.Refusal(ErrorKinds.TeamIdNotApplicable, TeamId,
                 "-TeamId does not apply to a PostHog project: PostHog reads only the project's own events. Leave it out, or pass the project to -ProjectId."));
         if (MyInvocation.BoundParameters.ContainsKey(nameof(Table)))
-            Terminate(ErrorMapper.Refusal("TableNotApplicable", ErrorCategory.InvalidArgument, Table,
+            Terminate(ErrorMapper.Refusal(ErrorKinds.TableNotApplicable, Table,
                 "-Table does not apply to a PostHog project: PostHog's query API reads the project's own events table. Leave it out."));
         var key = ApiKey is { Length: > 0 } secure ? new System.Net.NetworkCredential(string.Empty, secure).Password : Environment.GetEnvironmentVariable(ApiKeyVariable);
         if (string.IsNullOrWhiteSpace(key))
-            Terminate(ErrorMapper.Refusal("ApiKeyMissing", ErrorCategory.AuthenticationError, ProjectId,
+            Terminate(ErrorMapper.Refusal(ErrorKinds.ApiKeyMissing, ProjectId,
                 $"No PostHog API key: pass -ApiKey (for example -ApiKey (Read-Host -AsSecureString)) or set {ApiKeyVariable} to a personal API key with the scopes query:read and llm_analytics:read."));
         var options = new PostHog.PostHogApiOptions
         {

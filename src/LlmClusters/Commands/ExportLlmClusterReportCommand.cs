@@ -13,21 +13,37 @@ namespace LlmClusters.Commands;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportLlmClusterReportCommand : ConnectedCmdlet
 {
+    // A run or piped clusters, each to a -Path or a -LiteralPath.
     private const string RunSet = "Run";
     private const string ClusterSet = "Cluster";
+    private const string RunLiteralSet = "RunLiteralPath";
+    private const string ClusterLiteralSet = "ClusterLiteralPath";
 
-    [Parameter(Mandatory = true, Position = 0)]
+    /// <summary>The file to write; wildcards name an existing file, which is replaced.</summary>
+    [Parameter(ParameterSetName = RunSet, Mandatory = true, Position = 0)]
+    [Parameter(ParameterSetName = ClusterSet, Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
+    /// <summary>The file to write, taken as it is written: no character is a wildcard.</summary>
+    [Parameter(ParameterSetName = RunLiteralSet, Mandatory = true)]
+    [Parameter(ParameterSetName = ClusterLiteralSet, Mandatory = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = string.Empty;
+
     [Parameter(ParameterSetName = RunSet, Position = 1)]
+    [Parameter(ParameterSetName = RunLiteralSet, Position = 0)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RunIdCompleter))]
-    public string? RunId { get; set; }
+    public ClusterRunId? RunId { get; set; }
 
     /// <summary>Clusters from Get-LlmCluster, all of one run: the report shows those.</summary>
     [Parameter(ParameterSetName = ClusterSet, Mandatory = true, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = ClusterLiteralSet, Mandatory = true, ValueFromPipeline = true)]
     public LlmCluster[] InputObject { get; set; } = [];
+
+    private bool ForClusters => ParameterSetName is ClusterSet or ClusterLiteralSet;
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -37,7 +53,7 @@ public sealed class ExportLlmClusterReportCommand : ConnectedCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == ClusterSet) _clusters.AddRange(InputObject);
+        if (ForClusters) _clusters.AddRange(InputObject);
     }
 
     protected override void EndProcessing()
@@ -45,11 +61,11 @@ public sealed class ExportLlmClusterReportCommand : ConnectedCmdlet
         var connection = ActiveConnection;
         var runIds = _clusters.Select(c => c.RunId).Distinct().ToList();
         if (runIds.Count > 1)
-            Terminate(ErrorMapper.Refusal("SeveralRuns", ErrorCategory.InvalidArgument, runIds,
+            Terminate(ErrorMapper.Refusal(ErrorKinds.SeveralRuns, runIds,
                 $"A report shows one run, but the piped clusters come from {runIds.Count} runs. Pipe the clusters of one run (Get-LlmCluster -RunId <id>)."));
-        if ((ParameterSetName == ClusterSet ? runIds.FirstOrDefault() : RunIdOrNewest(RunId, null, connection)) is not { } runId) return;
-        if (ParseRunId(runId) is not { } parsed) return;
-        var file = GetUnresolvedProviderPathFromPSPath(Path);
+        if ((ForClusters ? (runIds.Count == 0 ? null : ParseRunId(runIds[0])) : RunIdOrNewest(RunId, null, connection)) is not { } parsed) return;
+        var runId = parsed.RunId;
+        var file = OutputFile();
         if (!ShouldProcess(file, $"Write the cluster report of {runId}")) return;
 
         var reader = Reader();
@@ -62,5 +78,23 @@ public sealed class ExportLlmClusterReportCommand : ConnectedCmdlet
         var html = ClusterReportWriter.Write(run, items, connection.PostHogHost);
         Guard(() => { File.WriteAllText(file, html, new UTF8Encoding(false)); return true; }, file);
         if (PassThru) WriteObject(new FileInfo(file));
+    }
+
+    /// <summary>
+    /// The file to write. A -Path with wildcards must name exactly one existing file, as Out-File's does; any other
+    /// path, and every -LiteralPath, is the file to create or replace.
+    /// </summary>
+    private string OutputFile()
+    {
+        if (ParameterSetName is RunLiteralSet or ClusterLiteralSet || !WildcardPattern.ContainsWildcardCharacters(Path))
+            return GetUnresolvedProviderPathFromPSPath(ParameterSetName is RunLiteralSet or ClusterLiteralSet ? LiteralPath : Path);
+        List<string> matches;
+        try { matches = [.. SessionState.Path.GetResolvedProviderPathFromPSPath(Path, out _)]; }
+        catch (ItemNotFoundException) { matches = []; }
+        if (matches.Count == 1) return matches[0];
+        Terminate(ErrorMapper.Refusal(ErrorKinds.PathNotSingle, Path,
+            $"-Path '{Path}' has wildcard characters and names {(matches.Count == 0 ? "no file" : $"{matches.Count} files")}; it must name one file. " +
+            "For a name with [, ], * or ? in it, use -LiteralPath."));
+        return string.Empty;
     }
 }

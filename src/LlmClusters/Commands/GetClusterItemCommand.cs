@@ -14,16 +14,14 @@ public sealed class GetClusterItemCommand : ClusterBatchCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? Top { get; set; }
 
-    protected override void Flush(string runId, IReadOnlyList<int>? clusterIds)
+    protected override void Flush(ClusterRunId runId, IReadOnlyList<int>? clusterIds)
     {
-        if (ParseRunId(runId) is not { } parsed) return;
-
         var reader = Reader();
-        if (!TryAwait(token => reader.ReadItemsAsync(parsed, clusterIds, Top, token), runId, out var items)) return;
+        if (!TryAwait(token => reader.ReadItemsAsync(runId, clusterIds, Top, token), runId.RunId, out var items)) return;
         foreach (var item in items) WriteObject(item);
         // Tell an unknown run from an unknown cluster from an empty one, for every cluster asked for that gave no item.
         if (items.Count > 0 && (clusterIds is null || clusterIds.All(id => items.Any(i => i.ClusterId == id)))) return;
-        if (!TryAwait(token => reader.ReadClustersAsync(parsed, token), runId, out var read)) return;
-        foreach (var missing in ErrorMapper.ClustersNotFound(runId, clusterIds, read.Clusters)) WriteError(missing);
+        if (!TryAwait(token => reader.ReadClustersAsync(runId, token), runId.RunId, out var read)) return;
+        foreach (var missing in ErrorMapper.ClustersNotFound(runId.RunId, clusterIds, read.Clusters)) WriteError(missing);
     }
 }

@@ -14,11 +14,10 @@ public sealed class GetClusterRunCommand : ConnectedCmdlet
     /// <summary>Runs to look up; from the pipeline, run ids or objects with a RunId.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(RunIdCompleter))]
-    public string[]? RunId { get; set; }
+    public ClusterRunId[]? RunId { get; set; }
 
     [Parameter]
-    [ValidateSet("trace", "generation", "evaluation")]
-    public string? Level { get; set; }
+    public ClusterLevel? Level { get; set; }
 
     /// <summary>Start of the window (runs whose event is at or after it). Defaults to 7 days ago.</summary>
     [Parameter]
@@ -55,18 +54,20 @@ public sealed class GetClusterRunCommand : ConnectedCmdlet
         var runIds = RunId;
         if (InputObject is not null && runIds is null && JobId is not { Length: > 0 })
         {
-            if (PipelineInput.Text(InputObject) is not { } text)
+            // A run id as text, or an object whose RunId did not bind because it is not a run id.
+            if ((PipelineInput.Text(InputObject) ?? PipelineInput.Property(InputObject, "RunId") as string) is not { } text)
             {
                 (_input ??= new PipelineInput(MyInvocation.MyCommand.Name, "run ids, runs, or clustering jobs (Get-ClusteringJob)")).Refuse(InputObject);
                 return;
             }
-            runIds = [text];
+            _sawRunIds = true;
+            if (ParseRunId(text) is { } parsed) _runIds.Add(parsed);
+            return;
         }
         foreach (var job in JobId ?? []) if (!string.IsNullOrEmpty(job)) _jobIds.Add(job);
         if (runIds is null) return;
         _sawRunIds = true;
-        foreach (var id in runIds)
-            if (ParseRunId(id) is { } parsed) _runIds.Add(parsed);
+        _runIds.AddRange(runIds);
     }
 
     protected override void EndProcessing()

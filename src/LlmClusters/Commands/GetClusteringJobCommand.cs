@@ -40,11 +40,11 @@ public sealed class GetClusteringJobCommand : ConnectedCmdlet
         // PostHog's API lists every job; elsewhere jobs are only known by the runs they wrote in the window.
         var fromApi = connection.Source == AnalyticsSourceKind.PostHog;
         foreach (var id in (Id ?? []).Where(id => !selected.Any(j => string.Equals(j.Id, id, StringComparison.OrdinalIgnoreCase))))
-            WriteError(ErrorMapper.Refusal("JobNotFound", ErrorCategory.ObjectNotFound, id,
+            WriteError(ErrorMapper.Refusal(ErrorKinds.JobNotFound, id,
                 fromApi ? $"{connection.Location} has no clustering job with id {id}. Run Get-ClusteringJob to list them."
                         : $"No run since {since:u} was written by a job with id {id}. Widen the window with -Since."));
         foreach (var name in (Name ?? []).Where(n => !Wildcard.HasWildcards(n) && !selected.Any(j => string.Equals(j.Name, n, StringComparison.OrdinalIgnoreCase))))
-            WriteError(ErrorMapper.Refusal("JobNotFound", ErrorCategory.ObjectNotFound, name,
+            WriteError(ErrorMapper.Refusal(ErrorKinds.JobNotFound, name,
                 fromApi ? $"{connection.Location} has no clustering job named '{name}'. Run Get-ClusteringJob to list them, or use a wildcard."
                         : $"No run since {since:u} was written by a job named '{name}'. Widen the window with -Since, or use a wildcard."));
     }

@@ -17,7 +17,7 @@ public sealed class GetLlmAnalyticsConnectionCommand : LlmClustersCmdlet
         {
             WriteError(ConnectionRegistry.NotConnectedReason is { } why
                 ? ErrorMapper.ToErrorRecord(new NotConnectedException(why), null)
-                : ErrorMapper.Refusal("NotConnected", ErrorCategory.ConnectionError, null,
+                : ErrorMapper.Refusal(ErrorKinds.NotConnected, null,
                     $"There is no current connection. Run Connect-LlmAnalytics (or Connect-LlmAnalytics -Demo); until then commands read the embedded data folder {EmbeddedSource.DefaultDataPath}."));
             return;
         }

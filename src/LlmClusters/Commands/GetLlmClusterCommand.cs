@@ -21,19 +21,17 @@ public sealed class GetLlmClusterCommand : ClusterBatchCmdlet
 
     /// <summary>Without -RunId: the newest run of this level.</summary>
     [Parameter]
-    [ValidateSet("trace", "generation", "evaluation")]
-    public string? Level { get; set; }
+    public ClusterLevel? Level { get; set; }
 
     /// <summary>Skips computing metrics for runs that carry none.</summary>
     [Parameter]
     public SwitchParameter NoMetrics { get; set; }
 
-    protected override string? NewestOfLevel => Level;
+    protected override ClusterLevel? NewestOfLevel => Level;
 
-    protected override void Flush(string runId, IReadOnlyList<int>? clusterIds)
+    protected override void Flush(ClusterRunId runId, IReadOnlyList<int>? clusterIds)
     {
-        if (ParseRunId(runId) is not { } parsed) return;
-        if (!TryAwait(token => Reader().ReadClustersAsync(parsed, token), runId, out var read)) return;
+        if (!TryAwait(token => Reader().ReadClustersAsync(runId, token), runId.RunId, out var read)) return;
 
         if (read.Problems.Count > 0)
             Warn($"Run {runId} is not as PostHog writes it: {string.Join("; ", read.Problems)}. What could be read is shown.");
@@ -46,9 +44,9 @@ public sealed class GetLlmClusterCommand : ClusterBatchCmdlet
         };
         var clusters = read.Clusters;
         // Runs without their own metrics get them from the events: one query for the whole run.
-        if (!NoMetrics && TryAwait(token => new ClusterMetricsReader(ActiveConnection, QueryObserver()).FillMetricsAsync(read, token), runId, out var filled))
+        if (!NoMetrics && TryAwait(token => new ClusterMetricsReader(ActiveConnection, QueryObserver()).FillMetricsAsync(read, token), runId.RunId, out var filled))
             clusters = filled.Clusters;
         foreach (var cluster in clusters.Where(selection.Matches)) WriteObject(cluster);
-        foreach (var missing in ErrorMapper.ClustersNotFound(runId, selection.ClusterIds, read.Clusters)) WriteError(missing);
+        foreach (var missing in ErrorMapper.ClustersNotFound(runId.RunId, selection.ClusterIds, read.Clusters)) WriteError(missing);
     }
 }

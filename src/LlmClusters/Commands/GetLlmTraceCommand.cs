@@ -40,7 +40,7 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
     [Parameter(ParameterSetName = ClusterSet, Mandatory = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RunIdCompleter))]
-    public string RunId { get; set; } = string.Empty;
+    public ClusterRunId RunId { get; set; } = null!;
 
     [Parameter(ParameterSetName = ClusterSet, Mandatory = true)]
     [ArgumentCompleter(typeof(ClusterIdCompleter))]
@@ -122,7 +122,8 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
             foreach (var request in missing)
                 WriteError(ErrorMapper.ToErrorRecord(new TraceNotFoundException(request.TraceId, request.Since, request.Until), request.TraceId));
         }
-        foreach (var (run, cluster) in _clusters.Distinct()) WriteClusterTraces(reader, run, cluster);
+        foreach (var (run, cluster) in _clusters.Distinct())
+            if (ParseRunId(run) is { } runId) WriteClusterTraces(reader, runId, cluster);
         if (ParameterSetName == ClusterSet) WriteClusterTraces(reader, RunId, ClusterId);
         foreach (var error in _input?.Errors("For a cluster's traces, pipe the cluster itself or its items (Get-ClusterItem).") ?? []) WriteError(error);
         if (ParameterSetName != RecentSet || _piped) return;
@@ -135,9 +136,9 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         foreach (var trace in Await(token => reader.RecentAsync(from, to, Model, ErrorOnly, First, token), connection.Location)) WriteObject(trace);
     }
 
-    private void WriteClusterTraces(TraceReader reader, string run, int cluster)
+    private void WriteClusterTraces(TraceReader reader, ClusterRunId runId, int cluster)
     {
-        if (ParseRunId(run) is not { } runId) return;
+        var run = runId.RunId;
         if (!TryAwait(token => reader.ClusterTracesAsync(runId, cluster, First, token), run, out var listed)) return;
         foreach (var trace in listed) WriteObject(trace);
         if (listed.Count > 0) return;

@@ -51,7 +51,7 @@ public sealed class ImportLlmEventCommand : ConnectedCmdlet
             }
             catch (ItemNotFoundException e)
             {
-                WriteError(ErrorMapper.Record(e, "FileNotFound", ErrorCategory.ObjectNotFound, pattern, $"No file matches '{pattern}'. Check the path."));
+                WriteError(ErrorMapper.Record(e, ErrorKinds.FileNotFound, pattern, $"No file matches '{pattern}'. Check the path."));
             }
         }
     }

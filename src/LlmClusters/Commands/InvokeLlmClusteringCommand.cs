@@ -17,7 +17,7 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
 {
     [Parameter]
     [ValidateSet("trace", "generation")]
-    public string Level { get; set; } = "trace";
+    public ClusterLevel Level { get; set; } = ClusterLevel.trace;
 
     /// <summary>The window's start. Defaults to 7 days before -Until.</summary>
     [Parameter]
@@ -32,8 +32,7 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
     public int MaxSamples { get; set; } = 1500;
 
     [Parameter]
-    [ValidateSet("hdbscan", "kmeans")]
-    public string Method { get; set; } = "hdbscan";
+    public ClusteringMethod Method { get; set; } = ClusteringMethod.hdbscan;
 
     [Parameter]
     [ValidateRange(2, 100_000)]
@@ -80,9 +79,9 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
         var connection = ActiveConnection;
         // Asking for a number of clusters is asking for k-means.
         if (!MyInvocation.BoundParameters.ContainsKey(nameof(Method)) && (K is not null || MyInvocation.BoundParameters.ContainsKey(nameof(MinK)) || MyInvocation.BoundParameters.ContainsKey(nameof(MaxK))))
-            Method = "kmeans";
+            Method = ClusteringMethod.kmeans;
         var options = Options(connection);
-        var method = Method == "kmeans" ? ClusteringMethod.KMeans : ClusteringMethod.Hdbscan;
+        var method = Method;
 
         // PostHog's API is only read: the run goes to a local data folder instead, and the user is told where.
         LlmAnalyticsConnection? local = null;
@@ -135,17 +134,17 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
 
     private ClusteringOptions Options(LlmAnalyticsConnection connection)
     {
-        if (K is not null && Method != "kmeans")
-            Terminate(ErrorMapper.Refusal("ClusterCountNeedsKMeans", ErrorCategory.InvalidArgument, K,
+        if (K is not null && Method != ClusteringMethod.kmeans)
+            Terminate(ErrorMapper.Refusal(ErrorKinds.ClusterCountNeedsKMeans, K,
                 "-K chooses the number of clusters of -Method kmeans, not of -Method hdbscan. Leave -Method out (or use -Method kmeans), or leave -K out to let HDBSCAN find the clusters."));
-        if ((MinClusterSize is not null || MinClusterSizeFraction is not null) && Method == "kmeans")
-            Terminate(ErrorMapper.Refusal("MinClusterSizeNeedsHdbscan", ErrorCategory.InvalidArgument, (object?)MinClusterSize ?? MinClusterSizeFraction,
+        if ((MinClusterSize is not null || MinClusterSizeFraction is not null) && Method == ClusteringMethod.kmeans)
+            Terminate(ErrorMapper.Refusal(ErrorKinds.MinClusterSizeNeedsHdbscan, (object?)MinClusterSize ?? MinClusterSizeFraction,
                 "-MinClusterSize and -MinClusterSizeFraction apply to -Method hdbscan. With -Method kmeans, use -K or -MinK and -MaxK."));
         if (MinClusterSize is not null && MinClusterSizeFraction is not null)
-            Terminate(ErrorMapper.Refusal("MinClusterSizeGivenTwice", ErrorCategory.InvalidArgument, MinClusterSizeFraction,
+            Terminate(ErrorMapper.Refusal(ErrorKinds.MinClusterSizeGivenTwice, MinClusterSizeFraction,
                 "Give the smallest cluster either as a number of items (-MinClusterSize) or as a share of them (-MinClusterSizeFraction), not both."));
         if (MinK > MaxK)
-            Terminate(ErrorMapper.Refusal("InvalidClusterCountRange", ErrorCategory.InvalidArgument, MinK,
+            Terminate(ErrorMapper.Refusal(ErrorKinds.InvalidClusterCountRange, MinK,
                 $"-MinK ({MinK}) must not be larger than -MaxK ({MaxK})."));
         var until = Until is { } u ? ToUtc(u) : DateTime.UtcNow;
         until = new DateTime(until.Ticks - until.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
@@ -172,7 +171,7 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
 
         ClusteringOptions Refuse()
         {
-            Terminate(ErrorMapper.Refusal("InvalidFilter", ErrorCategory.InvalidArgument, Filter,
+            Terminate(ErrorMapper.Refusal(ErrorKinds.InvalidFilter, Filter,
                 "-Filter takes a scriptblock run on each trace ({ $_.Models -contains 'gpt-4o' }) or a hashtable of event properties and values (@{ '$ai_model' = 'gpt-4o' })."));
             return options;
         }

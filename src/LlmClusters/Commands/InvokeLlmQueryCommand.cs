@@ -39,7 +39,7 @@ public sealed class InvokeLlmQueryCommand : ConnectedCmdlet
     {
         if (string.IsNullOrWhiteSpace(Sql))
         {
-            WriteError(Refusal("EmptyStatement"));
+            WriteError(Refusal(ErrorKinds.EmptyStatement));
             return;
         }
         var runner = Runner();
@@ -66,7 +66,7 @@ public sealed class InvokeLlmQueryCommand : ConnectedCmdlet
         if (!TryAwait(token => runner.QueryAsync(UserStatement.Normalize(Sql), token), Sql, out var normalized, out var error))
         {
             if (error!.Exception is not AnalyticsQueryException q) WriteError(error);
-            else if (UserStatement.Refusal(q) is { } id) WriteError(Refusal(id));
+            else if (UserStatement.Refusal(q) is { } id) WriteError(Refusal(id == "EmptyStatement" ? ErrorKinds.EmptyStatement : ErrorKinds.MultipleStatements));
             // Any other refusal (a syntax error) is left to the statement itself, whose error names its own text.
             else return true;
             return false;
@@ -74,21 +74,21 @@ public sealed class InvokeLlmQueryCommand : ConnectedCmdlet
         var statement = UserStatement.From(normalized);
         if (statement.ChangesSession)
         {
-            WriteError(ErrorMapper.Refusal("SessionStatementNotAllowed", ErrorCategory.InvalidOperation, Sql,
+            WriteError(ErrorMapper.Refusal(ErrorKinds.SessionStatementNotAllowed, Sql,
                 "Invoke-LlmQuery does not run SET or USE: they would change the session that every later command shares. " +
                 "Give a setting to one statement with its SETTINGS clause (SELECT ... SETTINGS max_threads = 2), and name other databases in the statement (db.table)."));
             return false;
         }
         if (statement.OutputFormat is { } format)
         {
-            WriteError(ErrorMapper.Refusal("OutputFormatNotAllowed", ErrorCategory.InvalidArgument, Sql,
+            WriteError(ErrorMapper.Refusal(ErrorKinds.OutputFormatNotAllowed, Sql,
                 $"Leave out FORMAT {format}: Invoke-LlmQuery returns the rows as objects. For text, pipe them to ConvertTo-Csv, ConvertTo-Json or Export-Csv."));
             return false;
         }
         return statement.OnlyReads || ShouldProcess(ActiveConnection.Location, $"Run the statement '{Shorten(statement.Normalized)}'");
     }
 
-    private ErrorRecord Refusal(string id) => ErrorMapper.Refusal(id, ErrorCategory.InvalidArgument, Sql, id == "EmptyStatement"
+    private ErrorRecord Refusal(ErrorKind kind) => ErrorMapper.Refusal(kind, Sql, kind == ErrorKinds.EmptyStatement
         ? "The statement is empty (or only a comment). Pass the SQL to run."
         : "Invoke-LlmQuery runs one statement at a time: split the text at its semicolons and run each (for example with ForEach-Object).");
 

@@ -23,22 +23,20 @@ public sealed class MeasureClusterMetricsCommand : ClusterBatchCmdlet
     [Parameter(ParameterSetName = ItemSet, Mandatory = true)]
     public SwitchParameter PerItem { get; set; }
 
-    protected override void Flush(string runId, IReadOnlyList<int>? clusterIds)
+    protected override void Flush(ClusterRunId runId, IReadOnlyList<int>? clusterIds)
     {
-        if (ParseRunId(runId) is not { } parsed) return;
-
         var connection = ActiveConnection;
-        if (!TryAwait(token => Reader().ReadClustersAsync(parsed, token), runId, out var run)) return;
-        foreach (var missing in ErrorMapper.ClustersNotFound(runId, clusterIds, run.Clusters)) WriteError(missing);
+        if (!TryAwait(token => Reader().ReadClustersAsync(runId, token), runId.RunId, out var run)) return;
+        foreach (var missing in ErrorMapper.ClustersNotFound(runId.RunId, clusterIds, run.Clusters)) WriteError(missing);
 
         var metrics = new ClusterMetricsReader(connection, QueryObserver());
         if (PerItem)
         {
-            if (!TryAwait(token => metrics.MeasureItemsAsync(run, clusterIds, token), runId, out var items)) return;
+            if (!TryAwait(token => metrics.MeasureItemsAsync(run, clusterIds, token), runId.RunId, out var items)) return;
             foreach (var item in items) WriteObject(item);
             return;
         }
-        if (!TryAwait(token => metrics.MeasureAsync(run, By, token), runId, out var measured)) return;
+        if (!TryAwait(token => metrics.MeasureAsync(run, By, token), runId.RunId, out var measured)) return;
         foreach (var cluster in measured.Where(m => clusterIds is null || clusterIds.Contains(m.ClusterId))) WriteObject(cluster);
     }
 }

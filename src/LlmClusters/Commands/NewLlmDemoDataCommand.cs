@@ -44,7 +44,7 @@ public sealed class NewLlmDemoDataCommand : ConnectedCmdlet
         var hasEvents = Await(token => runner.HasAnyEventAsync(token), target);
         if (hasEvents && !Force)
         {
-            WriteError(ErrorMapper.Refusal("TableNotEmpty", ErrorCategory.ResourceExists, target,
+            WriteError(ErrorMapper.Refusal(ErrorKinds.TableNotEmpty, target,
                 $"{target} already holds events; demo data would be added to them. Use -Force to add it anyway, or Connect-LlmAnalytics -Path <new folder> first."));
             return;
         }

@@ -1,3 +1,5 @@
+using LlmClusters.Core.Model;
+
 namespace LlmClusters.Infrastructure;
 
 /// <summary>
@@ -6,14 +8,14 @@ namespace LlmClusters.Infrastructure;
 /// </summary>
 internal sealed class ClusterBatch
 {
-    private string? _runId;
+    private ClusterRunId? _runId;
     private readonly List<int> _clusterIds = [];
     private bool _wholeRun;
 
     /// <summary>Adds a pair; when it belongs to another run than the pairs before it, returns those as a finished batch.</summary>
-    public (string RunId, IReadOnlyList<int>? ClusterIds)? Add(string runId, int[]? clusterIds)
+    public (ClusterRunId RunId, IReadOnlyList<int>? ClusterIds)? Add(ClusterRunId runId, int[]? clusterIds)
     {
-        var finished = _runId is not null && _runId != runId ? Take() : null;
+        var finished = _runId is not null && _runId.RunId != runId.RunId ? Take() : null;
         _runId = runId;
         if (clusterIds is { Length: > 0 }) _clusterIds.AddRange(clusterIds);
         else _wholeRun = true;
@@ -21,7 +23,7 @@ internal sealed class ClusterBatch
     }
 
     /// <summary>The batch collected so far, if any, leaving the collector empty.</summary>
-    public (string RunId, IReadOnlyList<int>? ClusterIds)? Take()
+    public (ClusterRunId RunId, IReadOnlyList<int>? ClusterIds)? Take()
     {
         if (_runId is null) return null;
         var batch = (_runId, _wholeRun ? null : (IReadOnlyList<int>)_clusterIds.Distinct().ToList());

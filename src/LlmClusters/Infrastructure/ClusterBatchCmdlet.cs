@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LlmClusters.Core.Model;
 using LlmClusters.Completers;
 
 namespace LlmClusters.Infrastructure;
@@ -16,7 +17,7 @@ public abstract class ClusterBatchCmdlet : ConnectedCmdlet
     /// <summary>The run to read; from the pipeline, a run id or an object's RunId. Without one, the newest run.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(RunIdCompleter))]
-    public string? RunId { get; set; }
+    public ClusterRunId? RunId { get; set; }
 
     /// <summary>The clusters to read (all of the run's when none); from the pipeline, an object's ClusterId.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -28,22 +29,24 @@ public abstract class ClusterBatchCmdlet : ConnectedCmdlet
     public PSObject? InputObject { get; set; }
 
     /// <summary>Without a run id: the level whose newest run is read (null: any).</summary>
-    protected virtual string? NewestOfLevel => null;
+    protected virtual ClusterLevel? NewestOfLevel => null;
 
     /// <summary>Handles one run's collected clusters (null: all of them).</summary>
-    protected abstract void Flush(string runId, IReadOnlyList<int>? clusterIds);
+    protected abstract void Flush(ClusterRunId runId, IReadOnlyList<int>? clusterIds);
 
     protected sealed override void ProcessRecord()
     {
         var runId = RunId;
         if (runId is null && InputObject is not null)
         {
-            runId = PipelineInput.Text(InputObject);
-            if (runId is null)
+            // A piped run id as text, or an object whose RunId did not bind because it is not a run id.
+            var text = PipelineInput.Text(InputObject) ?? PipelineInput.Property(InputObject, "RunId") as string;
+            if (text is null)
             {
                 (_input ??= new PipelineInput(MyInvocation.MyCommand.Name, "run ids, or objects with a RunId (Get-ClusterRun, Get-LlmCluster, Get-ClusterItem)")).Refuse(InputObject);
                 return;
             }
+            if ((runId = ParseRunId(text)) is null) return;
         }
         if (RunIdOrNewest(runId, NewestOfLevel, ActiveConnection) is not { } resolved) return;
         if (_batch.Add(resolved, ClusterId) is { } finished) Flush(finished.RunId, finished.ClusterIds);

@@ -112,7 +112,7 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         if (task.IsCanceled)
         {
             // Stopped, but not by this command's Ctrl+C: say so rather than end the pipeline without a word.
-            error = ErrorMapper.Refusal("StatementStopped", ErrorCategory.OperationStopped, target,
+            error = ErrorMapper.Refusal(ErrorKinds.StatementStopped, target,
                 "The statement was stopped before it finished, though this command was not (the engine was closed, or another session stopped it). Run the command again.");
             return false;
         }
@@ -139,7 +139,7 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime();
 
     /// <summary>The run a command reads: the one named, else the newest (of a level); null after a NoClusterRuns error.</summary>
-    protected string? RunIdOrNewest(string? runId, string? level, LlmAnalyticsConnection connection)
+    protected ClusterRunId? RunIdOrNewest(ClusterRunId? runId, ClusterLevel? level, LlmAnalyticsConnection connection)
     {
         if (runId is not null) return runId;
         var newest = Await(token => new ClusterReader(connection, QueryObserver()).NewestRunAsync(level, DateTime.UtcNow, token), connection.Location);
@@ -150,14 +150,14 @@ public abstract class LlmClustersCmdlet : PSCmdlet
             return null;
         }
         WriteVerbose($"Reading the newest run, {newest.RunId}.");
-        return newest.RunId;
+        return ParseRunId(newest.RunId);
     }
 
     /// <summary>Parses a run id, or writes an InvalidRunId error and returns null.</summary>
     protected ClusterRunId? ParseRunId(string runId)
     {
         if (ClusterRunId.TryParse(runId, out var parsed, out var problem)) return parsed;
-        WriteError(ErrorMapper.Refusal("InvalidRunId", ErrorCategory.InvalidArgument, runId, problem));
+        WriteError(ErrorMapper.Refusal(ErrorKinds.InvalidRunId, runId, problem));
         return null;
     }
 

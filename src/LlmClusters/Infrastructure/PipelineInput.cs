@@ -35,7 +35,7 @@ internal sealed class PipelineInput(string cmdlet, string accepts)
 
     /// <summary>One error record per type of object that could not be used, saying what the cmdlet takes instead.</summary>
     public IEnumerable<ErrorRecord> Errors(string hint) => _refused.Select(r =>
-        ErrorMapper.Refusal("PipelineInputNotUsable", ErrorCategory.InvalidArgument, r.Key,
+        ErrorMapper.Refusal(ErrorKinds.PipelineInputNotUsable, r.Key,
             $"{cmdlet} cannot use {Describe(r.Key, r.Value)}: it takes {accepts}. {hint}"));
 
     private const string Custom = "";

@@ -33,7 +33,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
 
     private static readonly DateTime Until = EngineFixture.DemoEnd;
 
-    private static ClusteringOptions Options(ClusteringMethod method, int samples, string level = "trace") => new()
+    private static ClusteringOptions Options(ClusteringMethod method, int samples, ClusterLevel level = ClusterLevel.trace) => new()
     {
         Level = level, Since = Until.AddDays(-10), Until = Until, MaxSamples = samples, Method = method, Seed = 7,
     };
@@ -68,7 +68,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
     [Fact]
     public async Task Hdbscan_by_default_sizes_its_smallest_cluster_as_PostHog_does_and_keeps_each_cluster_to_one_kind()
     {
-        var (result, run, target) = await ClusterAsync(Options(ClusteringMethod.Hdbscan, 700));
+        var (result, run, target) = await ClusterAsync(Options(ClusteringMethod.hdbscan, 700));
 
         // PostHog's workflow (clustering.py): min(n, max(5, int(n * 0.02))), and min_samples no larger.
         using var used = JsonDocument.Parse(run.Run.Params!.ClusteringMethodParams!);
@@ -108,7 +108,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
     [Fact]
     public async Task Hdbscan_recovers_the_kinds_of_traffic_and_names_them()
     {
-        var (result, run, target) = await ClusterAsync(Options(ClusteringMethod.Hdbscan, 700) with { MinClusterSizeFraction = 0.05 });
+        var (result, run, target) = await ClusterAsync(Options(ClusteringMethod.hdbscan, 700) with { MinClusterSizeFraction = 0.05 });
         Assert.Equal(700, result.ItemCount);
         Assert.Equal("hdbscan", run.Run.ClusteringMethod);
         Assert.Equal("pca", run.Run.Params!.DimensionalityReductionMethod);
@@ -125,7 +125,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
     [Fact]
     public async Task Kmeans_chooses_k_by_silhouette_and_recovers_the_kinds()
     {
-        var (_, run, target) = await ClusterAsync(Options(ClusteringMethod.KMeans, 500) with { MinK = 3, MaxK = 10 });
+        var (_, run, target) = await ClusterAsync(Options(ClusteringMethod.kmeans, 500) with { MinK = 3, MaxK = 10 });
         Assert.Equal("kmeans", run.Run.ClusteringMethod);
         Assert.DoesNotContain(run.Clusters, c => c.IsNoise);
         Assert.Contains("\"silhouette\"", run.Run.Params!.ClusteringMethodParams);
@@ -137,7 +137,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
     [Fact]
     public async Task The_same_data_parameters_and_seed_give_the_same_run()
     {
-        var options = Options(ClusteringMethod.Hdbscan, 300);
+        var options = Options(ClusteringMethod.hdbscan, 300);
         var first = await ClusterAsync(options);
         using var fresh = new MiniLMEmbedder();
         var second = await ClusterAsync(options, embedder: fresh);
@@ -150,7 +150,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
     public async Task The_run_carries_the_metrics_the_metrics_query_gives()
     {
         // In parts of 64 items, so that the sums and means of several metrics queries are combined.
-        var (result, run, _) = await ClusterAsync(Options(ClusteringMethod.KMeans, 200) with { K = 7, MembersPerQuery = 64 });
+        var (result, run, _) = await ClusterAsync(Options(ClusteringMethod.kmeans, 200) with { K = 7, MembersPerQuery = 64 });
         // The events are in the demo table, the run in its own: measure the run over the demo's events.
         var demo = engine.DemoConnection();
         await new QueryRunner(engine.DemoConnection().CreateRunner(null).Source).InsertJsonRowsAsync([result.EventRow], CancellationToken.None);
@@ -182,8 +182,8 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
     [Fact]
     public async Task Generations_are_clustered_by_their_own_messages()
     {
-        var (result, run, target) = await ClusterAsync(Options(ClusteringMethod.KMeans, 400, level: "generation") with { MinK = 4, MaxK = 9 });
-        Assert.Equal("generation", run.Run.Level);
+        var (result, run, target) = await ClusterAsync(Options(ClusteringMethod.kmeans, 400, level: ClusterLevel.generation) with { MinK = 4, MaxK = 9 });
+        Assert.Equal(ClusterLevel.generation, run.Run.Level);
         var items = await new ClusterReader(target).ReadItemsAsync(ClusterRunId.Parse(result.RunId), null, null, CancellationToken.None);
         Assert.All(items, i => Assert.Equal(i.ItemId, i.GenerationId));
         var kindOf = KindOfTrace();
@@ -194,7 +194,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
     public async Task A_property_filter_and_a_trace_filter_narrow_the_items()
     {
         var kindOf = KindOfTrace();
-        var (_, run, target) = await ClusterAsync(Options(ClusteringMethod.KMeans, 150) with
+        var (_, run, target) = await ClusterAsync(Options(ClusteringMethod.kmeans, 150) with
         {
             K = 2,
             PropertyFilter = [new("$ai_trace_name", "travel-agent")],
@@ -202,7 +202,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
         var items = await new ClusterReader(target).ReadItemsAsync(ClusterRunId.Parse(run.Run.RunId), null, null, CancellationToken.None);
         Assert.All(items, i => Assert.Equal("travel-agent", kindOf[i.TraceId!]));
 
-        (_, run, target) = await ClusterAsync(Options(ClusteringMethod.KMeans, 100) with { K = 2, TraceFilter = t => t.TraceName == "docs-qa" });
+        (_, run, target) = await ClusterAsync(Options(ClusteringMethod.kmeans, 100) with { K = 2, TraceFilter = t => t.TraceName == "docs-qa" });
         items = await new ClusterReader(target).ReadItemsAsync(ClusterRunId.Parse(run.Run.RunId), null, null, CancellationToken.None);
         Assert.Equal(100, items.Count);
         Assert.All(items, i => Assert.Equal("docs-qa", kindOf[i.TraceId!]));
@@ -211,7 +211,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
     [Fact]
     public async Task An_empty_window_says_what_to_widen()
     {
-        var error = await Assert.ThrowsAsync<NothingToClusterException>(() => ClusterAsync(Options(ClusteringMethod.Hdbscan, 100) with
+        var error = await Assert.ThrowsAsync<NothingToClusterException>(() => ClusterAsync(Options(ClusteringMethod.hdbscan, 100) with
         {
             Since = Until.AddYears(-3), Until = Until.AddYears(-2),
         }));
@@ -221,7 +221,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
     [Fact]
     public async Task The_same_run_comes_from_the_ClickHouse_and_PostHog_sources()
     {
-        var options = Options(ClusteringMethod.KMeans, 120) with { K = 4 };
+        var options = Options(ClusteringMethod.kmeans, 120) with { K = 4 };
         var local = await ClusterAsync(options);
         var overClickHouse = await ClusterAsync(options, engine.DemoConnectionOverClickHouse());
         var overPostHog = await ClusterAsync(options, engine.DemoConnectionOverPostHog());

@@ -20,7 +20,7 @@ public sealed class ClusterPayloadTests(EngineFixture engine)
             var properties = JsonSerializer.Serialize(new Dictionary<string, object?>
             {
                 ["$ai_clustering_run_id"] = run.RunId,
-                ["$ai_clustering_level"] = id.Level,
+                ["$ai_clustering_level"] = id.Level.ToString(),
                 ["$ai_window_start"] = id.WindowEnd.AddDays(-1).ToString("O"),
                 ["$ai_window_end"] = id.WindowEnd.ToString("O"),
                 ["$ai_total_items_analyzed"] = 3,
@@ -105,7 +105,7 @@ public sealed class ClusterPayloadTests(EngineFixture engine)
 
         var cluster = Assert.Single((await reader.ReadClustersAsync(ClusterRunId.Parse("1_evaluation_20260305_100000"), CancellationToken.None)).Clusters);
 
-        Assert.Equal("Run", cluster.MetricsSource);
+        Assert.Equal(MetricsSource.Run, cluster.MetricsSource);
         Assert.Equal(0.5, cluster.PassRate);
         Assert.Equal(0.25, cluster.NaRate);
         Assert.Equal("helpfulness", cluster.DominantEvaluationName);
@@ -113,7 +113,7 @@ public sealed class ClusterPayloadTests(EngineFixture engine)
         Assert.Equal(0.0004, cluster.AvgJudgeCost);
         Assert.Equal("negative", cluster.SentimentLabel);
         Assert.Equal(-0.6, cluster.SentimentScore);
-        Assert.Equal("evaluation", cluster.Level);
+        Assert.Equal(ClusterLevel.evaluation, cluster.Level);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class ClusterReaderTests(EngineFixture engine)
             Assert.Equal("https://us.posthog.com/project/1/llm-analytics/clusters/" + Uri.EscapeDataString(run.RunId), run.UiUrl);
         }
         var legacy = runs.Single(r => engine.DemoData.Runs.Single(d => d.RunId == r.RunId).IsLegacy);
-        Assert.Equal("trace", legacy.Level);
+        Assert.Equal(ClusterLevel.trace, legacy.Level);
         Assert.Null(legacy.Params);
         Assert.Null(legacy.JobName);
         Assert.Contains(runs, r => r.JobName == "Default - traces" && r.ClusteringMethod == "hdbscan" && r.VisualizationMethod == "umap");
@@ -47,8 +47,8 @@ public sealed class ClusterReaderTests(EngineFixture engine)
         var reader = Reader();
         var all = new RunFilter { Since = End.AddDays(-30), Until = End.AddDays(1) };
 
-        var generation = await reader.ListRunsAsync(all with { Level = "generation" }, CancellationToken.None);
-        Assert.All(generation, r => Assert.Equal("generation", r.Level));
+        var generation = await reader.ListRunsAsync(all with { Level = ClusterLevel.generation }, CancellationToken.None);
+        Assert.All(generation, r => Assert.Equal(ClusterLevel.generation, r.Level));
         Assert.Single(generation);
 
         var defaults = await reader.ListRunsAsync(all with { JobNamePattern = LikePattern.FromWildcard("default - T*") }, CancellationToken.None);
@@ -71,7 +71,7 @@ public sealed class ClusterReaderTests(EngineFixture engine)
     [Fact]
     public async Task Reads_clusters_with_titles_sizes_noise_and_the_runs_own_metrics()
     {
-        var demo = engine.DemoData.Runs.First(r => r.HasMetrics && r.Level == "trace" && r.Clusters.Any(c => c.ClusterId == -1));
+        var demo = engine.DemoData.Runs.First(r => r.HasMetrics && r.Level == ClusterLevel.trace && r.Clusters.Any(c => c.ClusterId == -1));
         var read = await Reader(new Uri("https://eu.posthog.com")).ReadClustersAsync(ClusterRunId.Parse(demo.RunId), CancellationToken.None);
 
         Assert.Empty(read.Problems);
@@ -84,7 +84,7 @@ public sealed class ClusterReaderTests(EngineFixture engine)
         Assert.Contains('\n', billing.Description!);
         Assert.Contains(read.Clusters, c => c.Title.Contains("翻訳"));
         // A trace-level run's own metrics are the workflow's, which PostHog's page does not show: they stay apart.
-        Assert.All(read.Clusters, c => Assert.Equal("None", c.MetricsSource));
+        Assert.All(read.Clusters, c => Assert.Equal(MetricsSource.None, c.MetricsSource));
         Assert.All(read.Clusters, c => Assert.Null(c.ErrorRate));
         Assert.All(read.Clusters, c => Assert.NotNull(c.StoredMetrics!.ErrorRate));
         Assert.All(read.Clusters, c => Assert.True(c.StoredMetrics!.ItemCount > 0));
@@ -100,16 +100,16 @@ public sealed class ClusterReaderTests(EngineFixture engine)
         var read = await Reader().ReadClustersAsync(ClusterRunId.Parse(legacy.RunId), CancellationToken.None);
 
         Assert.All(read.Clusters, c => Assert.Null(c.ErrorRate));
-        Assert.All(read.Clusters, c => Assert.Equal("None", c.MetricsSource));
+        Assert.All(read.Clusters, c => Assert.Equal(MetricsSource.None, c.MetricsSource));
         Assert.Contains(read.Clusters, c => c.Title == $"Cluster {c.ClusterId}");
-        Assert.All(read.Clusters, c => Assert.Equal("trace", c.Level));
+        Assert.All(read.Clusters, c => Assert.Equal(ClusterLevel.trace, c.Level));
     }
 
     [Fact]
     public async Task Reads_items_by_rank_with_links_for_both_levels()
     {
         var reader = Reader();
-        var traceRun = engine.DemoData.Runs.First(r => r.Level == "trace" && !r.IsLegacy);
+        var traceRun = engine.DemoData.Runs.First(r => r.Level == ClusterLevel.trace && !r.IsLegacy);
         var cluster = traceRun.Clusters[0];
         var items = await reader.ReadItemsAsync(ClusterRunId.Parse(traceRun.RunId), [cluster.ClusterId], 3, CancellationToken.None);
 
@@ -120,7 +120,7 @@ public sealed class ClusterReaderTests(EngineFixture engine)
         Assert.All(items, i => Assert.InRange(i.Timestamp!.Value, traceRun.WindowStart, traceRun.WindowEnd));
         Assert.Equal($"https://us.posthog.com/project/1/llm-analytics/traces/{items[0].TraceId}?timestamp={Uri.EscapeDataString(PostHogLinks.Iso(items[0].Timestamp!.Value))}", items[0].UiUrl);
 
-        var generationRun = engine.DemoData.Runs.Single(r => r.Level == "generation");
+        var generationRun = engine.DemoData.Runs.Single(r => r.Level == ClusterLevel.generation);
         var generations = await reader.ReadItemsAsync(ClusterRunId.Parse(generationRun.RunId), null, 2, CancellationToken.None);
         Assert.Equal(generationRun.Clusters.Count * 2, generations.Count);
         Assert.All(generations, i => Assert.Equal(i.ItemId, i.GenerationId));
@@ -154,10 +154,10 @@ public sealed class ClusterReaderTests(EngineFixture engine)
         Assert.Equal(3, jobs.Count);
         var traces = jobs.Single(j => j.Name == "Default - traces");
         Assert.Equal(2, traces.RunCount);
-        Assert.Equal("trace", traces.Level);
+        Assert.Equal(ClusterLevel.trace, traces.Level);
         Assert.Equal(36, traces.Id.Length);
         Assert.Equal(engine.DemoData.Runs.Where(r => r.RunId.Contains(traces.Id)).MaxBy(r => r.Event.Timestamp)!.RunId, traces.LastRunId);
-        Assert.Contains(jobs, j => j.Name == "Default - generations" && j.Level == "generation");
+        Assert.Contains(jobs, j => j.Name == "Default - generations" && j.Level == ClusterLevel.generation);
     }
 
     [Fact]
@@ -166,8 +166,8 @@ public sealed class ClusterReaderTests(EngineFixture engine)
         var reader = Reader();
         var newest = await reader.NewestRunAsync(null, End.AddHours(1), CancellationToken.None);
         Assert.Equal(engine.DemoData.Runs.MaxBy(r => r.Event.Timestamp)!.RunId, newest!.RunId);
-        var generation = await reader.NewestRunAsync("generation", End.AddHours(1), CancellationToken.None);
-        Assert.Equal("generation", generation!.Level);
-        Assert.Null(await reader.NewestRunAsync("evaluation", End.AddHours(1), CancellationToken.None));
+        var generation = await reader.NewestRunAsync(ClusterLevel.generation, End.AddHours(1), CancellationToken.None);
+        Assert.Equal(ClusterLevel.generation, generation!.Level);
+        Assert.Null(await reader.NewestRunAsync(ClusterLevel.evaluation, End.AddHours(1), CancellationToken.None));
     }
 }

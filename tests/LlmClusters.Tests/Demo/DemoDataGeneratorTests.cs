@@ -1,3 +1,4 @@
+using LlmClusters.Core.Model;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LlmClusters.Core.Demo;
@@ -31,7 +32,7 @@ public sealed class DemoDataGeneratorTests
         {
             foreach (var key in run.Clusters.SelectMany(c => c.ItemKeys))
             {
-                var at = run.Level == "generation" ? generations[key].Timestamp : traces[key].Start;
+                var at = run.Level == ClusterLevel.generation ? generations[key].Timestamp : traces[key].Start;
                 Assert.InRange(at, run.WindowStart, run.WindowEnd.AddTicks(-1));
             }
         }
@@ -41,8 +42,8 @@ public sealed class DemoDataGeneratorTests
     public void Runs_cover_every_shape_in_posthogs_data()
     {
         Assert.True(Data.Runs.Select(r => r.WindowEnd.Date).Distinct().Count() >= 3);
-        Assert.Contains(Data.Runs, r => r.Level == "trace" && !r.IsLegacy);
-        Assert.Contains(Data.Runs, r => r.Level == "generation" && r.Event.Event == "$ai_generation_clusters");
+        Assert.Contains(Data.Runs, r => r.Level == ClusterLevel.trace && !r.IsLegacy);
+        Assert.Contains(Data.Runs, r => r.Level == ClusterLevel.generation && r.Event.Event == "$ai_generation_clusters");
         Assert.Contains(Data.Runs, r => r.HasMetrics);
         Assert.Contains(Data.Runs, r => !r.HasMetrics);
 

@@ -228,7 +228,7 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
     {
         // Runs up to MembershipFilterLimit items filter the scan by membership first; larger ones only join.
         var connection = engine.DemoConnection();
-        var demo = engine.DemoData.Runs.First(r => r.Level == "trace" && !r.IsLegacy);
+        var demo = engine.DemoData.Runs.First(r => r.Level == ClusterLevel.trace && !r.IsLegacy);
         var run = await new ClusterReader(connection).ReadClustersAsync(ClusterRunId.Parse(demo.RunId), CancellationToken.None);
         var id = ClusterRunId.Parse(demo.RunId);
         var (start, end) = (run.Run.WindowStart!.Value, run.Run.WindowEnd!.Value);
@@ -257,7 +257,7 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
     public async Task Filling_a_run_computes_the_pages_figures_and_keeps_the_stored_ones_apart()
     {
         var connection = engine.DemoConnection();
-        foreach (var demo in engine.DemoData.Runs.Where(r => !r.IsLegacy && r.Level != "evaluation"))
+        foreach (var demo in engine.DemoData.Runs.Where(r => !r.IsLegacy && r.Level != ClusterLevel.evaluation))
         {
             var run = await new ClusterReader(connection).ReadClustersAsync(ClusterRunId.Parse(demo.RunId), CancellationToken.None);
             Assert.All(run.Clusters, c => Assert.Null(c.ErrorRate));
@@ -266,7 +266,7 @@ public sealed class ClusterMetricsReaderTests(EngineFixture engine)
             var filled = (await new ClusterMetricsReader(connection).FillMetricsAsync(run, CancellationToken.None)).Clusters;
             var page = (await new ClusterMetricsReader(connection).MeasureAsync(run, MetricsDimension.None, CancellationToken.None)).ToDictionary(m => m.ClusterId);
 
-            Assert.All(filled, c => Assert.Equal("Computed", c.MetricsSource));
+            Assert.All(filled, c => Assert.Equal(MetricsSource.Computed, c.MetricsSource));
             Assert.All(filled, c => Assert.Equal(page[c.ClusterId].AvgLatency, c.AvgLatency));
             Assert.All(filled, c => Assert.Equal(page[c.ClusterId].ErrorRate, c.ErrorRate));
             Assert.Equal(run.Clusters.Select(c => c.StoredMetrics), filled.Select(c => c.StoredMetrics));

@@ -62,7 +62,7 @@ public sealed class SeedSqlAgreementTests(EngineFixture engine)
     {
         var level = run.Run.Level;
         var ids = members.Values.SelectMany(x => x).Distinct().ToArray();
-        var result = await source.QueryAsync(new SqlQuery("SeedStep3", level == "generation" ? GenerationSql(source.Table) : TraceSql(source.Table),
+        var result = await source.QueryAsync(new SqlQuery("SeedStep3", level == ClusterLevel.generation ? GenerationSql(source.Table) : TraceSql(source.Table),
             new Dictionary<string, object?>
             {
                 ["start"] = run.Run.WindowStart!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
@@ -95,7 +95,7 @@ public sealed class SeedSqlAgreementTests(EngineFixture engine)
         var clusters = new ClusterReader(connection);
         var metrics = new ClusterMetricsReader(connection);
         var compared = 0;
-        foreach (var demo in engine.DemoData.Runs.Where(r => r.Level != "evaluation"))
+        foreach (var demo in engine.DemoData.Runs.Where(r => r.Level != ClusterLevel.evaluation))
         {
             var run = await clusters.ReadClustersAsync(ClusterRunId.Parse(demo.RunId), CancellationToken.None);
             var items = await clusters.ReadItemsAsync(ClusterRunId.Parse(demo.RunId), null, null, CancellationToken.None);

@@ -10,7 +10,7 @@ public sealed class ClusterRunIdTests
         var id = ClusterRunId.Parse("112495_generation_20260121_033113_019d92dc-3657-70b0-9a46-8c89b4a56b3c_experiment_v2");
 
         Assert.Equal(112495, id.TeamId);
-        Assert.Equal("generation", id.Level);
+        Assert.Equal(ClusterLevel.generation, id.Level);
         Assert.Equal(new DateTime(2026, 1, 21, 3, 31, 13, DateTimeKind.Utc), id.WindowEnd);
         Assert.Equal(new DateTime(2026, 1, 21, 0, 0, 0, DateTimeKind.Utc), id.DayStart);
         Assert.Equal(new DateTime(2026, 1, 21, 23, 59, 59, DateTimeKind.Utc).AddTicks(9999990), id.DayEnd);
@@ -33,7 +33,7 @@ public sealed class ClusterRunIdTests
         var id = ClusterRunId.Parse("2_20260122_000043");
 
         Assert.True(id.IsLegacy);
-        Assert.Equal("trace", id.Level);
+        Assert.Equal(ClusterLevel.trace, id.Level);
         Assert.Equal(2, id.TeamId);
         Assert.Equal(new DateTime(2026, 1, 22, 0, 0, 43, DateTimeKind.Utc), id.WindowEnd);
         Assert.Null(id.JobId);

@@ -47,10 +47,10 @@ public sealed class PostHogLinksTests
     {
         var at = new DateTime(2026, 3, 28, 12, 0, 0, DateTimeKind.Utc);
         Assert.Equal("https://eu.posthog.com/project/5/llm-analytics/traces/t1?timestamp=2026-03-28T12%3A00%3A00.000Z",
-            ClusterReader.ItemLink(Host, 5, "trace", "t1", null, at));
+            ClusterReader.ItemLink(Host, 5, ClusterLevel.trace, "t1", null, at));
         // An evaluation's item opens the generation it judged.
         Assert.Equal("https://eu.posthog.com/project/5/llm-analytics/traces/t1?event=gen-9&timestamp=2026-03-28T12%3A00%3A00.000Z",
-            ClusterReader.ItemLink(Host, 5, "evaluation", "t1", "gen-9", at));
-        Assert.Null(ClusterReader.ItemLink(Host, 5, "evaluation", null, "gen-9", at));
+            ClusterReader.ItemLink(Host, 5, ClusterLevel.evaluation, "t1", "gen-9", at));
+        Assert.Null(ClusterReader.ItemLink(Host, 5, ClusterLevel.evaluation, null, "gen-9", at));
     }
 }

@@ -27,7 +27,7 @@ public sealed class HogQLAcceptanceTests
         Add("runs", ClusterQueries.ListRuns(Events, new RunFilter { Since = Since, Until = Until }));
         Add("runs by level, ids, jobs and name", ClusterQueries.ListRuns(Events, new RunFilter
         {
-            Since = Since, Until = Until, Level = "generation", RunIds = [TraceRun.RunId, GenerationRun.RunId], JobIds = ["a", "b"], JobNamePattern = "default%", First = 5,
+            Since = Since, Until = Until, Level = ClusterLevel.generation, RunIds = [TraceRun.RunId, GenerationRun.RunId], JobIds = ["a", "b"], JobNamePattern = "default%", First = 5,
         }));
         foreach (var run in new[] { TraceRun, GenerationRun })
         {

@@ -12,17 +12,17 @@ public sealed class ClusterReportWriterTests
 
     private static (RunClusters Run, List<ClusterItem> Items) Run(int items, string title = "Billing")
     {
-        var run = new ClusterRun { RunId = "1_trace_20260328_120000", Level = "trace", UiUrl = PostHogLinks.Run(Host, 1, "1_trace_20260328_120000") };
+        var run = new ClusterRun { RunId = "1_trace_20260328_120000", Level = ClusterLevel.trace, UiUrl = PostHogLinks.Run(Host, 1, "1_trace_20260328_120000") };
         var clusters = Enumerable.Range(-1, 9).Select(id => new LlmCluster
         {
-            RunId = run.RunId, Level = "trace", ClusterId = id, Title = id == -1 ? "Outliers" : $"{title} {id}", Description = "About <things> & more",
+            RunId = run.RunId, Level = ClusterLevel.trace, ClusterId = id, Title = id == -1 ? "Outliers" : $"{title} {id}", Description = "About <things> & more",
             Size = items / 9, IsNoise = id == -1, UiUrl = PostHogLinks.Cluster(Host, 1, run.RunId, id), ErrorRate = 0.05, AvgCost = 0.001,
         }).ToList();
         var random = new Random(1);
         var list = Enumerable.Range(0, items).Select(i => new ClusterItem
         {
             RunId = run.RunId, ClusterId = i % 9 - 1, ItemId = Guid.NewGuid().ToString("D"), TraceId = Guid.NewGuid().ToString("D"), Rank = i / 9,
-            X = random.NextDouble() * 20 - 10, Y = random.NextDouble() * 20 - 10, Level = "trace",
+            X = random.NextDouble() * 20 - 10, Y = random.NextDouble() * 20 - 10, Level = ClusterLevel.trace,
         }).ToList();
         return (new RunClusters(run, clusters, []), list);
     }
@@ -43,12 +43,12 @@ public sealed class ClusterReportWriterTests
     public void Each_items_link_in_the_page_is_its_UiUrl()
     {
         var at = new DateTime(2026, 3, 28, 11, 5, 6, 789, DateTimeKind.Utc);
-        var run = new ClusterRun { RunId = "7_evaluation_20260328_120000", Level = "evaluation", UiUrl = "" };
-        var clusters = new List<LlmCluster> { new() { RunId = run.RunId, Level = "evaluation", ClusterId = 0, Title = "C", Size = 3, UiUrl = "" } };
+        var run = new ClusterRun { RunId = "7_evaluation_20260328_120000", Level = ClusterLevel.evaluation, UiUrl = "" };
+        var clusters = new List<LlmCluster> { new() { RunId = run.RunId, Level = ClusterLevel.evaluation, ClusterId = 0, Title = "C", Size = 3, UiUrl = "" } };
         ClusterItem Item(string id, string? trace, string? generation, DateTime? time) => new()
         {
-            RunId = run.RunId, ClusterId = 0, ItemId = id, TraceId = trace, GenerationId = generation, Timestamp = time, X = 1, Y = 2, Level = "evaluation",
-            UiUrl = ClusterReader.ItemLink(Host, 7, "evaluation", trace, generation, time),
+            RunId = run.RunId, ClusterId = 0, ItemId = id, TraceId = trace, GenerationId = generation, Timestamp = time, X = 1, Y = 2, Level = ClusterLevel.evaluation,
+            UiUrl = ClusterReader.ItemLink(Host, 7, ClusterLevel.evaluation, trace, generation, time),
         };
         var items = new List<ClusterItem>
         {
@@ -87,24 +87,24 @@ public sealed class ClusterReportWriterTests
     }
 }
 
-/// <summary>The 100,000-item page in a real browser (Debian's chromium, which build.ps1 Test installs).</summary>
+/// <summary>The 100,000-item page in a real browser (Debian's chromium); skipped, saying why, where there is none.</summary>
 public sealed class ClusterReportBrowserTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("llmclusters-report-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    [Fact]
+    [SkippableFact]
     public async Task A_100000_item_page_draws_every_item()
     {
-        Assert.True(File.Exists("/usr/bin/chromium"), "build.ps1 Test installs Debian's chromium for this test");
-        var run = new ClusterRun { RunId = "1_trace_20260328_120000", Level = "trace", UiUrl = "" };
-        var clusters = Enumerable.Range(0, 8).Select(id => new LlmCluster { RunId = run.RunId, Level = "trace", ClusterId = id, Title = $"C{id}", Size = 12_500, UiUrl = "" }).ToList();
+        Skip.IfNot(File.Exists("/usr/bin/chromium"), "No browser at /usr/bin/chromium to draw the page in (on Debian: apt-get install chromium).");
+        var run = new ClusterRun { RunId = "1_trace_20260328_120000", Level = ClusterLevel.trace, UiUrl = "" };
+        var clusters = Enumerable.Range(0, 8).Select(id => new LlmCluster { RunId = run.RunId, Level = ClusterLevel.trace, ClusterId = id, Title = $"C{id}", Size = 12_500, UiUrl = "" }).ToList();
         var random = new Random(2);
         var items = Enumerable.Range(0, 100_000).Select(i => new ClusterItem
         {
             RunId = run.RunId, ClusterId = i % 8, ItemId = i.ToString(System.Globalization.CultureInfo.InvariantCulture), Rank = i / 8,
-            X = random.NextDouble(), Y = random.NextDouble(), Level = "trace", UiUrl = "",
+            X = random.NextDouble(), Y = random.NextDouble(), Level = ClusterLevel.trace, UiUrl = "",
         }).ToList();
         var page = Path.Combine(_folder, "large.html");
         File.WriteAllText(page, ClusterReportWriter.Write(new RunClusters(run, clusters, []), items, new Uri("https://us.posthog.com")));

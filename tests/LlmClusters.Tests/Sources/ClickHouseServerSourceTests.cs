@@ -52,7 +52,7 @@ public sealed class ClickHouseServerSourceTests(EngineFixture engine)
 
         var runs = await new ClusterReader(local).ListRunsAsync(filter, CancellationToken.None);
         Assert.Equal(Json(runs), Json(await new ClusterReader(remote).ListRunsAsync(filter, CancellationToken.None)));
-        foreach (var run in runs.Where(r => r.Level != "evaluation"))
+        foreach (var run in runs.Where(r => r.Level != ClusterLevel.evaluation))
         {
             var id = ClusterRunId.Parse(run.RunId);
             var clustersLocal = await new ClusterReader(local).ReadClustersAsync(id, CancellationToken.None);

@@ -43,17 +43,12 @@ public static class HogQLChecker
         return process;
     }
 
-    /// <summary>tests/hogql/check.mjs, found upward from where the tests run; its packages must be installed (build.ps1 does).</summary>
+    /// <summary>tests/hogql/check.mjs; its packages must be installed (build.ps1 does).</summary>
     private static string Locate()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var script = Path.Combine(dir.FullName, "tests", "hogql", "check.mjs");
-            if (!File.Exists(script)) continue;
-            if (!Directory.Exists(Path.Combine(dir.FullName, "tests", "hogql", "node_modules", "@posthog", "hogql-parser")))
-                throw new InvalidOperationException($"PostHog's HogQL parser is not installed beside {script}: run 'npm ci' in tests/hogql (build.ps1 Test does).");
-            return script;
-        }
-        throw new InvalidOperationException("tests/hogql/check.mjs was not found above " + AppContext.BaseDirectory);
+        var script = Repository.File(Path.Combine("tests", "hogql", "check.mjs"));
+        if (!Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules", "@posthog", "hogql-parser")))
+            throw new InvalidOperationException($"PostHog's HogQL parser is not installed beside {script}: run 'npm ci' in tests/hogql (build.ps1 Test does).");
+        return script;
     }
 }

@@ -1,4 +1,5 @@
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Tests.Sources;
 
@@ -41,6 +42,6 @@ public sealed class HogQLTranslatorTests
     [Fact]
     public void A_missing_value_is_refused_before_anything_is_sent()
     {
-        Assert.Throws<ArgumentException>(() => HogQLTranslator.Translate(new SqlQuery("Q", "SELECT {x:String}")));
+        Assert.Equal(456, Assert.Throws<AnalyticsQueryException>(() => HogQLTranslator.Translate(new SqlQuery("Q", "SELECT {x:String}"))).Code);
     }
 }

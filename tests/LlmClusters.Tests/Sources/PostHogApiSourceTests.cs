@@ -42,7 +42,7 @@ public sealed class PostHogApiSourceTests(EngineFixture engine)
         Assert.NotEmpty(runs);
         Assert.Equal(Json(runs), Json(await new ClusterReader(remote).ListRunsAsync(AllRuns, CancellationToken.None)));
         var largest = 0;
-        foreach (var run in runs.Where(r => r.Level != "evaluation"))
+        foreach (var run in runs.Where(r => r.Level != ClusterLevel.evaluation))
         {
             var id = ClusterRunId.Parse(run.RunId);
             var clustersLocal = await new ClusterReader(local).ReadClustersAsync(id, CancellationToken.None);
@@ -65,7 +65,7 @@ public sealed class PostHogApiSourceTests(EngineFixture engine)
         // HogQL stops at 100 rows without a LIMIT: the runs read here are larger, and came back whole.
         Assert.True(largest > 100, $"the largest run has {largest} items");
 
-        var pair = runs.Where(r => r.Level == "trace").Take(2).Select(r => ClusterRunId.Parse(r.RunId)).ToList();
+        var pair = runs.Where(r => r.Level == ClusterLevel.trace).Take(2).Select(r => ClusterRunId.Parse(r.RunId)).ToList();
         Assert.Equal(Json(await new RunComparer(local).CompareAsync(pair[1], pair[0], new ComparisonOptions(), CancellationToken.None)),
             Json(await new RunComparer(remote).CompareAsync(pair[1], pair[0], new ComparisonOptions(), CancellationToken.None)));
 
@@ -79,7 +79,7 @@ public sealed class PostHogApiSourceTests(EngineFixture engine)
     [Fact]
     public async Task Queries_go_as_HogQL_with_the_key_in_the_header_and_every_value_bound()
     {
-        var run = (await new ClusterReader(engine.DemoConnection()).ListRunsAsync(AllRuns, CancellationToken.None)).First(r => r.Level == "trace");
+        var run = (await new ClusterReader(engine.DemoConnection()).ListRunsAsync(AllRuns, CancellationToken.None)).First(r => r.Level == ClusterLevel.trace);
         var sent = RequestsDuring(() => new ClusterReader(engine.DemoConnectionOverPostHog()).ReadClustersAsync(ClusterRunId.Parse(run.RunId), CancellationToken.None).GetAwaiter().GetResult());
 
         var request = Assert.Single(sent);
@@ -101,7 +101,7 @@ public sealed class PostHogApiSourceTests(EngineFixture engine)
     [Fact]
     public async Task Results_larger_than_a_page_are_read_page_by_page()
     {
-        var run = (await new ClusterReader(engine.DemoConnection()).ListRunsAsync(AllRuns, CancellationToken.None)).First(r => r.Level == "trace");
+        var run = (await new ClusterReader(engine.DemoConnection()).ListRunsAsync(AllRuns, CancellationToken.None)).First(r => r.Level == ClusterLevel.trace);
         var id = ClusterRunId.Parse(run.RunId);
         var local = await new ClusterReader(engine.DemoConnection(engine.PostHog.Host)).ReadItemsAsync(id, null, null, CancellationToken.None);
         IReadOnlyList<ClusterItem> remote = [];
@@ -239,7 +239,7 @@ public sealed class PostHogApiSourceTests(EngineFixture engine)
         Assert.All(ran, j => Assert.NotNull(j.LastRunId));
         var idle = Assert.Single(jobs, j => j.RunCount == 0);
         Assert.False(idle.Enabled);
-        Assert.Equal("evaluation", idle.Level);
+        Assert.Equal(ClusterLevel.evaluation, idle.Level);
         Assert.Equal(new DateTime(2026, 1, 5, 9, 0, 0, DateTimeKind.Utc), idle.CreatedAt);
     }
 

@@ -100,7 +100,7 @@ public sealed class TraceReaderTests(EngineFixture engine)
     public async Task A_clusters_traces_are_listed_by_rank_with_the_same_totals()
     {
         var connection = engine.DemoConnection();
-        var run = engine.DemoData.Runs.First(r => r.Level == "trace" && !r.IsLegacy);
+        var run = engine.DemoData.Runs.First(r => r.Level == ClusterLevel.trace && !r.IsLegacy);
         var cluster = run.Clusters[0];
         var observer = new CountingObserver();
         var reader = new TraceReader(connection, observer);

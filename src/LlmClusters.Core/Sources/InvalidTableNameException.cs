@@ -1,0 +1,4 @@
+namespace LlmClusters.Core.Sources;
+
+/// <summary>A table name that is not an identifier (letters, digits and underscores, optionally database.table).</summary>
+public sealed class InvalidTableNameException(string message) : ArgumentException(message);
