@@ -8,16 +8,20 @@ namespace LlmClusters.Bench;
 /// <summary>
 /// PostHog's way of computing cluster metrics (clusterMetricsLoader.ts, by its definitions: generations, embeddings and
 /// spans, the window's end included, latency the longest event), as the baseline: load the run's clusters
-/// to the client, send every item id in an IN list (in chunks of 5,000, which keeps a literal list under
-/// ClickHouse's 256 KiB max_query_size), read one row per item back, and aggregate per cluster on the client.
-/// Property values are read as HogQL's properties.$x compiles them: one JSONExtractRaw per property.
+/// to the client, send every item id in an IN list (in chunks of 10,000, as clusterMetricsLoader.ts does), read one
+/// row per item back, and aggregate per cluster on the client. Property values are read as HogQL's properties.$x
+/// compiles them on PostHog's production table: the trace id from mat_$ai_trace_id, the others from the
+/// properties_group_ai map (the bench's table has both, as the module's store does).
 /// </summary>
 internal sealed class PostHogMethod(QueryRunner runner)
 {
-    public const int ChunkSize = 5_000;
+    public const int ChunkSize = 10_000;
 
-    private static string Property(string name) =>
-        $"toFloat64OrNull(replaceRegexpAll(nullIf(nullIf(JSONExtractRaw(properties, '{name}'), ''), 'null'), '^\"|\"$', ''))";
+    private static string Text(string name) => $"if(has(properties_group_ai, '{name}'), properties_group_ai['{name}'], NULL)";
+
+    private static string Property(string name) => $"toFloat64OrNull({Text(name)})";
+
+    private const string TraceId = "ifNull(`mat_$ai_trace_id`, '')";
 
     public async Task<Dictionary<int, (long Items, long Errors, double? AvgCost, double? TotalCost, double? AvgLatency, double? AvgTokens)>> MeasureAsync(
         ClusterRunId runId, CancellationToken cancellationToken)
@@ -47,21 +51,21 @@ internal sealed class PostHogMethod(QueryRunner runner)
                 ? $"""
                   SELECT toString(uuid) AS item_id, ifNull({Property("$ai_total_cost_usd")}, 0) AS cost, ifNull({Property("$ai_latency")}, 0) AS latency,
                          ifNull({Property("$ai_input_tokens")}, 0) + ifNull({Property("$ai_output_tokens")}, 0) AS tokens,
-                         replaceRegexpAll(JSONExtractRaw(properties, '$ai_is_error'), '^"|"$', '') = 'true' AS errored
+                         ifNull({Text("$ai_is_error")}, '') = 'true' AS errored
                   FROM {runner.Source.Table.Quoted}
                   WHERE event = '$ai_generation' AND timestamp >= parseDateTimeBestEffort({"{ws:String}"}) AND timestamp <= parseDateTimeBestEffort({"{we:String}"})
                     AND toString(uuid) IN {"{ids:Array(String)}"}
                   """
                 : $"""
-                  SELECT JSONExtractString(properties, '$ai_trace_id') AS item_id,
+                  SELECT {TraceId} AS item_id,
                          sum(ifNull({Property("$ai_total_cost_usd")}, 0)) AS cost,
                          max(ifNull({Property("$ai_latency")}, 0)) AS latency,
                          sum(ifNull({Property("$ai_input_tokens")}, 0) + ifNull({Property("$ai_output_tokens")}, 0)) AS tokens,
-                         max(replaceRegexpAll(JSONExtractRaw(properties, '$ai_is_error'), '^"|"$', '') = 'true') AS errored
+                         max(ifNull({Text("$ai_is_error")}, '') = 'true') AS errored
                   FROM {runner.Source.Table.Quoted}
                   WHERE event IN ('$ai_generation', '$ai_span', '$ai_embedding')
                     AND timestamp >= parseDateTimeBestEffort({"{ws:String}"}) AND timestamp <= parseDateTimeBestEffort({"{we:String}"})
-                    AND JSONExtractString(properties, '$ai_trace_id') IN {"{ids:Array(String)}"}
+                    AND {TraceId} IN {"{ids:Array(String)}"}
                   GROUP BY item_id
                   """;
             var result = await runner.QueryAsync(new SqlQuery("PostHogItemMetricsByIdList", text,

@@ -1,9 +1,11 @@
 using System.Collections;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Text;
 using ClickHouse.Driver;
 using ClickHouse.Driver.ADO;
+using ClickHouse.Driver.ADO.Parameters;
+using ClickHouse.Driver.ADO.Readers;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
 using Polly;
@@ -12,23 +14,24 @@ using Polly.Timeout;
 
 namespace LlmClusters.ClickHouse;
 
-/// <summary>A ClickHouse server, through ClickHouse.Driver over HTTP. Reads that fail on the network are retried with backoff.</summary>
+/// <summary>
+/// A ClickHouse server, through ClickHouse.Driver over HTTP: one client for the connection's life, rows read as the
+/// server sends them, inserts streamed as JSONEachRow. Opening a read that fails on the network is retried with backoff.
+/// </summary>
 public sealed class ClickHouseServerSource : IAnalyticsSource
 {
     private const int AuthenticationFailed = 516;
     private readonly ClickHouseServerOptions _options;
     private readonly HttpClient _http;
-    private readonly ClickHouseClientSettings _settings;
-    private readonly ResiliencePipeline _reads;
+    private readonly ClickHouseClient _client;
+    private readonly ResiliencePipeline _opens;
 
     public ClickHouseServerSource(ClickHouseServerOptions options)
     {
         _options = options;
-        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = options.ConnectTimeout, AutomaticDecompression = DecompressionMethods.All })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        _settings = new ClickHouseClientSettings
+        // No AutomaticDecompression: the driver asks for compressed replies and unpacks them itself.
+        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = options.ConnectTimeout }) { Timeout = Timeout.InfiniteTimeSpan };
+        var settings = new ClickHouseClientSettings
         {
             Host = options.Host,
             Port = options.Port,
@@ -37,15 +40,16 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
             Username = options.User,
             Password = options.Password ?? string.Empty,
             // Each statement's own limit is enforced by the server (max_execution_time) and, a little later, by the
-            // cancellation in QueryAsync; the driver's own timeout only bounds what neither covers.
+            // cancellation in ReadAsync; the driver's own timeout only bounds what neither covers.
             Timeout = TimeSpan.FromDays(1),
             HttpClient = _http,
             ParameterFormatter = new BoundValueFormatter(),
         };
         // Ctrl+C cancels the request; with this setting the server then stops the query too, not only the reply.
-        _settings.CustomSettings["cancel_http_readonly_queries_on_client_close"] = 1;
+        settings.CustomSettings["cancel_http_readonly_queries_on_client_close"] = 1;
+        _client = new ClickHouseClient(settings);
         // Polly rather than a hand-written loop: bounded attempts, exponential backoff with jitter, only for network faults.
-        _reads = new ResiliencePipelineBuilder()
+        _opens = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<TimeoutRejectedException>()
@@ -67,18 +71,59 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
     /// <summary>How much longer than a statement's limit the client waits for the server to end it and say so.</summary>
     private static readonly TimeSpan ServerGrace = TimeSpan.FromSeconds(10);
 
-    public async Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ResultRow> ReadAsync(SqlQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var isRead = query.Text.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)
-                     || query.Text.TrimStart().StartsWith("WITH", StringComparison.OrdinalIgnoreCase);
         var limit = query.TimeLimit ?? _options.QueryTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (limit > TimeSpan.Zero) deadline.CancelAfter(limit + ServerGrace);
+        // Only opening a read is retried: once rows have been handed on, another try would hand them on again.
+        using var reader = await Guarded(query, limit, deadline, () => query.Writes
+            ? OpenAsync(query, limit, deadline.Token)
+            : _opens.ExecuteAsync(async token => await OpenAsync(query, limit, token).ConfigureAwait(false), deadline.Token).AsTask(), cancellationToken).ConfigureAwait(false);
+        var columns = new ColumnSet(Enumerable.Range(0, reader.FieldCount).Select(i => new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i))).ToArray());
+        while (await Guarded(query, limit, deadline, () => reader.ReadAsync(deadline.Token), cancellationToken).ConfigureAwait(false))
+        {
+            var row = new object?[columns.Columns.Count];
+            for (var i = 0; i < row.Length; i++) row[i] = Normalize(reader.GetValue(i));
+            yield return new ResultRow(columns, row);
+        }
+    }
+
+    public async Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken)
+    {
+        if (jsonRows.Count == 0) return;
+        var insert = ((IAnalyticsSource)this).InsertStatement(jsonRows);
+        var limit = insert.TimeLimit ?? _options.QueryTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (limit > TimeSpan.Zero) deadline.CancelAfter(limit + ServerGrace);
+        await Guarded(insert, limit, deadline, async () =>
+        {
+            // The rows go as the request's body, streamed and compressed by the driver, never pasted into SQL text.
+            await using var body = new MemoryStream(Encoding.UTF8.GetBytes(string.Join('\n', jsonRows)));
+            using var response = await _client.InsertRawStreamAsync(Table.Quoted, body, "JSONEachRow", EventQueries.Columns, useCompression: true,
+                Options(limit), deadline.Token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<ClickHouseDataReader> OpenAsync(SqlQuery query, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var parameters = new ClickHouseParameterCollection();
+        foreach (var (name, value) in query.Parameters)
+            parameters.Add(new ClickHouseDbParameter { ParameterName = name, Value = value ?? DBNull.Value });
+        return _client.ExecuteReaderAsync(query.Text, parameters, Options(limit), cancellationToken);
+    }
+
+    // The server ends a statement that runs past its limit with TIMEOUT_EXCEEDED (zero: no limit).
+    private static QueryOptions Options(TimeSpan limit) =>
+        new() { CustomSettings = new Dictionary<string, object> { ["max_execution_time"] = (long)limit.TotalSeconds } };
+
+    /// <summary>Runs one step of a statement, turning the driver's failures into the module's.</summary>
+    private async Task<T> Guarded<T>(SqlQuery query, TimeSpan limit, CancellationTokenSource deadline, Func<Task<T>> step, CancellationToken cancellationToken)
+    {
         try
         {
-            return isRead
-                ? await _reads.ExecuteAsync(async token => await RunAsync(query, limit, null, token).ConfigureAwait(false), deadline.Token).ConfigureAwait(false)
-                : await RunAsync(query, limit, null, deadline.Token).ConfigureAwait(false);
+            return await step().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -89,50 +134,6 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
         {
             throw translated;
         }
-    }
-
-    public async Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken)
-    {
-        if (jsonRows.Count == 0) return;
-        var insert = ((IAnalyticsSource)this).InsertStatement(jsonRows);
-        try
-        {
-            await RunAsync(insert, insert.TimeLimit ?? _options.QueryTimeout, string.Join('\n', jsonRows), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (Translate(insert, e) is { } translated)
-        {
-            throw translated;
-        }
-    }
-
-    private async Task<QueryResult> RunAsync(SqlQuery query, TimeSpan limit, string? data, CancellationToken cancellationToken)
-    {
-        using var connection = new ClickHouseConnection(_settings);
-        using var command = connection.CreateCommand(data is null ? query.Text : query.Text + "\n" + data);
-        // The server ends a statement that runs past its limit with TIMEOUT_EXCEEDED (zero: no limit).
-        command.CustomSettings["max_execution_time"] = (long)limit.TotalSeconds;
-        foreach (var (name, value) in query.Parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-        if (data is not null)
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return new QueryResult([], []);
-        }
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var columns = Enumerable.Range(0, reader.FieldCount).Select(i => new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i))).ToArray();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var row = new object?[columns.Length];
-            for (var i = 0; i < columns.Length; i++) row[i] = Normalize(reader.GetValue(i));
-            rows.Add(row);
-        }
-        return new QueryResult(columns, rows);
     }
 
     /// <summary>The driver's values, as the embedded source gives them: null for NULL, int/long/ulong, UTC times, object arrays.</summary>
@@ -164,5 +165,9 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
         _ => null,
     };
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _http.Dispose();
+    }
 }

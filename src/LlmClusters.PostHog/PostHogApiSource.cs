@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using LlmClusters.Core.Model;
@@ -59,7 +60,8 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
     public string Location => _options.Location;
 
     /// <summary>HogQL's events table; PostHog scopes it to the project itself.</summary>
-    public EventsTable Table => EventsTable.Default;
+    /// <summary>PostHog's events table, whose properties HogQL reads from the cheapest column PostHog has for each.</summary>
+    public EventsTable Table { get; } = EventsTable.Default with { Columns = PropertyColumns.ChosenBySource };
 
     /// <summary>PostHog also stops a query on its side (60 s on PostHog Cloud); this bounds the whole paged answer.</summary>
     public TimeSpan QueryTimeout => _options.RequestTimeout;
@@ -70,35 +72,36 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
         return new SqlQuery(query.Name, hogql.Text, hogql.Values);
     }
 
-    public async Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ResultRow> ReadAsync(SqlQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var start = query.Text.TrimStart();
-        if (!start.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) && !start.StartsWith("WITH", StringComparison.OrdinalIgnoreCase))
+        if (query.Writes)
             throw new ReadOnlySourceException(
                 $"{Location} is PostHog's query API, which the module only reads: '{query.Name}' would change data. Import or load data into the embedded engine (Connect-LlmAnalytics -Path) or a ClickHouse server instead.");
 
         var hogql = HogQLTranslator.Translate(query);
-        IReadOnlyList<QueryColumn>? columns = null;
-        var rows = new List<object?[]>();
         var limit = query.TimeLimit ?? _options.RequestTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (limit > TimeSpan.Zero) deadline.CancelAfter(limit);
+        // HogQL answers 100 rows when a query has no LIMIT and never more than 50,000: every query is asked for in
+        // pages, and each page's rows are handed on before the next page is asked for.
+        for (long offset = 0; ; offset += _options.PageSize)
+        {
+            var page = await PageAsync(query.Name, HogQLTranslator.Page(hogql, _options.PageSize, offset), limit, deadline, cancellationToken).ConfigureAwait(false);
+            foreach (var row in page.Rows) yield return new ResultRow(page.Schema, row);
+            if (page.Rows.Count < _options.PageSize) yield break;
+        }
+    }
+
+    private async Task<QueryResult> PageAsync(string name, HogQLQuery page, TimeSpan limit, CancellationTokenSource deadline, CancellationToken cancellationToken)
+    {
         try
         {
-            // HogQL answers 100 rows when a query has no LIMIT and never more than 50,000: every query is asked for in pages.
-            for (long offset = 0; ; offset += _options.PageSize)
-            {
-                var page = await RunPageAsync(HogQLTranslator.Page(hogql, _options.PageSize, offset), deadline.Token).ConfigureAwait(false);
-                columns ??= page.Columns;
-                rows.AddRange(page.Rows);
-                if (page.Rows.Count < _options.PageSize) break;
-            }
+            return await RunPageAsync(page, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new AnalyticsQueryException(query.Name, 159, "TIMEOUT_EXCEEDED", $"The query ran past its time limit of {limit.TotalSeconds:0} s and was cancelled in PostHog.");
+            throw new AnalyticsQueryException(name, 159, "TIMEOUT_EXCEEDED", $"The query ran past its time limit of {limit.TotalSeconds:0} s and was cancelled in PostHog.");
         }
-        return new QueryResult(columns ?? [], rows);
     }
 
     public Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken) => throw WriteRefused();

@@ -65,3 +65,60 @@ Describe 'Connect-LlmAnalytics -ProjectId' {
         { Connect-LlmAnalytics -ProjectId 1 -Table my_events -PostHogHost $script:PostHogHost -ApiKey $script:Key } | Should -Throw -ErrorId 'TableNotApplicable,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
     }
 }
+
+# What each of the README's investigations sends to PostHog, counted from -Verbose (one record per statement; its
+# pages are one statement): docs/performance.md lists the same counts. A run read once is taken from memory after.
+Describe 'Queries each README investigation sends to PostHog' {
+    BeforeAll {
+        Connect-LlmAnalytics -ProjectId 1 -PostHogHost $script:PostHogHost -ApiKey $script:Key
+        function Measure-Queries([scriptblock] $Investigation) {
+            Connect-LlmAnalytics -ProjectId 1 -PostHogHost $script:PostHogHost -ApiKey $script:Key   # a fresh memory
+            $VerbosePreference = 'Continue'
+            $records = & $Investigation 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            @($records | ForEach-Object { if ($_.Message -match '^(\w+) on http') { $Matches[1] } })
+        }
+    }
+
+    It '<Investigation> sends <Expected>' -TestCases @(
+        @{ Investigation = 'Get-ClusterRun'; Expected = 'ListRuns' }
+        @{ Investigation = 'Get-LlmCluster | Sort-Object Size -Descending'; Expected = 'ListRuns, RunClusters, ClusterMetrics' }
+        @{ Investigation = 'Get-LlmCluster -ExcludeNoise | Sort-Object ErrorRate -Descending | Select-Object -First 1 | Get-ClusterItem -Top 3 | Get-LlmTrace | Format-LlmTrace'
+           Expected = 'ListRuns, RunClusters, ClusterMetrics, ClusterItems, TraceEvents' }
+        @{ Investigation = 'Measure-ClusterMetrics | Sort-Object TotalCost -Descending'; Expected = 'ListRuns, RunClusters, ClusterMetrics' }
+        # The run is read once; its metrics once as the page shows them (Get-LlmCluster) and once by model.
+        @{ Investigation = "Get-LlmCluster -Title '*' | Measure-ClusterMetrics -By Model"; Expected = 'ListRuns, RunClusters, ClusterMetrics, ClusterMetrics' }
+        @{ Investigation = 'Get-LlmTrace -Since (Get-Date).AddDays(-30) -ErrorOnly'; Expected = 'RecentTraces' }
+    ) {
+        param($Investigation, $Expected)
+        $sent = Measure-Queries ([scriptblock]::Create($Investigation))
+        ($sent -join ', ') | Should -Be $Expected
+    }
+
+    It 'Get-ClusterRun -Since (Get-Date).AddDays(-7) | Get-LlmCluster reads each run once, and measures each run that is measured' {
+        $runs = @(Get-ClusterRun -Since (Get-Date).AddDays(-7))
+        $sent = Measure-Queries { Get-ClusterRun -Since (Get-Date).AddDays(-7) | Get-LlmCluster }
+        @($sent | Where-Object { $_ -eq 'ListRuns' }).Count | Should -Be 1
+        @($sent | Where-Object { $_ -eq 'RunClusters' }).Count | Should -Be $runs.Count
+        # Evaluation-level runs show their own figures; the others are measured, one query per run.
+        @($sent | Where-Object { $_ -eq 'ClusterMetrics' }).Count | Should -Be @($runs | Where-Object { $_.Level -ne 'evaluation' -and $_.ClusterCount -gt 0 }).Count
+        @($sent | Where-Object { $_ -notin 'ListRuns', 'RunClusters', 'ClusterMetrics' }) | Should -BeNullOrEmpty
+    }
+
+    It "Get-ClusterRun -JobName 'Default - traces' | Compare-ClusterRun reads and measures each run once" {
+        $runs = @(Get-ClusterRun -JobName 'Default - traces' -Since (Get-Date).AddDays(-30))
+        $runs.Count | Should -BeGreaterThan 1
+        $sent = Measure-Queries { Get-ClusterRun -JobName 'Default - traces' -Since (Get-Date).AddDays(-30) | Compare-ClusterRun }
+        @($sent | Where-Object { $_ -eq 'ListRuns' }).Count | Should -Be 1
+        @($sent | Where-Object { $_ -eq 'RunClusters' }).Count | Should -Be $runs.Count
+        @($sent | Where-Object { $_ -eq 'ClusterMetrics' }).Count | Should -Be $runs.Count
+        @($sent | Where-Object { $_ -eq 'SharedItems' }).Count | Should -Be ($runs.Count - 1)
+    }
+
+    It 'says under -Verbose when a run comes from memory' {
+        Connect-LlmAnalytics -ProjectId 1 -PostHogHost $script:PostHogHost -ApiKey $script:Key
+        $verbose = Get-LlmCluster -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+        $verbose | Should -Not -Match 'taken from memory'
+        $verbose = Get-LlmCluster -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String
+        $verbose | Should -Match 'its clusters were read earlier in this session; taken from memory'
+    }
+}

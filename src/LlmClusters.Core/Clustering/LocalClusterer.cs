@@ -29,6 +29,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
 
     public async Task<LocalClusteringResult> RunAsync(ClusteringOptions options, IProgress<ClusteringProgress>? progress, CancellationToken cancellationToken)
     {
+        var table = await _reader.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         void Done(ClusteringStage stage)
         {
@@ -37,10 +38,9 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         }
 
         progress?.Report(new ClusteringProgress(ClusteringStage.Sample, 0, 0));
-        var sample = await _reader.QueryAsync(ClusteringQueries.SampleItems(_reader.Source.Table, options.Level, options.Since, options.Until, connection.TeamId,
+        var sample = await _reader.ListAsync(ClusteringQueries.SampleItems(table, options.Level, options.Since, options.Until, connection.TeamId,
             options.TraceFilter is null ? options.MaxSamples : Math.Max(options.MaxSamples, MaxCandidates), options.Seed, options.PropertyFilter), cancellationToken).ConfigureAwait(false);
-        var candidates = ResultRow.All(sample).Select(r => (Item: r.GetStringOrEmpty("item"), TraceId: r.GetStringOrEmpty("trace_id"),
-            Seen: r.GetDateTime("first_seen") ?? options.Since, Team: r.GetInt64("team"))).Where(c => c.TraceId.Length > 0).ToList();
+        var candidates = sample.Select(r => (r.Item, r.TraceId, Seen: r.FirstSeen ?? options.Since, r.Team)).Where(c => c.TraceId.Length > 0).ToList();
         Done(ClusteringStage.Sample);
         if (candidates.Count == 0) throw new NothingToClusterException(options);
 

@@ -19,10 +19,8 @@ public sealed class RunComparer(LlmAnalyticsConnection connection, IQueryObserve
         // Before and after error rates and costs, for runs that carry no metrics too.
         var a = await _metrics.FillMetricsAsync(await _clusters.ReadClustersAsync(reference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var b = await _metrics.FillMetricsAsync(await _clusters.ReadClustersAsync(difference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        var result = await _runner.QueryAsync(ComparisonQueries.SharedItems(_runner.Source.Table, reference, difference, connection.TeamId), cancellationToken).ConfigureAwait(false);
-        var shared = ResultRow.All(result).ToDictionary(
-            r => ((int)(r.GetInt64("reference_cluster") ?? 0), (int)(r.GetInt64("difference_cluster") ?? 0)),
-            r => r.GetInt64("shared") ?? 0);
+        var rows = await _runner.ListAsync(ComparisonQueries.SharedItems(_runner.Source.Table, reference, difference, connection.TeamId), cancellationToken).ConfigureAwait(false);
+        var shared = rows.ToDictionary(r => (r.ReferenceCluster, r.DifferenceCluster), r => r.Shared);
         return ClusterComparer.Compare(a, b, shared, options);
     }
 }

@@ -15,6 +15,9 @@ public sealed record DemoDataOptions
     public int Days { get; init; } = 14;
     public long TeamId { get; init; } = 1;
 
+    /// <summary>Generations as large as real SDKs write them (retrieved context, tool definitions); off for small fixtures.</summary>
+    public bool RealisticSizes { get; init; } = true;
+
     /// <summary>Items per clustering run at most, as PostHog's max_samples.</summary>
     public int MaxSamples { get; init; } = 1500;
 

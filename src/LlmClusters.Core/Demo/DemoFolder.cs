@@ -22,8 +22,7 @@ public static class DemoFolder
         CancellationToken cancellationToken)
     {
         await runner.EnsureEventsTableAsync(cancellationToken).ConfigureAwait(false);
-        var result = await runner.QueryAsync(EventQueries.NewestEventTime(runner.Source.Table), cancellationToken).ConfigureAwait(false);
-        var newest = result.Rows[0][0] as DateTime?;
+        var newest = await runner.SingleAsync(EventQueries.NewestEventTime(runner.Source.Table), cancellationToken).ConfigureAwait(false);
         if (newest is { } time && time > utcNow - MaxAge) return Outcome.Current;
         if (newest is not null) await runner.QueryAsync(EventQueries.TruncateEvents(runner.Source.Table), cancellationToken).ConfigureAwait(false);
         await DemoDataLoader.LoadAsync(runner, DemoDataGenerator.Generate(options), progress, cancellationToken).ConfigureAwait(false);

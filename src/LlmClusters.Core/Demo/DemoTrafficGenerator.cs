@@ -7,10 +7,22 @@ namespace LlmClusters.Core.Demo;
 /// <summary>
 /// Makes the traffic: $ai_trace roots with their $ai_generation, $ai_span and $ai_embedding events. Values come in
 /// every form PostHog receives (numbers, numeric strings, "true" strings, missing and null), as real SDKs send them.
+/// Generations are as large as real ones: the system message carries retrieved context of a heavy-tailed length
+/// (median about 2.5 KB, up to 100 KB) and some carry tool definitions ($ai_tools), as SDKs write whole conversations.
 /// </summary>
 internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom random)
 {
     private static readonly DemoModel Embedding = new("openai", "text-embedding-3-small", 0.00002, 0, 1);
+
+    /// <summary>The median length of a generation's retrieved context, and the longest.</summary>
+    public const int ContextMedianBytes = 2_500, ContextMaxBytes = 100_000;
+
+    // Sizes draw from a stream of their own, so that every other generated value is the same with or without them.
+    private readonly DemoRandom _sizes = new(unchecked(options.Seed * 7919 + 104_729));
+
+    // What retrieved context reads like: the catalog's own answers, which never reach an item's clustering text
+    // (that reads the user's and the assistant's lines, not the system message).
+    private static readonly string[] ContextSentences = DemoTrafficCatalog.Kinds.SelectMany(k => k.Answers).Distinct().ToArray();
 
     public List<DemoTrace> Generate()
     {
@@ -115,12 +127,13 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
             w.WriteString("$ai_model", model.Name);
             w.WriteString("$ai_provider", model.Provider);
             w.WriteStartArray("$ai_input");
-            WriteMessage(w, "system", kind.SystemPrompt, asParts: false);
+            WriteMessage(w, "system", kind.SystemPrompt + RetrievedContext(), asParts: false);
             WriteMessage(w, "user", prompt, asParts: random.Chance(0.2));
             w.WriteEndArray();
             w.WriteStartArray("$ai_output_choices");
             if (error is null) WriteMessage(w, "assistant", answer, asParts: random.Chance(0.1));
             w.WriteEndArray();
+            if (options.RealisticSizes && _sizes.Chance(0.3)) WriteTools(w);
             WriteNumber(w, "$ai_input_tokens", input);
             WriteNumber(w, "$ai_output_tokens", output);
             // 3% of generations carry no cost at all and 2% a null one, as some SDKs send them.
@@ -194,6 +207,48 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
     }
 
     // Message content is a string or, as newer SDKs send it, a list of typed parts.
+    /// <summary>Retrieved documents appended to the system message, of a log-normal length; none without realistic sizes.</summary>
+    private string RetrievedContext()
+    {
+        if (!options.RealisticSizes) return string.Empty;
+        var length = (int)Math.Clamp(Math.Exp(Math.Log(ContextMedianBytes) + 1.1 * _sizes.Gaussian()), 200, ContextMaxBytes);
+        var context = new System.Text.StringBuilder("\n\nContext:\n", length + 200);
+        while (context.Length < length) context.Append(_sizes.Pick(ContextSentences)).Append(' ');
+        return context.ToString();
+    }
+
+    /// <summary>Tool definitions as OpenAI's SDK sends them (JSON schemas), about 1 KB each.</summary>
+    private void WriteTools(Utf8JsonWriter w)
+    {
+        w.WriteStartArray("$ai_tools");
+        for (var i = _sizes.Between(1, 3); i > 0; i--)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "function");
+            w.WriteStartObject("function");
+            w.WriteString("name", "lookup_" + i.ToString(CultureInfo.InvariantCulture));
+            w.WriteString("description", _sizes.Pick(ContextSentences));
+            w.WriteStartObject("parameters");
+            w.WriteString("type", "object");
+            w.WriteStartObject("properties");
+            foreach (var field in new[] { "query", "account_id", "since", "limit" })
+            {
+                w.WriteStartObject(field);
+                w.WriteString("type", field == "limit" ? "integer" : "string");
+                w.WriteString("description", _sizes.Pick(ContextSentences));
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            w.WriteStartArray("required");
+            w.WriteStringValue("query");
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
     private static void WriteMessage(Utf8JsonWriter w, string role, string text, bool asParts)
     {
         w.WriteStartObject();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
 
@@ -46,26 +45,26 @@ public sealed class EventImporter(QueryRunner runner)
             {
                 throw new ImportFailedException(path, e.Message, e);
             }
-            var summary = ResultRow.All(await runner.QueryAsync(ImportQueries.StagedSummary(runner.Source.Table, staging, options.DeriveMissingUuid), cancellationToken).ConfigureAwait(false)).Single();
+            var summary = await runner.SingleAsync(ImportQueries.StagedSummary(runner.Source.Table, staging, options.DeriveMissingUuid), cancellationToken).ConfigureAwait(false);
             var where = format == "Parquet" ? "row" : "line";
-            if (summary.GetInt64("without_timestamp") is > 0 and var noTime)
-                throw new ImportFailedException(path, $"{Events(noTime)} no timestamp (the first on {where} {summary.GetInt64("first_without_timestamp")}), so they cannot be placed in time. " +
+            if (summary.WithoutTimestamp is > 0 and var noTime)
+                throw new ImportFailedException(path, $"{Events(noTime)} no timestamp (the first on {where} {summary.FirstWithoutTimestamp}), so they cannot be placed in time. " +
                                                       "PostHog's exports always write one: check how the file was made.");
-            if (summary.GetInt64("without_uuid") is > 0 and var noUuid && !options.DeriveMissingUuid)
-                throw new ImportFailedException(path, $"{Events(noUuid)} no uuid (the first on {where} {summary.GetInt64("first_without_uuid")}), so they cannot be told apart or added once. " +
+            if (summary.WithoutUuid is > 0 and var noUuid && !options.DeriveMissingUuid)
+                throw new ImportFailedException(path, $"{Events(noUuid)} no uuid (the first on {where} {summary.FirstWithoutUuid}), so they cannot be told apart or added once. " +
                                                       "Pass -DeriveMissingUuid to give each one a uuid made from its content.");
 
             // Past this point the events are added whole: Ctrl+C during the read above added nothing.
             cancellationToken.ThrowIfCancellationRequested();
-            var fresh = summary.GetInt64("fresh") ?? 0;
+            var fresh = summary.Fresh;
             if (fresh > 0)
                 await runner.QueryAsync(ImportQueries.AddNewEvents(runner.Source.Table, staging, options.DeriveMissingUuid, options.TeamId ?? 0), CancellationToken.None).ConfigureAwait(false);
-            var teams = ((object?[]?)summary["teams"] ?? []).Select(t => Convert.ToInt64(t, CultureInfo.InvariantCulture)).ToList();
-            var withoutTeam = summary.GetInt64("without_team") ?? 0;
+            var teams = summary.Teams.ToList();
+            var withoutTeam = summary.WithoutTeam;
             if (withoutTeam > 0) teams = teams.Append(options.TeamId ?? 0).Distinct().Order().ToList();
-            return new ImportResult(path, format, summary.GetInt64("staged") ?? 0, fresh)
+            return new ImportResult(path, format, summary.Staged, fresh)
             {
-                UuidsDerived = options.DeriveMissingUuid ? summary.GetInt64("without_uuid") ?? 0 : 0,
+                UuidsDerived = options.DeriveMissingUuid ? summary.WithoutUuid : 0,
                 EventsWithoutTeam = withoutTeam,
                 Teams = teams,
             };

@@ -1,6 +1,7 @@
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Queries.Rows;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Metrics;
@@ -24,15 +25,10 @@ public sealed class ClusterMetricsReader
     public async Task<IReadOnlyList<ClusterMetrics>> MeasureAsync(RunClusters run, MetricsDimension by, CancellationToken cancellationToken,
         MetricsDefinition definition = MetricsDefinition.Page)
     {
+        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
         var runId = Check(run);
-        var result = await _runner.QueryAsync(MetricsQueries.ClusterMetrics(_runner.Source.Table, runId, run.Run.WindowStart!.Value, run.Run.WindowEnd!.Value,
+        var rows = await _runner.ListAsync(MetricsQueries.ClusterMetrics(table, runId, run.Run.WindowStart!.Value, run.Run.WindowEnd!.Value,
             _connection.TeamId, RunItems(run), by, definition), cancellationToken).ConfigureAwait(false);
-        var rows = ResultRow.All(result).Select(r => new Row(
-            (int)(r.GetInt64("cluster_id") ?? 0), r.GetStringOrEmpty("dimension"), r.GetInt64("item_count") ?? 0, r.GetInt64("items_with_cost") ?? 0,
-            Finite(r.GetDouble("total_cost")), Finite(r.GetDouble("avg_cost")), Finite(r.GetDouble("p95_cost")), Finite(r.GetDouble("avg_latency")),
-            Finite(r.GetDouble("avg_generation_latency")), r["latency_quantiles"] as object?[], Finite(r.GetDouble("avg_tokens")),
-            r.GetInt64("input_tokens") ?? 0, r.GetInt64("output_tokens") ?? 0, r.GetInt64("error_count") ?? 0, r.GetInt64("failed_event_count") ?? 0,
-            r.GetString("top_model"), (int)(r.GetInt64("model_count") ?? 0), r.GetDateTime("first_seen"), r.GetDateTime("last_seen"))).ToList();
 
         var runCost = rows.Sum(r => r.ItemsWithCost > 0 ? r.TotalCost ?? 0 : 0);
         var byDimension = rows.GroupBy(r => r.Dimension).ToDictionary(g => g.Key, g => (Errors: g.Sum(r => r.Errors), Items: g.Sum(r => r.Items)));
@@ -40,7 +36,7 @@ public sealed class ClusterMetricsReader
         foreach (var cluster in run.Clusters)
         {
             var mine = rows.Where(r => r.ClusterId == cluster.ClusterId).ToList();
-            if (mine.Count == 0 && by == MetricsDimension.None) mine.Add(Row.Empty(cluster.ClusterId));
+            if (mine.Count == 0 && by == MetricsDimension.None) mine.Add(new ClusterFiguresRow(cluster.ClusterId, "", 0));
             foreach (var row in mine)
             {
                 var totals = byDimension.GetValueOrDefault(row.Dimension);
@@ -61,9 +57,9 @@ public sealed class ClusterMetricsReader
                     P95Cost = row.P95Cost,
                     AvgLatency = row.AvgLatency,
                     AvgGenerationLatency = row.AvgGenerationLatency,
-                    P50Latency = Quantile(row.LatencyQuantiles, 0),
-                    P95Latency = Quantile(row.LatencyQuantiles, 1),
-                    P99Latency = Quantile(row.LatencyQuantiles, 2),
+                    P50Latency = row.P50Latency,
+                    P95Latency = row.P95Latency,
+                    P99Latency = row.P99Latency,
                     AvgTokens = row.AvgTokens,
                     InputTokens = row.InputTokens,
                     OutputTokens = row.OutputTokens,
@@ -89,34 +85,34 @@ public sealed class ClusterMetricsReader
     /// <summary>Each item's own figures, for the given clusters (all when none).</summary>
     public async Task<IReadOnlyList<ClusterItemMetrics>> MeasureItemsAsync(RunClusters run, IReadOnlyCollection<int>? clusterIds, CancellationToken cancellationToken)
     {
+        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
         var runId = Check(run);
-        var result = await _runner.QueryAsync(MetricsQueries.ItemMetrics(_runner.Source.Table, runId, run.Run.WindowStart!.Value, run.Run.WindowEnd!.Value,
+        var rows = await _runner.ListAsync(MetricsQueries.ItemMetrics(table, runId, run.Run.WindowStart!.Value, run.Run.WindowEnd!.Value,
             _connection.TeamId, RunItems(run), clusterIds), cancellationToken).ConfigureAwait(false);
         var host = _connection.PostHogHost;
-        return ResultRow.All(result).Select(r =>
+        return rows.Select(r =>
         {
-            var item = r.GetStringOrEmpty("item");
-            var generation = runId.Level == ClusterLevel.generation ? item : null;
-            var traceId = NullIfEmpty(r.GetString("trace_id")) ?? (generation is null ? item : null);
+            var generation = runId.Level == ClusterLevel.generation ? r.Item : null;
+            var traceId = r.TraceId ?? (generation is null ? r.Item : null);
             return new ClusterItemMetrics
             {
                 RunId = run.Run.RunId,
-                ClusterId = (int)(r.GetInt64("cluster_id") ?? 0),
-                ItemId = item,
+                ClusterId = r.ClusterId,
+                ItemId = r.Item,
                 TraceId = traceId,
                 GenerationId = generation,
-                Cost = r.GetDouble("cost") ?? 0,
-                Latency = r.GetDouble("latency") ?? 0,
-                GenerationLatency = r.GetDouble("generation_latency") ?? 0,
-                InputTokens = r.GetInt64("input_tokens") ?? 0,
-                OutputTokens = r.GetInt64("output_tokens") ?? 0,
-                IsError = (r.GetInt64("failed_events") ?? 0) > 0,
-                FailedEvents = r.GetInt64("failed_events") ?? 0,
-                Model = MostFrequent(r["models"] as object?[]),
-                EventCount = r.GetInt64("event_count") ?? 0,
-                FirstSeen = r.GetDateTime("first_seen"),
-                LastSeen = r.GetDateTime("last_seen"),
-                UiUrl = ClusterReader.ItemLink(host, runId.TeamId, runId.Level, traceId, generation, r.GetDateTime("first_seen") ?? run.Run.WindowStart),
+                Cost = r.Cost,
+                Latency = r.Latency,
+                GenerationLatency = r.GenerationLatency,
+                InputTokens = r.InputTokens,
+                OutputTokens = r.OutputTokens,
+                IsError = r.FailedEvents > 0,
+                FailedEvents = r.FailedEvents,
+                Model = MostFrequent(r.Models),
+                EventCount = r.EventCount,
+                FirstSeen = r.FirstSeen,
+                LastSeen = r.LastSeen,
+                UiUrl = ClusterReader.ItemLink(host, runId.TeamId, runId.Level, traceId, generation, r.FirstSeen ?? run.Run.WindowStart),
             };
         }).ToList();
     }
@@ -130,22 +126,20 @@ public sealed class ClusterMetricsReader
     public async Task<IReadOnlyDictionary<int, RunEventMetrics>> MeasureMembershipAsync(ClusterLevel level, DateTime windowStart, DateTime windowEnd,
         IReadOnlyList<(int ClusterId, string Item)> members, int membersPerQuery, CancellationToken cancellationToken)
     {
-        var parts = new List<ResultRow>();
+        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
+        var parts = new List<ClusterFiguresRow>();
         foreach (var chunk in members.Chunk(membersPerQuery))
+            parts.AddRange(await _runner.ListAsync(MetricsQueries.MembershipMetrics(table, level, windowStart, windowEnd, _connection.TeamId,
+                chunk.Select(m => m.ClusterId).ToList(), chunk.Select(m => m.Item).ToList()), cancellationToken).ConfigureAwait(false));
+        return parts.GroupBy(r => r.ClusterId).ToDictionary(g => g.Key, g =>
         {
-            var result = await _runner.QueryAsync(MetricsQueries.MembershipMetrics(_runner.Source.Table, level, windowStart, windowEnd, _connection.TeamId,
-                chunk.Select(m => m.ClusterId).ToList(), chunk.Select(m => m.Item).ToList()), cancellationToken).ConfigureAwait(false);
-            parts.AddRange(ResultRow.All(result));
-        }
-        return parts.GroupBy(r => (int)(r.GetInt64("cluster_id") ?? 0)).ToDictionary(g => g.Key, g =>
-        {
-            long Sum(string column) => g.Sum(r => r.GetInt64(column) ?? 0);
-            double? Mean(string mean, string counted) =>
-                Sum(counted) is var n && n > 0 ? Finite(g.Sum(r => (Finite(r.GetDouble(mean)) ?? 0) * (r.GetInt64(counted) ?? 0)) / n) : null;
-            var count = Sum("item_count");
-            var errors = Sum("error_count");
-            return new RunEventMetrics(count, Mean("avg_cost", "items_with_cost"), Mean("avg_latency", "items_with_latency"), Mean("avg_tokens", "items_with_tokens"),
-                Sum("items_with_cost") > 0 ? g.Sum(r => Finite(r.GetDouble("total_cost")) ?? 0) : null, errors, count > 0 ? (double)errors / count : null);
+            double? Mean(Func<ClusterFiguresRow, double?> mean, Func<ClusterFiguresRow, long> counted) =>
+                g.Sum(counted) is var n && n > 0 ? Finite(g.Sum(r => (mean(r) ?? 0) * counted(r)) / n) : null;
+            var count = g.Sum(r => r.Items);
+            var errors = g.Sum(r => r.Errors);
+            return new RunEventMetrics(count, Mean(r => r.AvgCost, r => r.ItemsWithCost), Mean(r => r.AvgLatency, r => r.ItemsWithLatency),
+                Mean(r => r.AvgTokens, r => r.ItemsWithTokens), g.Sum(r => r.ItemsWithCost) > 0 ? g.Sum(r => r.TotalCost ?? 0) : null, errors,
+                count > 0 ? (double)errors / count : null);
         });
     }
 
@@ -158,6 +152,19 @@ public sealed class ClusterMetricsReader
     {
         if (run.Clusters.Count == 0 || run.Run.Level == ClusterLevel.evaluation || run.Run.WindowStart is null || run.Run.WindowEnd is null)
             return run;
+        var runId = ClusterRunId.Parse(run.Run.RunId);
+        if (_connection.Runs.TryGet(runId, measured: true, out var remembered))
+        {
+            _runner.Remembered($"{runId.RunId}: its clusters were measured earlier in this session; figures taken from memory (kept up to {RunClustersCache.Lifetime.TotalMinutes:0} minutes).");
+            return remembered;
+        }
+        var measured = await MeasureClustersAsync(run, cancellationToken).ConfigureAwait(false);
+        _connection.Runs.Remember(measured, measured: true);
+        return measured;
+    }
+
+    private async Task<RunClusters> MeasureClustersAsync(RunClusters run, CancellationToken cancellationToken)
+    {
         var metrics = (await MeasureAsync(run, MetricsDimension.None, cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.ClusterId);
         return run with
         {
@@ -187,18 +194,6 @@ public sealed class ClusterMetricsReader
     // ClickHouse returns nan for the mean of nothing; the model says null.
     private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 
-    private static double? Quantile(object?[]? quantiles, int index) =>
-        quantiles is { } q && q.Length > index && q[index] is double v && double.IsFinite(v) ? v : null;
-
-    private static string? MostFrequent(object?[]? values) =>
-        values?.OfType<string>().GroupBy(v => v, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault()?.Key;
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
-
-    private sealed record Row(int ClusterId, string Dimension, long Items, long ItemsWithCost, double? TotalCost, double? AvgCost, double? P95Cost,
-        double? AvgLatency, double? AvgGenerationLatency, object?[]? LatencyQuantiles, double? AvgTokens, long InputTokens, long OutputTokens,
-        long Errors, long FailedEvents, string? TopModel, int ModelCount, DateTime? FirstSeen, DateTime? LastSeen)
-    {
-        public static Row Empty(int clusterId) => new(clusterId, "", 0, 0, null, null, null, null, null, null, null, 0, 0, 0, 0, null, 0, null, null);
-    }
+    private static string? MostFrequent(IReadOnlyList<string> values) =>
+        values.GroupBy(v => v, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault()?.Key;
 }

@@ -1,3 +1,4 @@
+using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Model;
@@ -34,7 +35,11 @@ public sealed class LlmAnalyticsConnection : IDisposable
 
     internal IAnalyticsSource AnalyticsSource { get; }
 
-    public QueryRunner CreateRunner(IQueryObserver? observer) => new(AnalyticsSource, observer);
+    /// <summary>The runs this connection has read, remembered for a while (see <see cref="RunClustersCache"/>).</summary>
+    internal RunClustersCache Runs { get; } = new();
+
+    /// <summary>A runner on this connection's source; anything it writes makes the connection forget the runs it read.</summary>
+    public QueryRunner CreateRunner(IQueryObserver? observer) => new(AnalyticsSource, observer, Runs.Clear);
 
     public override string ToString() => $"{Source}: {Location}";
 

@@ -23,6 +23,23 @@ internal static partial class ChdbNative
         IntPtr[]? values, nuint[]? valueLengths,
         nuint count);
 
+    // A streamed statement: the handle is a result (its error tells whether the statement started); each fetch
+    // returns the next chunk of whole rows, an empty one at the end, or an error.
+    [LibraryImport(LibraryName, EntryPoint = "chdb_stream_query_with_params_n")]
+    public static partial IntPtr StreamQueryWithParameters(
+        IntPtr connection,
+        ReadOnlySpan<byte> query, nuint queryLength,
+        ReadOnlySpan<byte> format, nuint formatLength,
+        IntPtr[]? names, nuint[]? nameLengths,
+        IntPtr[]? values, nuint[]? valueLengths,
+        nuint count);
+
+    [LibraryImport(LibraryName, EntryPoint = "chdb_stream_fetch_result")]
+    public static partial IntPtr StreamFetch(IntPtr connection, ChdbResultHandle stream);
+
+    [LibraryImport(LibraryName, EntryPoint = "chdb_stream_cancel_query")]
+    public static partial void StreamCancel(IntPtr connection, ChdbResultHandle stream);
+
     [LibraryImport(LibraryName, EntryPoint = "chdb_result_buffer")]
     public static partial IntPtr ResultBuffer(ChdbResultHandle result);
 
@@ -31,9 +48,6 @@ internal static partial class ChdbNative
 
     [LibraryImport(LibraryName, EntryPoint = "chdb_result_error")]
     public static partial IntPtr ResultError(ChdbResultHandle result);
-
-    [LibraryImport(LibraryName, EntryPoint = "chdb_result_rows_read")]
-    public static partial ulong ResultRowsRead(ChdbResultHandle result);
 
     [LibraryImport(LibraryName, EntryPoint = "chdb_destroy_query_result")]
     public static partial void DestroyQueryResult(IntPtr result);

@@ -1,4 +1,6 @@
+using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries.Rows;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Queries;
@@ -91,6 +93,11 @@ public static class ClusterQueries
             """;
     }
 
+    /// <summary>Reads the columns of <see cref="RunFields"/>.</summary>
+    internal static RunFieldsRow ReadRunFields(ResultRow r) => new(
+        r.GetStringOrEmpty("run_id"), r.GetInt64("team_id"), ClusterLevels.FromPostHog(r.GetString("level")), r.GetText("job_id"), r.GetText("job_name"),
+        r.GetDateTime("window_start"), r.GetDateTime("window_end"), r.GetInt64("total_items"), r.GetString("params"), r.GetDateTime("timestamp") ?? default);
+
     // Some writers stored $ai_clusters as a JSON string holding the array; only then is it parsed a second time.
     private static string Clusters(string clusterShape) => $"""
         if(empty(tupleElement(f, '$ai_clusters')) AND JSONType(properties, '$ai_clusters') = 'String',
@@ -129,7 +136,7 @@ public static class ClusterQueries
     /// listed once, by its newest event, as it is read. Run events that cannot be read (not JSON, no run id) come back
     /// too, with an empty run_id and up to as many, so the reader can say so.
     /// </summary>
-    public static SqlQuery ListRuns(EventsTable table, RunFilter filter)
+    public static SqlQuery<RunListRow> ListRuns(EventsTable table, RunFilter filter)
     {
         var parameters = new Dictionary<string, object?>
         {
@@ -144,7 +151,7 @@ public static class ClusterQueries
         if (filter.JobIds is { Count: > 0 } jobIds) { parameters["job_ids"] = jobIds.ToArray(); where.Add("job_id IN " + P("job_ids", "Array(String)")); }
         if (filter.JobNamePattern is { } pattern) { parameters["job_name"] = pattern; where.Add("job_name ILIKE " + P("job_name", "String")); }
 
-        return new SqlQuery(nameof(ListRuns), $"""
+        return new SqlQuery<RunListRow>(nameof(ListRuns), $"""
             SELECT
                 {RunColumns},
                 length(clusters) AS cluster_count,
@@ -160,7 +167,7 @@ public static class ClusterQueries
             )
             ORDER BY timestamp DESC
             LIMIT {P("first", "UInt64")} BY run_id = ''
-            """, parameters);
+            """, parameters, r => new RunListRow(ReadRunFields(r), r.GetInt32("cluster_count") ?? 0, r.GetInt64("noise_size") ?? 0));
     }
 
     /// <summary>
@@ -187,7 +194,7 @@ public static class ClusterQueries
             LIMIT 1
         """;
 
-    internal static Dictionary<string, object?> RunParameters(Model.ClusterRunId runId, long? teamId, string suffix = "", Dictionary<string, object?>? into = null)
+    internal static Dictionary<string, object?> RunParameters(ClusterRunId runId, long? teamId, string suffix = "", Dictionary<string, object?>? into = null)
     {
         var parameters = into ?? new Dictionary<string, object?>();
         parameters["events"] = RunEvents;
@@ -199,7 +206,7 @@ public static class ClusterQueries
     }
 
     /// <summary>What clusters does this run hold? One row per cluster, without its items; one row with no cluster when it has none.</summary>
-    public static SqlQuery RunClusters(EventsTable table, Model.ClusterRunId runId, long? teamId) => new(nameof(RunClusters), $"""
+    public static SqlQuery<RunClusterRow> RunClusters(EventsTable table, ClusterRunId runId, long? teamId) => new(nameof(RunClusters), $"""
         SELECT
             {RunColumns},
             payload_valid,
@@ -230,15 +237,35 @@ public static class ClusterQueries
             tupleElement(tupleElement(tupleElement(c, 'metrics'), 'sentiment'), 'score') AS m_sentiment_score
         FROM ({RunRow(table, teamId is not null, ItemRank)})
         LEFT ARRAY JOIN clusters AS c, arrayEnumerate(clusters) AS n
-        """, RunParameters(runId, teamId));
+        """, RunParameters(runId, teamId), r => new RunClusterRow(ReadRunFields(r), r.GetBool("payload_valid"), r.GetInt64("copies") ?? 0, r.GetBool("has_cluster"))
+        {
+            ClusterId = r.GetInt64("cluster_id"),
+            Size = r.GetInt64("size"),
+            ItemsInMap = r.GetInt64("items_in_map") ?? 0,
+            Title = r.GetText("title"),
+            Description = r.GetString("description"),
+            CentroidX = r.GetDouble("centroid_x"),
+            CentroidY = r.GetDouble("centroid_y"),
+            StoredMetrics = r.GetBool("has_metrics")
+                ? new RunEventMetrics(r.GetInt64("m_item_count") ?? 0, r.GetDouble("m_avg_cost"), r.GetDouble("m_avg_latency"), r.GetDouble("m_avg_tokens"),
+                    r.GetDouble("m_total_cost"), r.GetInt64("m_error_count") ?? 0, r.GetDouble("m_error_rate"))
+                : null,
+            PassRate = r.GetDouble("m_pass_rate"),
+            NaRate = r.GetDouble("m_na_rate"),
+            DominantEvaluationName = r.GetString("m_dominant_evaluation_name"),
+            DominantRuntime = r.GetString("m_dominant_runtime"),
+            AvgJudgeCost = r.GetDouble("m_avg_judge_cost"),
+            SentimentLabel = r.GetString("m_sentiment_label"),
+            SentimentScore = r.GetDouble("m_sentiment_score"),
+        });
 
     /// <summary>Which items does a run's cluster hold, by rank? Only the asked-for clusters and the top items cross the wire.</summary>
-    public static SqlQuery ClusterItems(EventsTable table, Model.ClusterRunId runId, long? teamId, IReadOnlyCollection<int>? clusterIds, int? top)
+    public static SqlQuery<ClusterItemRow> ClusterItems(EventsTable table, ClusterRunId runId, long? teamId, IReadOnlyCollection<int>? clusterIds, int? top)
     {
         var parameters = RunParameters(runId, teamId);
         if (clusterIds is { Count: > 0 }) parameters["cluster_ids"] = clusterIds.Select(i => (long)i).ToArray();
         if (top is { } n) parameters["top"] = n;
-        return new SqlQuery(nameof(ClusterItems), $"""
+        return new SqlQuery<ClusterItemRow>(nameof(ClusterItems), $"""
             SELECT
                 run_id, level, window_start, window_end, cluster_id,
                 item_id,
@@ -258,15 +285,17 @@ public static class ClusterQueries
             ARRAY JOIN mapKeys(tupleElement(c, 'traces')) AS item_id, mapValues(tupleElement(c, 'traces')) AS item
             ORDER BY cluster_id = -1, cluster_id, rank IS NULL, rank, item_id
             {(top is null ? "" : "LIMIT " + P("top", "UInt64") + " BY cluster_id")}
-            """, parameters);
+            """, parameters, r => new ClusterItemRow(ClusterLevels.FromPostHog(r.GetString("level")), r.GetDateTime("window_start"), r.GetDateTime("window_end"),
+                r.GetInt32("cluster_id") ?? 0, r.GetStringOrEmpty("item_id"), r.GetString("trace_id"), r.GetString("generation_id"), r.GetInt32("rank"),
+                r.GetDouble("distance_to_centroid"), r.GetDouble("x"), r.GetDouble("y"), r.GetDateTime("item_timestamp")));
     }
 
     /// <summary>Which jobs wrote runs in a window: id, name, level, how often and when last?</summary>
-    public static SqlQuery JobsSeenOnRuns(EventsTable table, DateTime since, DateTime until, long? teamId)
+    public static SqlQuery<JobSeenRow> JobsSeenOnRuns(EventsTable table, DateTime since, DateTime until, long? teamId)
     {
         var parameters = new Dictionary<string, object?> { ["events"] = RunEvents, ["since"] = since, ["until"] = until };
         if (teamId is { } team) parameters["team_id"] = team;
-        return new SqlQuery(nameof(JobsSeenOnRuns), $"""
+        return new SqlQuery<JobSeenRow>(nameof(JobsSeenOnRuns), $"""
             SELECT
                 job_id,
                 argMax(job_name, timestamp) AS name,
@@ -284,6 +313,7 @@ public static class ClusterQueries
             WHERE job_id != ''
             GROUP BY job_id
             ORDER BY last_run_at DESC
-            """, parameters);
+            """, parameters, r => new JobSeenRow(r.GetStringOrEmpty("job_id"), r.GetStringOrEmpty("name"), ClusterLevels.TryFromPostHog(r.GetString("job_level")),
+                r.GetString("last_run_id"), r.GetDateTime("last_run_at"), r.GetInt64("run_count") ?? 0));
     }
 }

@@ -1,4 +1,5 @@
 using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries.Rows;
 using LlmClusters.Core.Sources;
 using static LlmClusters.Core.Queries.ClusterQueries;
 
@@ -13,7 +14,7 @@ public static class ClusteringQueries
     /// property filter, only items with an event whose property has the value (trace level: any of the trace's events).
     /// The team is read as "team": team_id is a reserved word of HogQL's, and as an alias it would capture the team filter.
     /// </summary>
-    public static SqlQuery SampleItems(EventsTable table, ClusterLevel level, DateTime since, DateTime until, long? teamId, int limit, int seed,
+    public static SqlQuery<SampledItemRow> SampleItems(EventsTable table, ClusterLevel level, DateTime since, DateTime until, long? teamId, int limit, int seed,
         IReadOnlyList<KeyValuePair<string, string>>? propertyFilter)
     {
         var parameters = new Dictionary<string, object?> { ["since"] = since, ["until"] = until, ["limit"] = limit, ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) };
@@ -22,15 +23,16 @@ public static class ClusteringQueries
         {
             parameters[$"filter_key_{i}"] = filter.Key;
             parameters[$"filter_value_{i}"] = filter.Value;
-            return $"JSONExtractString(properties, {P($"filter_key_{i}", "String")}) = {P($"filter_value_{i}", "String")}";
+            return $"{EventProperties.TextOfParameter(table, filter.Key, P($"filter_key_{i}", "String"))} = {P($"filter_value_{i}", "String")}";
         }).ToList();
+        var traceId = $"ifNull({EventProperties.TextOf(table, "$ai_trace_id")}, '')";
         var window = $"""
             timestamp >= {P("since", "DateTime64(6, 'UTC')")} AND timestamp < {P("until", "DateTime64(6, 'UTC')")}
                   {(teamId is null ? "" : "AND team_id = " + P("team_id", "Int64"))}
             """;
         var text = level == ClusterLevel.generation
             ? $"""
-                SELECT toString(uuid) AS item, JSONExtractString(properties, '$ai_trace_id') AS trace_id, timestamp AS first_seen, team_id AS team
+                SELECT toString(uuid) AS item, {traceId} AS trace_id, timestamp AS first_seen, team_id AS team
                 FROM {table.Quoted}
                 WHERE event = '$ai_generation' AND {window}
                   {string.Concat(conditions.Select(c => "AND " + c + " "))}
@@ -38,7 +40,7 @@ public static class ClusteringQueries
                 LIMIT {P("limit", "UInt64")}
                 """
             : $"""
-                SELECT JSONExtractString(properties, '$ai_trace_id') AS item, item AS trace_id, min(timestamp) AS first_seen, any(team_id) AS team
+                SELECT {traceId} AS item, item AS trace_id, min(timestamp) AS first_seen, any(team_id) AS team
                 FROM {table.Quoted}
                 WHERE event IN ('$ai_trace', '$ai_generation', '$ai_span', '$ai_embedding') AND {window}
                 GROUP BY item
@@ -46,6 +48,7 @@ public static class ClusteringQueries
                 ORDER BY cityHash64(concat({P("seed", "String")}, item)), item
                 LIMIT {P("limit", "UInt64")}
                 """;
-        return new SqlQuery(nameof(SampleItems), text, parameters);
+        return new SqlQuery<SampledItemRow>(nameof(SampleItems), text, parameters,
+            r => new SampledItemRow(r.GetStringOrEmpty("item"), r.GetStringOrEmpty("trace_id"), r.GetDateTime("first_seen"), r.GetInt64("team")));
     }
 }

@@ -9,9 +9,9 @@ public static class ConnectionQueries
     public static SqlQuery TableReadable(EventsTable table) => new(nameof(TableReadable), $"SELECT 1 FROM {table.Quoted} LIMIT 0");
 
     /// <summary>How many teams wrote events lately? A shared PostHog table holds many, and then queries need a team.</summary>
-    public static SqlQuery RecentTeams(EventsTable table) => new(nameof(RecentTeams), $"""
+    public static SqlQuery<long> RecentTeams(EventsTable table) => new(nameof(RecentTeams), $"""
         SELECT uniqExact(team_id) AS teams
         FROM {table.Quoted}
         WHERE timestamp >= now() - INTERVAL 30 DAY AND event IN ('$ai_trace_clusters', '$ai_generation_clusters', '$ai_evaluation_clusters', '$ai_generation')
-        """);
+        """, SqlQuery.NoParameters, r => r.GetInt64("teams") ?? 0);
 }

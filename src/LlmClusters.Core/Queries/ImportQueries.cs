@@ -1,3 +1,4 @@
+using LlmClusters.Core.Queries.Rows;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Queries;
@@ -24,22 +25,22 @@ public static class ImportQueries
         : "uuid";
 
     public static SqlQuery CreateStaging(string staging) => new(nameof(CreateStaging),
-        $"CREATE TABLE `{staging}` (row UInt64, {FileStructure}) ENGINE = Memory");
+        $"CREATE TABLE `{staging}` (row UInt64, {FileStructure}) ENGINE = Memory") { Writes = true };
 
-    public static SqlQuery DropStaging(string staging) => new(nameof(DropStaging), $"DROP TABLE IF EXISTS `{staging}`");
+    public static SqlQuery DropStaging(string staging) => new(nameof(DropStaging), $"DROP TABLE IF EXISTS `{staging}`") { Writes = true };
 
     /// <summary>Reads a whole file into the staging table, with each event's row number in the file; a parse error names the row.</summary>
     public static SqlQuery StageFile(string staging, string path, string format) => new(nameof(StageFile), $"""
         INSERT INTO `{staging}` (row, {Columns})
         SELECT _row_number + 1, {Columns} FROM file({ClusterQueries.P("path", "String")}, {ClusterQueries.P("format", "String")}, '{FileStructure.Replace("'", "''", StringComparison.Ordinal)}')
         SETTINGS date_time_input_format = 'best_effort', input_format_skip_unknown_fields = 1, input_format_json_read_objects_as_strings = 1
-        """, new Dictionary<string, object?> { ["path"] = path, ["format"] = format });
+        """, new Dictionary<string, object?> { ["path"] = path, ["format"] = format }) { Writes = true };
 
     /// <summary>
     /// What the staged events lack, and how many are new: events read; those without a uuid, a timestamp or a team
     /// (each with the first row it happens on); the teams named; and how many distinct events the table does not hold yet.
     /// </summary>
-    public static SqlQuery StagedSummary(EventsTable table, string staging, bool deriveUuids) => new(nameof(StagedSummary), $"""
+    public static SqlQuery<StagedSummaryRow> StagedSummary(EventsTable table, string staging, bool deriveUuids) => new(nameof(StagedSummary), $"""
         SELECT
             (SELECT count() FROM `{staging}`) AS staged,
             (SELECT countIf(isNull(uuid)) FROM `{staging}`) AS without_uuid,
@@ -51,7 +52,15 @@ public static class ImportQueries
             (SELECT uniqExact(id) FROM (SELECT {Uuid(deriveUuids)} AS id FROM `{staging}`) WHERE id IS NOT NULL AND id NOT IN (
                 SELECT uuid FROM {table.Quoted}
                 WHERE timestamp >= (SELECT min(timestamp) FROM `{staging}`) AND timestamp <= (SELECT max(timestamp) FROM `{staging}`))) AS fresh
-        """);
+        """, SqlQuery.NoParameters, r => new StagedSummaryRow(r.GetInt64("staged") ?? 0, r.GetInt64("fresh") ?? 0)
+        {
+            WithoutUuid = r.GetInt64("without_uuid") ?? 0,
+            FirstWithoutUuid = r.GetInt64("first_without_uuid"),
+            WithoutTimestamp = r.GetInt64("without_timestamp") ?? 0,
+            FirstWithoutTimestamp = r.GetInt64("first_without_timestamp"),
+            WithoutTeam = r.GetInt64("without_team") ?? 0,
+            Teams = r.GetInt64s("teams"),
+        });
 
     /// <summary>Moves the staged events that the table does not hold yet (by uuid) into it, each uuid once; events without a team get the one given.</summary>
     public static SqlQuery AddNewEvents(EventsTable table, string staging, bool deriveUuids, long teamId) => new(nameof(AddNewEvents), $"""
@@ -64,5 +73,5 @@ public static class ImportQueries
         )
         ORDER BY row
         LIMIT 1 BY id
-        """, new Dictionary<string, object?> { ["team_id"] = teamId });
+        """, new Dictionary<string, object?> { ["team_id"] = teamId }) { Writes = true };
 }

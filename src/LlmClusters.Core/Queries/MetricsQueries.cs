@@ -1,4 +1,5 @@
 using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries.Rows;
 using LlmClusters.Core.Sources;
 using static LlmClusters.Core.Queries.ClusterQueries;
 
@@ -20,13 +21,15 @@ namespace LlmClusters.Core.Queries;
 /// </summary>
 public static class MetricsQueries
 {
-    // One parse of each event's properties reads every figure: JSONExtract into a tuple reads numbers stored as
-    // numbers or as numeric strings, and reads $ai_is_error as the text "true" whether it is true or "true"
-    // (reading it as Dynamic measured twice as slow). The provider is read only when the figures are split by it.
-    private static string Figures(MetricsDimension by) =>
-        "JSONExtract(properties, 'Tuple(`$ai_trace_id` String, `$ai_total_cost_usd` Nullable(Float64), `$ai_latency` Nullable(Float64), " +
-        "`$ai_input_tokens` Nullable(Float64), `$ai_output_tokens` Nullable(Float64), `$ai_is_error` Nullable(String), `$ai_model` String" +
-        (by == MetricsDimension.Provider ? ", `$ai_provider` String)')" : ")')");
+    // The figures each event gives (see EventProperties for how each is read, and the same on every column). The
+    // provider is read only when the figures are split by it.
+    private static EventProperties Figures(EventsTable table, MetricsDimension by)
+    {
+        var figures = new EventProperties(table)
+            .Text("trace", "$ai_trace_id").Number("cost", "$ai_total_cost_usd").Number("latency", "$ai_latency")
+            .Number("input_tokens", "$ai_input_tokens").Number("output_tokens", "$ai_output_tokens").Text("is_error", "$ai_is_error").Text("model", "$ai_model");
+        return by == MetricsDimension.Provider ? figures.Text("provider", "$ai_provider") : figures;
+    }
 
     private const string Priced = "event IN ('$ai_generation', '$ai_embedding')";
 
@@ -50,34 +53,34 @@ public static class MetricsQueries
     private static string Items(EventsTable table, ClusterLevel level, MetricsDimension by, bool teamFilter, bool membersOnly, MetricsDefinition definition)
     {
         var byGeneration = level == ClusterLevel.generation;
-        var key = byGeneration ? "toString(uuid)" : "tupleElement(p, 1)";
+        var key = byGeneration ? "toString(uuid)" : "ifNull(e_trace, '')";
         var events = byGeneration ? "('$ai_generation')"
             : by != MetricsDimension.None ? "('$ai_generation', '$ai_embedding')"
             : "('$ai_generation', '$ai_embedding', '$ai_span')";
-        var split = by switch { MetricsDimension.Model => "tupleElement(p, 7)", MetricsDimension.Provider => "tupleElement(p, 8)", _ => "''" };
+        var split = by switch { MetricsDimension.Model => "ifNull(e_model, '')", MetricsDimension.Provider => "ifNull(e_provider, '')", _ => "''" };
         var page = definition == MetricsDefinition.Page;
-        string Summed(int field) => page ? $"sum(ifNull(tupleElement(p, {field}), 0))" : $"sumIf(ifNull(tupleElement(p, {field}), 0), {Priced})";
+        string Summed(string figure) => page ? $"sum(ifNull({figure}, 0))" : $"sumIf(ifNull({figure}, 0), {Priced})";
         return $"""
             items AS (
                     SELECT {key} AS item, {split} AS dimension,
-                        any(tupleElement(p, 1)) AS trace_id,
-                        {Summed(2)} AS cost,
-                        {(page ? "max(ifNull(tupleElement(p, 3), 0))" : "sumIf(ifNull(tupleElement(p, 3), 0), event = '$ai_generation')")} AS latency,
-                        sumIf(ifNull(tupleElement(p, 3), 0), event = '$ai_generation') AS generation_latency,
-                        {Summed(4)} AS input_tokens,
-                        {Summed(5)} AS output_tokens,
-                        countIf(ifNull(tupleElement(p, 6), '') = 'true') AS failed_events,
-                        groupArrayIf(tupleElement(p, 7), event = '$ai_generation' AND tupleElement(p, 7) != '') AS models,
+                        any(ifNull(e_trace, '')) AS trace_id,
+                        {Summed("e_cost")} AS cost,
+                        {(page ? "max(ifNull(e_latency, 0))" : "sumIf(ifNull(e_latency, 0), event = '$ai_generation')")} AS latency,
+                        sumIf(ifNull(e_latency, 0), event = '$ai_generation') AS generation_latency,
+                        {Summed("e_input_tokens")} AS input_tokens,
+                        {Summed("e_output_tokens")} AS output_tokens,
+                        countIf(ifNull(e_is_error, '') = 'true') AS failed_events,
+                        groupArrayIf(ifNull(e_model, ''), event = '$ai_generation' AND ifNull(e_model, '') != '') AS models,
                         count() AS event_count,
                         min(timestamp) AS first_seen,
                         max(timestamp) AS last_seen
                     FROM (
-                        SELECT uuid, event, timestamp, {Figures(by)} AS p
+                        SELECT uuid, event, timestamp, {Figures(table, by).Columns}
                         FROM {table.Quoted}
                         WHERE event IN {events}
                           AND timestamp >= {P("window_start", "DateTime64(6, 'UTC')")} AND timestamp {(page ? "<=" : "<")} {P("window_end", "DateTime64(6, 'UTC')")}
                           {(teamFilter ? "AND team_id = " + P("team_id", "Int64") : "")}
-                          {(membersOnly ? $"AND {(byGeneration ? "toString(uuid)" : "JSONExtractString(properties, '$ai_trace_id')")} GLOBAL IN (SELECT item FROM members)" : "")}
+                          {(membersOnly ? $"AND {(byGeneration ? "toString(uuid)" : $"ifNull({EventProperties.TextOf(table, "$ai_trace_id")}, '')")} GLOBAL IN (SELECT item FROM members)" : "")}
                     )
                     GROUP BY item, dimension
                 )
@@ -94,21 +97,21 @@ public static class MetricsQueries
     }
 
     /// <summary>What does each cluster of this run cost, how slow and how error-prone is it (optionally per model or provider)?</summary>
-    public static SqlQuery ClusterMetrics(EventsTable table, ClusterRunId runId, DateTime windowStart, DateTime windowEnd, long? teamId,
+    public static SqlQuery<ClusterFiguresRow> ClusterMetrics(EventsTable table, ClusterRunId runId, DateTime windowStart, DateTime windowEnd, long? teamId,
         long runItems, MetricsDimension by = MetricsDimension.None, MetricsDefinition definition = MetricsDefinition.Page) =>
         new(nameof(ClusterMetrics), $"""
             WITH
                 {Members(table, teamId is not null)},
                 {Items(table, runId.Level, by, teamId is not null, runItems <= MembershipFilterLimit, definition)}
             {PerCluster}
-            """, WindowParameters(runId, teamId, windowStart, windowEnd));
+            """, WindowParameters(runId, teamId, windowStart, windowEnd), ReadClusterFigures);
 
     /// <summary>
     /// What would each cluster of a membership made here (Invoke-LlmClustering, before its run event exists) cost, how
     /// slow and how error-prone is it, by the figures PostHog's workflow stores on a run? The membership is bound as two
     /// lists instead of unfolded from a run event.
     /// </summary>
-    public static SqlQuery MembershipMetrics(EventsTable table, ClusterLevel level, DateTime windowStart, DateTime windowEnd, long? teamId,
+    public static SqlQuery<ClusterFiguresRow> MembershipMetrics(EventsTable table, ClusterLevel level, DateTime windowStart, DateTime windowEnd, long? teamId,
         IReadOnlyList<int> clusterIds, IReadOnlyList<string> items)
     {
         var parameters = new Dictionary<string, object?>
@@ -117,7 +120,7 @@ public static class MetricsQueries
             ["member_clusters"] = clusterIds.Select(c => (long)c).ToArray(), ["member_items"] = items.ToArray(),
         };
         if (teamId is { } team) parameters["team_id"] = team;
-        return new SqlQuery(nameof(MembershipMetrics), $"""
+        return new SqlQuery<ClusterFiguresRow>(nameof(MembershipMetrics), $"""
             WITH
                 members AS (
                     SELECT tupleElement(pair, 1) AS cluster_id, tupleElement(pair, 2) AS item
@@ -125,7 +128,7 @@ public static class MetricsQueries
                 ),
                 {Items(table, level, MetricsDimension.None, teamId is not null, membersOnly: true, MetricsDefinition.Workflow)}
             {PerCluster}
-            """, parameters);
+            """, parameters, ReadClusterFigures);
     }
 
     /// <summary>
@@ -169,30 +172,60 @@ public static class MetricsQueries
             ORDER BY cluster_id = -1, cluster_id, dimension
         """;
 
+    /// <summary>Reads the columns of <see cref="PerCluster"/>.</summary>
+    private static ClusterFiguresRow ReadClusterFigures(ResultRow r)
+    {
+        var latencies = r.GetFiniteDoubles("latency_quantiles");
+        return new ClusterFiguresRow(r.GetInt32("cluster_id") ?? 0, r.GetStringOrEmpty("dimension"), r.GetInt64("item_count") ?? 0)
+        {
+            ItemsWithCost = r.GetInt64("items_with_cost") ?? 0,
+            ItemsWithLatency = r.GetInt64("items_with_latency") ?? 0,
+            ItemsWithTokens = r.GetInt64("items_with_tokens") ?? 0,
+            TotalCost = r.GetFiniteDouble("total_cost"),
+            AvgCost = r.GetFiniteDouble("avg_cost"),
+            P95Cost = r.GetFiniteDouble("p95_cost"),
+            AvgLatency = r.GetFiniteDouble("avg_latency"),
+            AvgGenerationLatency = r.GetFiniteDouble("avg_generation_latency"),
+            P50Latency = latencies.ElementAtOrDefault(0),
+            P95Latency = latencies.ElementAtOrDefault(1),
+            P99Latency = latencies.ElementAtOrDefault(2),
+            AvgTokens = r.GetFiniteDouble("avg_tokens"),
+            InputTokens = r.GetInt64("input_tokens") ?? 0,
+            OutputTokens = r.GetInt64("output_tokens") ?? 0,
+            Errors = r.GetInt64("error_count") ?? 0,
+            FailedEvents = r.GetInt64("failed_event_count") ?? 0,
+            TopModel = r.GetString("top_model"),
+            ModelCount = r.GetInt32("model_count") ?? 0,
+            FirstSeen = r.GetDateTime("first_seen"),
+            LastSeen = r.GetDateTime("last_seen"),
+        };
+    }
+
     /// <summary>
     /// The per-item figures of every item in a window, with no run and no membership: the floor the metrics query is
     /// measured against (the same single parse of each event, the same per-item aggregation).
     /// </summary>
-    public static SqlQuery WindowItemFigures(EventsTable table, ClusterLevel level, DateTime windowStart, DateTime windowEnd, long? teamId)
+    public static SqlQuery<WindowFiguresRow> WindowItemFigures(EventsTable table, ClusterLevel level, DateTime windowStart, DateTime windowEnd, long? teamId)
     {
         var parameters = new Dictionary<string, object?> { ["window_start"] = windowStart, ["window_end"] = windowEnd };
         if (teamId is { } team) parameters["team_id"] = team;
-        return new SqlQuery(nameof(WindowItemFigures), $"""
+        return new SqlQuery<WindowFiguresRow>(nameof(WindowItemFigures), $"""
             WITH
                 {Items(table, level, MetricsDimension.None, teamId is not null, membersOnly: false, MetricsDefinition.Page)}
             SELECT count() AS items, sum(cost) AS cost, sum(latency) AS latency, sum(input_tokens + output_tokens) AS tokens,
                    countIf(failed_events > 0) AS errors, sum(length(models)) AS generations, min(first_seen) AS first_seen, max(last_seen) AS last_seen
             FROM items
-            """, parameters);
+            """, parameters, r => new WindowFiguresRow(r.GetInt64("items") ?? 0, r.GetDouble("cost") ?? 0, r.GetDouble("latency") ?? 0, r.GetDouble("tokens") ?? 0,
+                r.GetInt64("errors") ?? 0, r.GetInt64("generations") ?? 0, r.GetDateTime("first_seen"), r.GetDateTime("last_seen")));
     }
 
     /// <summary>Each item's own figures, for drilling down: the only query that sends one row per item.</summary>
-    public static SqlQuery ItemMetrics(EventsTable table, ClusterRunId runId, DateTime windowStart, DateTime windowEnd, long? teamId,
+    public static SqlQuery<ItemFiguresRow> ItemMetrics(EventsTable table, ClusterRunId runId, DateTime windowStart, DateTime windowEnd, long? teamId,
         long runItems, IReadOnlyCollection<int>? clusterIds)
     {
         var parameters = WindowParameters(runId, teamId, windowStart, windowEnd);
         if (clusterIds is { Count: > 0 }) parameters["cluster_ids"] = clusterIds.Select(i => (long)i).ToArray();
-        return new SqlQuery(nameof(ItemMetrics), $"""
+        return new SqlQuery<ItemFiguresRow>(nameof(ItemMetrics), $"""
             WITH
                 {Members(table, teamId is not null)},
                 {Items(table, runId.Level, MetricsDimension.None, teamId is not null, runItems <= MembershipFilterLimit, MetricsDefinition.Page)}
@@ -204,6 +237,18 @@ public static class MetricsQueries
             GLOBAL INNER JOIN members AS m ON i.item = m.item
             {(clusterIds is { Count: > 0 } ? "WHERE m.cluster_id IN " + P("cluster_ids", "Array(Int64)") : "")}
             ORDER BY cluster_id = -1, cluster_id, item
-            """, parameters);
+            """, parameters, r => new ItemFiguresRow(r.GetInt32("cluster_id") ?? 0, r.GetStringOrEmpty("item"), r.GetText("trace_id"))
+            {
+                Cost = r.GetDouble("cost") ?? 0,
+                Latency = r.GetDouble("latency") ?? 0,
+                GenerationLatency = r.GetDouble("generation_latency") ?? 0,
+                InputTokens = r.GetInt64("input_tokens") ?? 0,
+                OutputTokens = r.GetInt64("output_tokens") ?? 0,
+                FailedEvents = r.GetInt64("failed_events") ?? 0,
+                Models = r.GetStrings("models"),
+                EventCount = r.GetInt64("event_count") ?? 0,
+                FirstSeen = r.GetDateTime("first_seen"),
+                LastSeen = r.GetDateTime("last_seen"),
+            });
     }
 }

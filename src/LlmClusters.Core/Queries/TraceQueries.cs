@@ -1,4 +1,7 @@
+using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries.Rows;
 using LlmClusters.Core.Sources;
+using LlmClusters.Core.Traces;
 using static LlmClusters.Core.Queries.ClusterQueries;
 
 namespace LlmClusters.Core.Queries;
@@ -14,11 +17,14 @@ public static class TraceQueries
 
     private const string LlmEvents = "('$ai_trace', '$ai_generation', '$ai_span', '$ai_embedding')";
 
-    private const string Fields =
-        "JSONExtract(properties, 'Tuple(`$ai_trace_id` String, `$ai_span_id` Nullable(String), `$ai_parent_id` Nullable(String), " +
-        "`$ai_span_name` Nullable(String), `$ai_trace_name` Nullable(String), `$ai_model` Nullable(String), `$ai_provider` Nullable(String), " +
-        "`$ai_latency` Nullable(Float64), `$ai_total_cost_usd` Nullable(Float64), `$ai_input_tokens` Nullable(Float64), " +
-        "`$ai_output_tokens` Nullable(Float64), `$ai_is_error` Nullable(String), `$ai_error` Nullable(String))')";
+    // What each event of a trace gives (see EventProperties for how each is read).
+    private static string Fields(EventsTable table) => new EventProperties(table)
+        .Text("trace", "$ai_trace_id").Text("span_id", "$ai_span_id").Text("parent_id", "$ai_parent_id").Text("span_name", "$ai_span_name")
+        .Text("trace_name", "$ai_trace_name").Text("model", "$ai_model").Text("provider", "$ai_provider").Number("latency", "$ai_latency")
+        .Number("cost", "$ai_total_cost_usd").Number("input_tokens", "$ai_input_tokens").Number("output_tokens", "$ai_output_tokens")
+        .Text("is_error", "$ai_is_error").Text("error", "$ai_error").Columns;
+
+    private static string TraceIdIn(EventsTable table) => $"ifNull({EventProperties.TextOf(table, "$ai_trace_id")}, '') IN {P("trace_ids", "Array(String)")}";
 
     private const string Priced = "event IN ('$ai_generation', '$ai_embedding')";
 
@@ -36,66 +42,98 @@ public static class TraceQueries
         """;
 
     /// <summary>Every event of these traces between the bounds, in order, with their inputs and outputs.</summary>
-    public static SqlQuery TraceEvents(EventsTable table, IReadOnlyCollection<string> traceIds, DateTime since, DateTime until, long? teamId)
+    public static SqlQuery<TraceEventRow> TraceEvents(EventsTable table, IReadOnlyCollection<string> traceIds, DateTime since, DateTime until, long? teamId)
     {
         var parameters = Bounds(since, until, teamId);
         parameters["trace_ids"] = traceIds.ToArray();
-        return new SqlQuery(nameof(TraceEvents), $"""
+        return new SqlQuery<TraceEventRow>(nameof(TraceEvents), $"""
             SELECT
-                tupleElement(f, 1) AS trace_id, uuid, event, timestamp, team_id AS team,
-                tupleElement(f, 2) AS span_id, tupleElement(f, 3) AS parent_id, tupleElement(f, 4) AS span_name, tupleElement(f, 5) AS trace_name,
-                tupleElement(f, 6) AS model, tupleElement(f, 7) AS provider, tupleElement(f, 8) AS latency, tupleElement(f, 9) AS cost,
-                tupleElement(f, 10) AS input_tokens, tupleElement(f, 11) AS output_tokens,
-                ifNull(tupleElement(f, 12), '') = 'true' AS is_error, tupleElement(f, 13) AS error,
+                ifNull(e_trace, '') AS trace_id, uuid, event, timestamp, team_id AS team,
+                e_span_id AS span_id, e_parent_id AS parent_id, e_span_name AS span_name, e_trace_name AS trace_name,
+                e_model AS model, e_provider AS provider, e_latency AS latency, e_cost AS cost,
+                e_input_tokens AS input_tokens, e_output_tokens AS output_tokens,
+                ifNull(e_is_error, '') = 'true' AS is_error, e_error AS error,
                 if({Priced}, JSONExtractRaw(properties, '$ai_input'), JSONExtractRaw(properties, '$ai_input_state')) AS input,
                 if({Priced}, JSONExtractRaw(properties, '$ai_output_choices'), JSONExtractRaw(properties, '$ai_output_state')) AS output
             FROM (
-                SELECT uuid, event, timestamp, team_id, properties, {Fields} AS f
+                SELECT uuid, event, timestamp, team_id, properties, {Fields(table)}
                 FROM {table.Quoted}
                 WHERE {Where(teamId is not null)}
-                  AND JSONExtractString(properties, '$ai_trace_id') IN {P("trace_ids", "Array(String)")}
+                  AND {TraceIdIn(table)}
             )
             ORDER BY trace_id, timestamp, event = '$ai_trace' DESC
-            """, parameters);
+            """, parameters, r => new TraceEventRow(r.GetStringOrEmpty("trace_id"), r.GetInt64("team"), r.GetString("trace_name"), new TraceEvent
+            {
+                Uuid = r["uuid"] is Guid g ? g : Guid.Empty,
+                Event = r.GetStringOrEmpty("event"),
+                Timestamp = r.GetDateTime("timestamp") ?? default,
+                SpanId = r.GetText("span_id"),
+                ParentId = r.GetText("parent_id"),
+                SpanName = r.GetText("span_name"),
+                Model = r.GetText("model"),
+                Provider = r.GetText("provider"),
+                Latency = r.GetDouble("latency"),
+                Cost = r.GetDouble("cost"),
+                InputTokens = r.GetDouble("input_tokens") is { } i ? (long)i : null,
+                OutputTokens = r.GetDouble("output_tokens") is { } o ? (long)o : null,
+                IsError = r.GetBool("is_error"),
+                Error = r.GetText("error"),
+                Input = MessageText.FromJson(r.GetString("input")),
+                Output = MessageText.FromJson(r.GetString("output")),
+            }));
     }
 
-    private static string Totals => $"""
-        tupleElement(f, 1) AS trace_id,
-            anyIf(coalesce(tupleElement(f, 5), tupleElement(f, 4)), event = '$ai_trace') AS trace_name,
+    private static readonly string Totals = $"""
+        ifNull(e_trace, '') AS trace_id,
+            anyIf(coalesce(e_trace_name, e_span_name), event = '$ai_trace') AS trace_name,
             min(timestamp) AS start_time,
             max(timestamp) AS end_time,
-            sumIf(ifNull(tupleElement(f, 8), 0), event = '$ai_generation') AS total_latency,
-            sumIf(ifNull(tupleElement(f, 9), 0), {Priced}) AS total_cost,
-            sumIf(ifNull(tupleElement(f, 10), 0), {Priced}) AS input_tokens,
-            sumIf(ifNull(tupleElement(f, 11), 0), {Priced}) AS output_tokens,
-            countIf(ifNull(tupleElement(f, 12), '') = 'true') AS error_count,
+            sumIf(ifNull(e_latency, 0), event = '$ai_generation') AS total_latency,
+            sumIf(ifNull(e_cost, 0), {Priced}) AS total_cost,
+            sumIf(ifNull(e_input_tokens, 0), {Priced}) AS input_tokens,
+            sumIf(ifNull(e_output_tokens, 0), {Priced}) AS output_tokens,
+            countIf(ifNull(e_is_error, '') = 'true') AS error_count,
             count() AS event_count,
             any(team_id) AS team,
-            arraySort(groupUniqArrayIf(ifNull(tupleElement(f, 6), ''), {Priced} AND ifNull(tupleElement(f, 6), '') != '')) AS models
+            arraySort(groupUniqArrayIf(ifNull(e_model, ''), {Priced} AND ifNull(e_model, '') != '')) AS models
         """;
+
+    /// <summary>Reads the columns of <see cref="Totals"/>.</summary>
+    private static TraceTotalsRow ReadTotals(ResultRow r) =>
+        new(r.GetStringOrEmpty("trace_id"), r.GetText("trace_name"), r.GetDateTime("start_time"), r.GetDateTime("end_time"))
+        {
+            TotalLatency = r.GetDouble("total_latency") ?? 0,
+            TotalCost = r.GetDouble("total_cost") ?? 0,
+            InputTokens = (long)(r.GetDouble("input_tokens") ?? 0),
+            OutputTokens = (long)(r.GetDouble("output_tokens") ?? 0),
+            ErrorCount = r.GetInt64("error_count") ?? 0,
+            EventCount = r.GetInt64("event_count") ?? 0,
+            Models = r.GetStrings("models"),
+            Team = r.GetInt64("team"),
+        };
 
     /// <summary>Per-trace totals of the events between the bounds (and, when given, of the listed traces only).</summary>
     private static string TotalsPerTrace(EventsTable table, bool teamFilter, bool listedOnly) => $"""
         SELECT {Totals}
             FROM (
-                SELECT event, timestamp, team_id, {Fields} AS f
+                SELECT event, timestamp, team_id, {Fields(table)}
                 FROM {table.Quoted}
                 WHERE {Where(teamFilter)}
-                  {(listedOnly ? "AND JSONExtractString(properties, '$ai_trace_id') IN " + P("trace_ids", "Array(String)") : "")}
+                  {(listedOnly ? "AND " + TraceIdIn(table) : "")}
             )
             GROUP BY trace_id
         """;
 
     /// <summary>The totals of these traces between the bounds, one row per trace that has events.</summary>
-    public static SqlQuery TraceTotals(EventsTable table, IReadOnlyCollection<string> traceIds, DateTime since, DateTime until, long? teamId)
+    public static SqlQuery<TraceTotalsRow> TraceTotals(EventsTable table, IReadOnlyCollection<string> traceIds, DateTime since, DateTime until, long? teamId)
     {
         var parameters = Bounds(since, until, teamId);
         parameters["trace_ids"] = traceIds.ToArray();
-        return new SqlQuery(nameof(TraceTotals), TotalsPerTrace(table, teamId is not null, listedOnly: true), parameters);
+        return new SqlQuery<TraceTotalsRow>(nameof(TraceTotals), TotalsPerTrace(table, teamId is not null, listedOnly: true), parameters, ReadTotals);
     }
 
     /// <summary>The newest traces of a window with their totals, optionally only those using a model, or only failing ones.</summary>
-    public static SqlQuery RecentTraces(EventsTable table, DateTime since, DateTime until, long? teamId, string? model, bool errorOnly, int first)
+    public static SqlQuery<TraceTotalsRow> RecentTraces(EventsTable table, DateTime since, DateTime until, long? teamId, string? model, bool errorOnly, int first)
     {
         var parameters = Bounds(since, until, teamId);
         parameters["first"] = first;
@@ -103,11 +141,11 @@ public static class TraceQueries
         var having = new List<string> { "trace_id != ''" };
         if (model is not null) { parameters["model"] = model; having.Add("has(models, " + P("model", "String") + ")"); }
         if (errorOnly) having.Add("error_count > 0");
-        return new SqlQuery(nameof(RecentTraces), $"""
+        return new SqlQuery<TraceTotalsRow>(nameof(RecentTraces), $"""
             {TotalsPerTrace(table, teamId is not null, listedOnly: false)}
             HAVING {string.Join(" AND ", having)}
             ORDER BY start_time DESC
             LIMIT {P("first", "UInt64")}
-            """, parameters);
+            """, parameters, ReadTotals);
     }
 }

@@ -12,12 +12,10 @@ public sealed partial record UserStatement(string Normalized)
 {
     private static readonly string[] ReadingStatements = ["SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXISTS", "CHECK"];
 
-    /// <summary>How the database normalizes a statement (one round trip; no data is read).</summary>
-    public static SqlQuery Normalize(string sql) => new("NormalizeStatement", "SELECT formatQuerySingleLine({sql:String}) AS statement",
-        new Dictionary<string, object?> { ["sql"] = sql });
-
-    /// <summary>Reads the answer of <see cref="Normalize"/>; a refusal of the statement itself comes back as the database's error.</summary>
-    public static UserStatement From(QueryResult result) => new(result.Rows[0][0] as string ?? string.Empty);
+    /// <summary>How the database normalizes a statement (one round trip; no data is read).
+    /// A refusal of the statement itself comes back as the database's error.</summary>
+    public static SqlQuery<UserStatement> Normalize(string sql) => new("NormalizeStatement", "SELECT formatQuerySingleLine({sql:String}) AS statement",
+        new Dictionary<string, object?> { ["sql"] = sql }, r => new UserStatement(r.GetStringOrEmpty("statement")));
 
     /// <summary>It reads only: a query that writes no table and no file.</summary>
     public bool OnlyReads => ReadingStatements.Contains(Normalized.Split(' ', 2)[0], StringComparer.Ordinal) && !WritesFile;
@@ -39,7 +37,16 @@ public sealed partial record UserStatement(string Normalized)
         _ => null,
     };
 
+    /// <summary>
+    /// Is a HogQL text a query (SELECT, WITH, or one in parentheses, after any comments)? HogQL has no other statement, and
+    /// PostHog parses it itself, so on PostHog anything else is a write that the project refuses, said as such.
+    /// </summary>
+    public static bool IsHogQLQuery(string hogql) => HogQLQueryStart().IsMatch(hogql);
+
     // FORMAT comes last, or before a SETTINGS clause.
     [GeneratedRegex(@"\sFORMAT\s+(\w+)(\s+SETTINGS\s.*)?$")]
     private static partial Regex TrailingFormat();
+
+    [GeneratedRegex(@"^(\s|--[^\n]*(\n|$)|/\*.*?\*/|\()*(SELECT|WITH)\b", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex HogQLQueryStart();
 }

@@ -13,17 +13,27 @@ public static class ClickHouseValueReader
 {
     public const string Format = "JSONCompactEachRowWithNamesAndTypes";
 
-    public static QueryResult Read(ReadOnlySpan<byte> output, long rowsRead = 0)
+    public static QueryResult Read(ReadOnlySpan<byte> output)
     {
-        var reader = new Utf8JsonReader(output, new JsonReaderOptions { AllowMultipleValues = true });
-        var names = ReadStringArray(ref reader);
-        if (names is null) return new QueryResult(Array.Empty<QueryColumn>(), Array.Empty<object?[]>(), rowsRead);
-        var types = ReadStringArray(ref reader) ?? throw new FormatException("The result has column names but no column types.");
-        var columns = names.Select((n, i) => new QueryColumn(n, types[i])).ToArray();
+        ColumnSet? columns = null;
+        var rows = ReadChunk(output, ref columns);
+        return new QueryResult(columns ?? ColumnSet.Empty, rows);
+    }
 
+    /// <summary>
+    /// One chunk of a streamed result: whole rows, led (in every chunk chDB streams) by the names and types, which
+    /// <paramref name="columns"/> takes from the first chunk and hands to the chunks after it.
+    /// </summary>
+    public static List<object?[]> ReadChunk(ReadOnlySpan<byte> chunk, ref ColumnSet? columns)
+    {
+        var reader = new Utf8JsonReader(chunk, new JsonReaderOptions { AllowMultipleValues = true });
+        var names = ReadStringArray(ref reader);
+        if (names is null) return [];
+        var types = ReadStringArray(ref reader) ?? throw new FormatException("The result has column names but no column types.");
+        columns ??= new ColumnSet(names.Select((n, i) => new QueryColumn(n, types[i])).ToArray());
         var rows = new List<object?[]>();
-        while (reader.Read()) rows.Add(ReadRow(ref reader, columns));
-        return new QueryResult(columns, rows, rowsRead);
+        while (reader.Read()) rows.Add(ReadRow(ref reader, columns.Columns));
+        return rows;
     }
 
     /// <summary>Reads rows given as a JSON array of arrays (PostHog's query API answers this way) as the given columns.</summary>

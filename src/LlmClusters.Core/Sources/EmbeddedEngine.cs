@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Threading.Channels;
 using LlmClusters.Core.Native;
 using LlmClusters.Core.Queries;
 
@@ -58,20 +60,17 @@ internal static class EmbeddedEngine
     }
 
     /// <summary>
-    /// Runs one statement and reads its output (in <paramref name="format"/>) with <paramref name="read"/> before the
-    /// engine frees it. The engine ends the statement by itself after <paramref name="timeLimit"/> (zero: no limit)
-    /// with ClickHouse's TIMEOUT_EXCEEDED; cancelling stops it in the engine.
+    /// Runs one statement whole, with parameters already in ClickHouse's text form, and reads its output (in
+    /// <paramref name="format"/>) with <paramref name="read"/> before the engine frees it. The engine ends the statement
+    /// by itself after <paramref name="timeLimit"/> (zero: no limit); cancelling stops it in the engine. Only the test
+    /// stand-ins for ClickHouse's HTTP interface and PostHog's query API use it (through <see cref="RunRaw"/>): the
+    /// sources stream (<see cref="StreamAsync"/>).
     /// </summary>
-    public static Task<T> RunAsync<T>(string path, SqlQuery query, TimeSpan timeLimit, bool readOnly, string format,
-        Func<ReadOnlySpan<byte>, long, T> read, CancellationToken cancellationToken) =>
-        RunAsync(path, query.Name, query.Text, query.BoundValues(), timeLimit, readOnly, format, read, cancellationToken);
-
-    /// <summary>As the other overload, with the parameters already in ClickHouse's text form; a read-only statement may change nothing.</summary>
-    public static async Task<T> RunAsync<T>(string path, string name, string sql, IReadOnlyList<KeyValuePair<string, string>> boundValues,
-        TimeSpan timeLimit, bool readOnly, string format, Func<ReadOnlySpan<byte>, long, T> read, CancellationToken cancellationToken)
+    private static async Task<T> RunAsync<T>(string path, string name, string sql, IReadOnlyList<KeyValuePair<string, string>> boundValues,
+        TimeSpan timeLimit, bool readOnly, string format, Func<ReadOnlySpan<byte>, T> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var job = new Job(path, name, sql, boundValues, timeLimit, readOnly, format, (output, rowsRead) => read(output, rowsRead));
+        var job = new Job(path, name, sql, boundValues, timeLimit, readOnly, format, output => read(output));
         Submit(job);
         using (cancellationToken.Register(() => Cancel(job)))
         {
@@ -92,8 +91,55 @@ internal static class EmbeddedEngine
     /// Runs SQL whose parameters are already in ClickHouse's text form and returns its output as the engine wrote it:
     /// what the tests' stand-ins for ClickHouse's HTTP interface and PostHog's query API serve.
     /// </summary>
-    public static byte[] RunRaw(string path, string sql, string format, IReadOnlyList<KeyValuePair<string, string>> parameters, TimeSpan timeLimit = default) =>
-        RunAsync(path, "RawQuery", sql, parameters, timeLimit, false, format, (output, _) => output.ToArray(), CancellationToken.None).GetAwaiter().GetResult();
+    internal static byte[] RunRaw(string path, string sql, string format, IReadOnlyList<KeyValuePair<string, string>> parameters, TimeSpan timeLimit = default) =>
+        RunAsync(path, "RawQuery", sql, parameters, timeLimit, false, format, output => output.ToArray(), CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Runs one statement and hands over its output chunk by chunk as the engine makes it, each chunk whole rows in
+    /// <paramref name="format"/>: a result is never held whole, and the engine makes the next chunk only once the
+    /// caller has taken the one before. The time limit counts the whole statement, the time the caller spends on its
+    /// rows included. Stopping the enumeration, or cancelling, stops the statement in the engine. A statement that
+    /// writes, or that chDB cannot stream (anything but a query), runs whole and arrives as one chunk.
+    /// </summary>
+    public static async IAsyncEnumerable<byte[]> StreamAsync(string path, SqlQuery query, TimeSpan timeLimit, bool readOnly, string format,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var chunks = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var consumerGone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var job = new Job(path, query.Name, query.Text, query.BoundValues(), timeLimit, readOnly, format, read: null)
+        {
+            Output = chunks.Writer, ConsumerGone = consumerGone.Token, Whole = query.Writes,
+        };
+        Submit(job);
+        using var registration = cancellationToken.Register(() => Cancel(job));
+        try
+        {
+            while (true)
+            {
+                // A statement can fail while the engine is still inside it (the watchdog gave up on it): its caller hears
+                // at once, not when the engine gets out.
+                var ready = chunks.Reader.WaitToReadAsync(cancellationToken).AsTask();
+                await Task.WhenAny(ready, job.Done.Task).ConfigureAwait(false);
+                if (job.Done.Task is { IsFaulted: true } or { IsCanceled: true }) await job.Done.Task.ConfigureAwait(false);
+                if (!await ready.ConfigureAwait(false)) break;
+                while (chunks.Reader.TryRead(out var chunk))
+                    yield return chunk;
+            }
+            await job.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!job.Done.Task.IsCompleted)
+            {
+                // The caller stopped early (or Ctrl+C): release the engine from waiting on it, stop the statement, and
+                // give it a moment, so that the next command finds it free.
+                await consumerGone.CancelAsync().ConfigureAwait(false);
+                Cancel(job);
+                await ((Task)job.Done.Task).WaitAsync(Timings.CancelWait, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
 
     /// <summary>
     /// Closes the engine once the statements before the call have run, waiting at most <paramref name="wait"/>; false
@@ -198,30 +244,12 @@ internal static class EmbeddedEngine
                 job.Started = Stopwatch.GetTimestamp();
                 job.Phase = JobPhase.Running;
             }
-            using var result = Invoke(main, job.Sql, job.BoundValues, job.Format);
-            if (ErrorText(result) is not { } error)
-            {
-                var length = checked((int)ChdbNative.ResultLength(result));
-                var buffer = ChdbNative.ResultBuffer(result);
-                unsafe
-                {
-                    // Read straight from the engine's buffer, before the result is freed: no copy of large payloads.
-                    var output = length == 0 || buffer == IntPtr.Zero ? ReadOnlySpan<byte>.Empty : new ReadOnlySpan<byte>((void*)buffer, length);
-                    job.Done.TrySetResult(job.Read!(output, (long)ChdbNative.ResultRowsRead(result)));
-                }
-                return;
-            }
-            DiscardLeftOver(main);
-            var failure = AnalyticsQueryException.FromClickHouseText(job.Name, error);
-            if (failure.Code != QueryWasCancelled) job.Done.TrySetException(failure);
-            else if (job.Killed == KillReason.Cancelled) job.Done.TrySetCanceled();
-            else if (job.Killed == KillReason.Watchdog) job.Done.TrySetException(PastTimeLimit(job));
-            else if (job.Killed == KillReason.Shutdown) job.Done.TrySetException(new AnalyticsQueryException(job.Name, QueryWasCancelled, "QUERY_WAS_CANCELLED",
-                "The statement was stopped because the process is exiting."));
-            else job.Done.TrySetException(failure);
+            if (job.Output is { } output) Stream(main, job, output);
+            else Materialize(main, job);
         }
         finally
         {
+            job.Output?.TryComplete();
             lock (Gate)
             {
                 _running = null;
@@ -229,6 +257,117 @@ internal static class EmbeddedEngine
                 if (job.GivenUp) _stuck = null;
             }
         }
+    }
+
+    /// <summary>Runs the job's statement and reads its whole output with the job's reader, straight from the engine's buffer.</summary>
+    private static void Materialize(ChdbConnectionHandle main, Job job)
+    {
+        using var result = Invoke(main, job.Sql, job.BoundValues, job.Format, streamed: false);
+        if (ErrorText(result) is { } error) Fail(main, job, error);
+        // Read before the result is freed: no copy of large payloads.
+        else job.Done.TrySetResult(job.Read!(Output(result)));
+    }
+
+    /// <summary>
+    /// Runs the job's statement chunk by chunk, each handed to the caller before the next is made. A statement that
+    /// writes, or that chDB cannot stream (SHOW, EXPLAIN), runs whole and arrives as one chunk.
+    /// </summary>
+    private static void Stream(ChdbConnectionHandle main, Job job, ChannelWriter<byte[]> output)
+    {
+        if (!job.Whole)
+        {
+            using var stream = Invoke(main, job.Sql, job.BoundValues, job.Format, streamed: true);
+            if (ErrorText(stream) is not { } startError)
+            {
+                StreamChunks(main, job, output, stream);
+                return;
+            }
+            if (!startError.Contains("Streaming query is not supported", StringComparison.Ordinal))
+            {
+                Fail(main, job, startError);
+                return;
+            }
+        }
+        using var whole = Invoke(main, job.Sql, job.BoundValues, job.Format, streamed: false);
+        if (ErrorText(whole) is { } error) Fail(main, job, error);
+        else if (Output(whole) is { Length: > 0 } all && !Deliver(job, output, all.ToArray())) job.Done.TrySetCanceled();
+        else job.Done.TrySetResult(null);
+    }
+
+    private static void StreamChunks(ChdbConnectionHandle main, Job job, ChannelWriter<byte[]> output, ChdbResultHandle stream)
+    {
+        while (true)
+        {
+            byte[] chunk;
+            using (var fetched = Fetch(main, stream))
+            {
+                if (ErrorText(fetched) is { } error)
+                {
+                    // chDB 26.5.3 says this when a statement has ended without a chunk: no row, or stopped by KILL.
+                    if (error == "No active streaming query" && job.Killed == KillReason.None)
+                    {
+                        job.Done.TrySetResult(null);
+                        return;
+                    }
+                    Fail(main, job, error == "No active streaming query" ? "Code: 394. DB::Exception: Query was cancelled. (QUERY_WAS_CANCELLED)" : error);
+                    return;
+                }
+                chunk = Output(fetched).ToArray();
+            }
+            if (chunk.Length == 0)
+            {
+                job.Done.TrySetResult(null);
+                return;
+            }
+            if (!Deliver(job, output, chunk))
+            {
+                var added = false;
+                main.DangerousAddRef(ref added);
+                try { ChdbNative.StreamCancel(main.Connection, stream); }
+                finally { if (added) main.DangerousRelease(); }
+                job.Done.TrySetCanceled();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Waits, as long as the caller takes, for the caller to take a chunk; false when the caller is gone.</summary>
+    private static bool Deliver(Job job, ChannelWriter<byte[]> output, byte[] chunk)
+    {
+        lock (Gate) job.Phase = JobPhase.Delivering;
+        try
+        {
+            output.WriteAsync(chunk, job.ConsumerGone).AsTask().GetAwaiter().GetResult();
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            return false;
+        }
+        finally
+        {
+            lock (Gate) job.Phase = JobPhase.Running;
+        }
+    }
+
+    private static unsafe ReadOnlySpan<byte> Output(ChdbResultHandle result)
+    {
+        var length = checked((int)ChdbNative.ResultLength(result));
+        var buffer = ChdbNative.ResultBuffer(result);
+        return length == 0 || buffer == IntPtr.Zero ? ReadOnlySpan<byte>.Empty : new ReadOnlySpan<byte>((void*)buffer, length);
+    }
+
+    /// <summary>The job failed with the engine's error text: why it was stopped, when it was, decides what its caller sees.</summary>
+    private static void Fail(ChdbConnectionHandle main, Job job, string error)
+    {
+        DiscardLeftOver(main);
+        var failure = AnalyticsQueryException.FromClickHouseText(job.Name, error);
+        if (failure.Code != QueryWasCancelled) job.Done.TrySetException(failure);
+        else if (job.Killed == KillReason.Cancelled) job.Done.TrySetCanceled();
+        else if (job.Killed == KillReason.Watchdog) job.Done.TrySetException(PastTimeLimit(job));
+        else if (job.Killed == KillReason.Shutdown) job.Done.TrySetException(new AnalyticsQueryException(job.Name, QueryWasCancelled, "QUERY_WAS_CANCELLED",
+            "The statement was stopped because the process is exiting."));
+        else job.Done.TrySetException(failure);
     }
 
     private static AnalyticsQueryException PastTimeLimit(Job job) =>
@@ -242,12 +381,12 @@ internal static class EmbeddedEngine
     /// </summary>
     private static void DiscardLeftOver(ChdbConnectionHandle main)
     {
-        using var leftOver = Invoke(main, "SELECT 1", [], "Null");
+        using var leftOver = Invoke(main, "SELECT 1", [], "Null", streamed: false);
     }
 
     private static void Run(ChdbConnectionHandle connection, string sql)
     {
-        using var result = Invoke(connection, sql, [], "Null");
+        using var result = Invoke(connection, sql, [], "Null", streamed: false);
         if (ErrorText(result) is { } error) throw AnalyticsQueryException.FromClickHouseText("PrepareStatement", error);
     }
 
@@ -358,7 +497,7 @@ internal static class EmbeddedEngine
             lock (ControlGate)
             {
                 if (_control is null) return;
-                using var result = Invoke(_control, "KILL QUERY WHERE Settings['log_comment'] = {marker:String} ASYNC", Marker(job), "Null");
+                using var result = Invoke(_control, "KILL QUERY WHERE Settings['log_comment'] = {marker:String} ASYNC", Marker(job), "Null", streamed: false);
             }
         });
     }
@@ -376,7 +515,8 @@ internal static class EmbeddedEngine
         Job job;
         lock (Gate)
         {
-            if (_running is not { Started: > 0 } running || running.GivenUp) return;
+            // A streamed statement waiting for its caller to take rows is not the engine's to hurry.
+            if (_running is not { Started: > 0 } running || running.GivenUp || running.Phase == JobPhase.Delivering) return;
             job = running;
             if (job.Phase == JobPhase.Preparing)
             {
@@ -428,7 +568,7 @@ internal static class EmbeddedEngine
         lock (ProbeGate)
         {
             if (_probe is null) return true;
-            using var result = Invoke(_probe, "SELECT count() FROM system.processes WHERE Settings['log_comment'] = {marker:String}", Marker(job), "TSV");
+            using var result = Invoke(_probe, "SELECT count() FROM system.processes WHERE Settings['log_comment'] = {marker:String}", Marker(job), "TSV", streamed: false);
             if (ErrorText(result) is not null) return true;
             var length = checked((int)ChdbNative.ResultLength(result));
             return length > 0 && Marshal.PtrToStringUTF8(ChdbNative.ResultBuffer(result), length).Trim() != "0";
@@ -450,7 +590,8 @@ internal static class EmbeddedEngine
         return error == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(error) ?? "unknown engine error";
     }
 
-    private static ChdbResultHandle Invoke(ChdbConnectionHandle connection, string sql, IReadOnlyList<KeyValuePair<string, string>> parameters, string outputFormat)
+    private static ChdbResultHandle Invoke(ChdbConnectionHandle connection, string sql, IReadOnlyList<KeyValuePair<string, string>> parameters, string outputFormat,
+        bool streamed)
     {
         var query = Encoding.UTF8.GetBytes(sql);
         var format = Encoding.UTF8.GetBytes(outputFormat);
@@ -470,10 +611,15 @@ internal static class EmbeddedEngine
             connection.DangerousAddRef(ref added);
             try
             {
-                var raw = ChdbNative.QueryWithParameters(
-                    connection.Connection, query, (nuint)query.Length, format, (nuint)format.Length,
-                    count == 0 ? null : names, count == 0 ? null : nameLengths,
-                    count == 0 ? null : values, count == 0 ? null : valueLengths, (nuint)count);
+                var raw = streamed
+                    ? ChdbNative.StreamQueryWithParameters(
+                        connection.Connection, query, (nuint)query.Length, format, (nuint)format.Length,
+                        count == 0 ? null : names, count == 0 ? null : nameLengths,
+                        count == 0 ? null : values, count == 0 ? null : valueLengths, (nuint)count)
+                    : ChdbNative.QueryWithParameters(
+                        connection.Connection, query, (nuint)query.Length, format, (nuint)format.Length,
+                        count == 0 ? null : names, count == 0 ? null : nameLengths,
+                        count == 0 ? null : values, count == 0 ? null : valueLengths, (nuint)count);
                 return new ChdbResultHandle(raw);
             }
             finally
@@ -485,6 +631,21 @@ internal static class EmbeddedEngine
         {
             foreach (var p in names) if (p != IntPtr.Zero) Marshal.FreeHGlobal(p);
             foreach (var p in values) if (p != IntPtr.Zero) Marshal.FreeHGlobal(p);
+        }
+    }
+
+    /// <summary>The next chunk of a streamed statement.</summary>
+    private static ChdbResultHandle Fetch(ChdbConnectionHandle connection, ChdbResultHandle stream)
+    {
+        var added = false;
+        connection.DangerousAddRef(ref added);
+        try
+        {
+            return new ChdbResultHandle(ChdbNative.StreamFetch(connection.Connection, stream));
+        }
+        finally
+        {
+            if (added) connection.DangerousRelease();
         }
     }
 
@@ -503,6 +664,9 @@ internal static class EmbeddedEngine
         Waiting,
         Preparing,
         Running,
+
+        /// <summary>A streamed statement waits for its caller to take a chunk: the engine is not what is slow.</summary>
+        Delivering,
     }
 
     private enum KillReason
@@ -528,7 +692,7 @@ internal static class EmbeddedEngine
     private sealed class Job
     {
         public Job(string path, string name, string sql, IReadOnlyList<KeyValuePair<string, string>> boundValues, TimeSpan timeLimit, bool readOnly,
-            string format, Func<ReadOnlySpan<byte>, long, object?> read)
+            string format, Func<ReadOnlySpan<byte>, object?>? read)
         {
             ReadOnly = readOnly;
             Path = path;
@@ -559,7 +723,15 @@ internal static class EmbeddedEngine
         public TimeSpan TimeLimit { get; }
         public bool ReadOnly { get; }
         public string Format { get; }
-        public Func<ReadOnlySpan<byte>, long, object?>? Read { get; }
+        public Func<ReadOnlySpan<byte>, object?>? Read { get; }
+
+        /// <summary>A streamed statement: where its chunks go, and the sign that their taker is gone.</summary>
+        public ChannelWriter<byte[]>? Output { get; init; }
+
+        public CancellationToken ConsumerGone { get; init; }
+
+        /// <summary>Streamed as one chunk, whole: a statement that writes.</summary>
+        public bool Whole { get; init; }
         public Action? Action { get; }
         public string Marker { get; } = "llmclusters-" + Guid.NewGuid().ToString("N");
         public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

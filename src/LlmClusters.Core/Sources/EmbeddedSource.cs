@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using LlmClusters.Core.Queries;
 
 namespace LlmClusters.Core.Sources;
@@ -41,16 +42,21 @@ public sealed class EmbeddedSource : IAnalyticsSource
 
     public string? Pending => EmbeddedEngine.StillFinishing;
 
-    public Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken) =>
-        EmbeddedEngine.RunAsync(DataPath, query, query.TimeLimit ?? QueryTimeout, IsReadOnly, ClickHouseValueReader.Format,
-            (output, rowsRead) => ClickHouseValueReader.Read(output, rowsRead), cancellationToken);
+    public async IAsyncEnumerable<ResultRow> ReadAsync(SqlQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ColumnSet? columns = null;
+        await foreach (var chunk in EmbeddedEngine.StreamAsync(DataPath, query, query.TimeLimit ?? QueryTimeout, IsReadOnly, ClickHouseValueReader.Format,
+                           cancellationToken).ConfigureAwait(false))
+            foreach (var values in ClickHouseValueReader.ReadChunk(chunk, ref columns))
+                yield return new ResultRow(columns!, values);
+    }
 
     // The rows travel as a bound parameter (see EventQueries.InsertEventRows): chDB would read a piped stdin as insert data.
     public SqlQuery InsertStatement(IReadOnlyList<string> jsonRows) => EventQueries.InsertEventRows(Table, jsonRows);
 
     public Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken) =>
         IsReadOnly ? throw WriteRefused()
-        : jsonRows.Count == 0 ? Task.CompletedTask : QueryAsync(InsertStatement(jsonRows), cancellationToken);
+        : jsonRows.Count == 0 ? Task.CompletedTask : this.QueryAsync(InsertStatement(jsonRows), cancellationToken);
 
     public ReadOnlySourceException WriteRefused() =>
         new($"The data folder '{Folder}' cannot be written, so it was opened for reading only. Copy it to a folder you can write and connect to that (Connect-LlmAnalytics -Path) to add data.");

@@ -26,6 +26,12 @@ public sealed partial record EventsTable
     /// <summary>The name ready for SQL text, e.g. <c>`posthog`.`events`</c>.</summary>
     public string Quoted { get; }
 
+    /// <summary>
+    /// The columns beside <c>properties</c> that hold properties, as the source found them (see
+    /// <see cref="QueryRunner.DescribedTableAsync"/>); none until then, which every table can answer.
+    /// </summary>
+    public PropertyColumns Columns { get; init; }
+
     public override string ToString() => Name;
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,127}(\.[A-Za-z_][A-Za-z0-9_]{0,127})?$")]

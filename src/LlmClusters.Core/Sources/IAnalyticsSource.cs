@@ -25,8 +25,12 @@ public interface IAnalyticsSource : IDisposable
     /// <summary>Work the next statement will wait for before it runs (said to the user), or null.</summary>
     string? Pending => null;
 
-    /// <summary>Runs a statement and returns its rows (none for DDL and inserts). The statement ends with an error once it runs past its time limit.</summary>
-    Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs a statement and yields its rows as the source reads them, never holding the whole result (none for DDL
+    /// and inserts). The statement ends with an error once it runs past its time limit; stopping the enumeration stops
+    /// it. <see cref="AnalyticsSourceExtensions.QueryAsync"/> collects the rows of a small result.
+    /// </summary>
+    IAsyncEnumerable<ResultRow> ReadAsync(SqlQuery query, CancellationToken cancellationToken);
 
     /// <summary>The statement as this source sends it (for -Verbose): the query itself, unless the source speaks another dialect.</summary>
     SqlQuery AsSent(SqlQuery query) => query;

@@ -10,4 +10,7 @@ public interface IQueryObserver
 
     /// <summary>Something the user should know about the data or the engine (shown as a warning): a run event that cannot be read, earlier work to wait for.</summary>
     void Notice(string message) { }
+
+    /// <summary>Something was taken from memory instead of read again (for -Verbose): a run read earlier in the session.</summary>
+    void Remembered(string what) { }
 }

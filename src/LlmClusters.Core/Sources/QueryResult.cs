@@ -1,25 +1,34 @@
 namespace LlmClusters.Core.Sources;
 
-/// <summary>Rows of typed values (see <see cref="ClickHouseValueReader"/>), with the columns that name them.</summary>
+/// <summary>Rows of typed values (see <see cref="ClickHouseValueReader"/>), with the columns that name them, all held at once.</summary>
 public sealed class QueryResult
 {
-    public QueryResult(IReadOnlyList<QueryColumn> columns, IReadOnlyList<object?[]> rows, long rowsRead = 0)
+    public QueryResult(IReadOnlyList<QueryColumn> columns, IReadOnlyList<object?[]> rows) : this(new ColumnSet(columns), rows)
     {
-        Columns = columns;
-        Rows = rows;
-        RowsRead = rowsRead;
     }
 
-    public IReadOnlyList<QueryColumn> Columns { get; }
+    public QueryResult(ColumnSet columns, IReadOnlyList<object?[]> rows)
+    {
+        Schema = columns;
+        Rows = rows;
+    }
+
+    public ColumnSet Schema { get; }
+    public IReadOnlyList<QueryColumn> Columns => Schema.Columns;
     public IReadOnlyList<object?[]> Rows { get; }
 
-    /// <summary>Rows the database read to answer, where the source reports it.</summary>
-    public long RowsRead { get; }
+    public int Ordinal(string column) => Schema.Ordinal(column);
 
-    public int Ordinal(string column)
+    /// <summary>Holds streamed rows whole: for results known to be small.</summary>
+    public static async Task<QueryResult> CollectAsync(IAsyncEnumerable<ResultRow> rows, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < Columns.Count; i++)
-            if (string.Equals(Columns[i].Name, column, StringComparison.Ordinal)) return i;
-        throw new KeyNotFoundException($"The result has no column '{column}'.");
+        ColumnSet? columns = null;
+        var values = new List<object?[]>();
+        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            columns ??= row.Columns;
+            values.Add(row.Values);
+        }
+        return new QueryResult(columns ?? ColumnSet.Empty, values);
     }
 }

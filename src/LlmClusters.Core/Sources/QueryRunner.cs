@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using LlmClusters.Core.Queries;
 
 namespace LlmClusters.Core.Sources;
@@ -7,11 +8,16 @@ namespace LlmClusters.Core.Sources;
 public sealed class QueryRunner
 {
     private readonly IQueryObserver? _observer;
+    private readonly Action? _wrote;
 
-    public QueryRunner(IAnalyticsSource source, IQueryObserver? observer = null)
+    /// <param name="source">Where the statements run.</param>
+    /// <param name="observer">Hears of each statement (-Verbose).</param>
+    /// <param name="wrote">Called after a statement that writes, so that what was read before can be forgotten.</param>
+    public QueryRunner(IAnalyticsSource source, IQueryObserver? observer = null, Action? wrote = null)
     {
         Source = source;
         _observer = observer;
+        _wrote = wrote;
     }
 
     public IAnalyticsSource Source { get; }
@@ -19,32 +25,74 @@ public sealed class QueryRunner
     /// <summary>Tells the user something about the data (a warning), through the observer.</summary>
     public void Notice(string message) => _observer?.Notice(message);
 
-    public async Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken)
+    /// <summary>Tells -Verbose that something was taken from memory instead of read again.</summary>
+    public void Remembered(string what) => _observer?.Remembered(what);
+
+    /// <summary>A statement's rows as they arrive, never held whole; the observer hears of the statement as it starts and ends.</summary>
+    public async IAsyncEnumerable<ResultRow> StreamAsync(SqlQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var sent = _observer is null ? query : Source.AsSent(query);
         if (Source.Pending is { } pending) _observer?.Notice(pending);
         _observer?.QueryStarting(sent, Source.Location);
         var clock = Stopwatch.StartNew();
-        var result = await Source.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-        _observer?.QueryFinished(sent, clock.Elapsed, result.Rows.Count);
-        return result;
+        long rows = 0;
+        try
+        {
+            await foreach (var row in Source.ReadAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                rows++;
+                yield return row;
+            }
+        }
+        finally
+        {
+            // A write that failed may still have written part of its work.
+            if (query.Writes) _wrote?.Invoke();
+        }
+        _observer?.QueryFinished(sent, clock.Elapsed, rows);
     }
+
+    /// <summary>All of a statement's rows at once, untyped: for statements with no rows (DDL, inserts, checks).</summary>
+    public Task<QueryResult> QueryAsync(SqlQuery query, CancellationToken cancellationToken) =>
+        QueryResult.CollectAsync(StreamAsync(query, cancellationToken), cancellationToken);
+
+    /// <summary>A named query's rows, each read by the query's own reader as it arrives.</summary>
+    public async IAsyncEnumerable<TRow> ReadAsync<TRow>(SqlQuery<TRow> query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in StreamAsync(query, cancellationToken).ConfigureAwait(false))
+            yield return query.ReadRow(row);
+    }
+
+    /// <summary>All of a named query's rows, read: for the module's own queries, whose results are small.</summary>
+    public async Task<IReadOnlyList<TRow>> ListAsync<TRow>(SqlQuery<TRow> query, CancellationToken cancellationToken)
+    {
+        var rows = new List<TRow>();
+        await foreach (var row in ReadAsync(query, cancellationToken).ConfigureAwait(false)) rows.Add(row);
+        return rows;
+    }
+
+    /// <summary>The one row of a query that always returns exactly one (an aggregate without GROUP BY).</summary>
+    public async Task<TRow> SingleAsync<TRow>(SqlQuery<TRow> query, CancellationToken cancellationToken) =>
+        (await ListAsync(query, cancellationToken).ConfigureAwait(false)).Single();
 
     public async Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken)
     {
         var insert = Source.InsertStatement(jsonRows);
         _observer?.QueryStarting(insert, Source.Location);
         var clock = Stopwatch.StartNew();
-        await Source.InsertJsonRowsAsync(jsonRows, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Source.InsertJsonRowsAsync(jsonRows, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _wrote?.Invoke();
+        }
         _observer?.QueryFinished(insert, clock.Elapsed, jsonRows.Count);
     }
 
     /// <summary>Does the events table hold any event at all?</summary>
-    public async Task<bool> HasAnyEventAsync(CancellationToken cancellationToken)
-    {
-        var result = await QueryAsync(EventQueries.HasAnyEvent(Source.Table), cancellationToken).ConfigureAwait(false);
-        return Convert.ToInt64(result.Rows[0][0]) != 0;
-    }
+    public Task<bool> HasAnyEventAsync(CancellationToken cancellationToken) => SingleAsync(EventQueries.HasAnyEvent(Source.Table), cancellationToken);
 
     /// <summary>Refuses, before any work, to write to a source that only reads.</summary>
     public void EnsureWritable()
@@ -52,11 +100,53 @@ public sealed class QueryRunner
         if (Source.IsReadOnly) throw Source.WriteRefused();
     }
 
-    /// <summary>Creates the events table (and its database) in PostHog's shape if it is not there yet.</summary>
+    // What each source's table was found to hold, asked once per source (a connection keeps its source).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAnalyticsSource, EventsTable> Described = new();
+
+    /// <summary>
+    /// The events table with the property columns it has (<see cref="PropertyColumns"/>), asked of the database once
+    /// per source, so that queries read the cheapest column that holds each property. PostHog's API chooses for itself.
+    /// </summary>
+    public async Task<EventsTable> DescribedTableAsync(CancellationToken cancellationToken)
+    {
+        if (Source.Kind == AnalyticsSourceKind.PostHog) return Source.Table;
+        if (Described.TryGetValue(Source, out var known)) return known;
+        var names = await ListAsync(EventQueries.PropertyColumnsOf(Source.Table), cancellationToken).ConfigureAwait(false);
+        var table = Source.Table with
+        {
+            Columns = (names.Contains("mat_$ai_trace_id") ? PropertyColumns.TraceId : PropertyColumns.None) |
+                      (names.Contains("properties_group_ai") ? PropertyColumns.AiGroup : PropertyColumns.None),
+        };
+        Described.AddOrUpdate(Source, table);
+        return table;
+    }
+
+    /// <summary>
+    /// Creates the events table (and its database) in PostHog's shape if it is not there yet, and brings a table made
+    /// before the store had PostHog's property columns up to that shape: the columns are added and filled for the rows
+    /// already stored (once; the rows themselves are not touched).
+    /// </summary>
     public async Task EnsureEventsTableAsync(CancellationToken cancellationToken)
     {
-        if (Source.IsReadOnly) return;
+        if (Source.IsReadOnly)
+        {
+            var names = await ListAsync(EventQueries.PropertyColumnsOf(Source.Table), cancellationToken).ConfigureAwait(false);
+            if (names.Contains("properties") && names.Count < 3)
+                Notice($"{Source.Table} on {Source.Location} was written by an earlier release and cannot be upgraded while it is read-only: " +
+                       "queries parse every event's properties, which is slower on large events. Open it once where it can be written to upgrade it.");
+            return;
+        }
         if (Source.Table.Database is not null) await QueryAsync(EventQueries.CreateDatabase(Source.Table), cancellationToken).ConfigureAwait(false);
         await QueryAsync(EventQueries.CreateEventsTable(Source.Table), cancellationToken).ConfigureAwait(false);
+        Described.Remove(Source);
+        var table = await DescribedTableAsync(cancellationToken).ConfigureAwait(false);
+        if (table.Columns == PropertyColumns.All) return;
+
+        Notice($"Upgrading {Source.Table} on {Source.Location} to PostHog's events layout (mat_$ai_trace_id and properties_group_ai, " +
+               "filled from each stored event's properties): once, and no event changes; queries read them instead of parsing every prompt.");
+        await QueryAsync(EventQueries.AddPropertyColumns(Source.Table), cancellationToken).ConfigureAwait(false);
+        foreach (var column in new[] { "mat_$ai_trace_id", "properties_group_ai" })
+            await QueryAsync(EventQueries.MaterializeColumn(Source.Table, column), cancellationToken).ConfigureAwait(false);
+        Described.AddOrUpdate(Source, Source.Table with { Columns = PropertyColumns.All });
     }
 }

@@ -1,6 +1,7 @@
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Queries.Rows;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Traces;
@@ -25,18 +26,17 @@ public sealed class TraceReader
     /// <summary>The requested traces in order, each with its events; the ones with no event in their bounds are returned as missing.</summary>
     public async Task<(IReadOnlyList<LlmTrace> Traces, IReadOnlyList<TraceRequest> Missing)> ReadAsync(IReadOnlyList<TraceRequest> requests, CancellationToken cancellationToken)
     {
+        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
         var events = new Dictionary<string, List<(TraceEvent Event, string? TraceName)>>(StringComparer.Ordinal);
         var teams = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var batch in requests.DistinctBy(r => r.TraceId).Chunk(BatchSize))
         {
-            var query = TraceQueries.TraceEvents(_runner.Source.Table, batch.Select(r => r.TraceId).ToList(), batch.Min(r => r.Since), batch.Max(r => r.Until), _connection.TeamId);
-            var result = await _runner.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-            foreach (var row in ResultRow.All(result))
+            var query = TraceQueries.TraceEvents(table, batch.Select(r => r.TraceId).ToList(), batch.Min(r => r.Since), batch.Max(r => r.Until), _connection.TeamId);
+            await foreach (var row in _runner.ReadAsync(query, cancellationToken).ConfigureAwait(false))
             {
-                var traceId = row.GetStringOrEmpty("trace_id");
-                if (!events.TryGetValue(traceId, out var list)) events[traceId] = list = [];
-                list.Add((ToEvent(row), row.GetString("trace_name")));
-                if (row.GetInt64("team") is { } team) teams[traceId] = team;
+                if (!events.TryGetValue(row.TraceId, out var list)) events[row.TraceId] = list = [];
+                list.Add((row.Event, row.TraceName));
+                if (row.Team is { } team) teams[row.TraceId] = team;
             }
         }
 
@@ -66,17 +66,19 @@ public sealed class TraceReader
     /// <summary>The newest traces of a window, with their totals.</summary>
     public async Task<IReadOnlyList<LlmTrace>> RecentAsync(DateTime since, DateTime until, string? model, bool errorOnly, int first, CancellationToken cancellationToken)
     {
-        var result = await _runner.QueryAsync(TraceQueries.RecentTraces(_runner.Source.Table, since, until, _connection.TeamId, model, errorOnly, first), cancellationToken).ConfigureAwait(false);
-        return ResultRow.All(result).Select(r => ToTotals(r, null)).ToList();
+        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await _runner.ListAsync(TraceQueries.RecentTraces(table, since, until, _connection.TeamId, model, errorOnly, first), cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => ToTotals(r, null)).ToList();
     }
 
     private async Task<Dictionary<string, LlmTrace>> TotalsAsync(IReadOnlyList<string> traceIds, DateTime since, DateTime until, long runTeam, CancellationToken cancellationToken)
     {
+        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
         var totals = new Dictionary<string, LlmTrace>(StringComparer.Ordinal);
         foreach (var batch in traceIds.Chunk(BatchSize))
         {
-            var result = await _runner.QueryAsync(TraceQueries.TraceTotals(_runner.Source.Table, batch, since, until, _connection.TeamId), cancellationToken).ConfigureAwait(false);
-            foreach (var trace in ResultRow.All(result).Select(r => ToTotals(r, runTeam))) totals[trace.TraceId] = trace;
+            await foreach (var row in _runner.ReadAsync(TraceQueries.TraceTotals(table, batch, since, until, _connection.TeamId), cancellationToken).ConfigureAwait(false))
+                totals[row.TraceId] = ToTotals(row, runTeam);
         }
         return totals;
     }
@@ -90,26 +92,21 @@ public sealed class TraceReader
     private string Link(string traceId, long? runTeam, long? eventsTeam, DateTime? start) =>
         PostHogLinks.Trace(_connection.PostHogHost, _connection.TeamId ?? runTeam ?? eventsTeam, traceId, start);
 
-    private LlmTrace ToTotals(ResultRow r, long? runTeam)
+    private LlmTrace ToTotals(TraceTotalsRow r, long? runTeam) => new()
     {
-        var traceId = r.GetStringOrEmpty("trace_id");
-        var start = r.GetDateTime("start_time");
-        return new LlmTrace
-        {
-            TraceId = traceId,
-            TraceName = NullIfEmpty(r.GetString("trace_name")),
-            StartTime = start,
-            EndTime = r.GetDateTime("end_time"),
-            TotalLatency = r.GetDouble("total_latency") ?? 0,
-            TotalCost = r.GetDouble("total_cost") ?? 0,
-            InputTokens = (long)(r.GetDouble("input_tokens") ?? 0),
-            OutputTokens = (long)(r.GetDouble("output_tokens") ?? 0),
-            ErrorCount = r.GetInt64("error_count") ?? 0,
-            EventCount = r.GetInt64("event_count") ?? 0,
-            Models = new NameList((r["models"] as object?[])?.OfType<string>().ToList() ?? []),
-            UiUrl = Link(traceId, runTeam, r.GetInt64("team"), start),
-        };
-    }
+        TraceId = r.TraceId,
+        TraceName = r.TraceName,
+        StartTime = r.StartTime,
+        EndTime = r.EndTime,
+        TotalLatency = r.TotalLatency,
+        TotalCost = r.TotalCost,
+        InputTokens = r.InputTokens,
+        OutputTokens = r.OutputTokens,
+        ErrorCount = r.ErrorCount,
+        EventCount = r.EventCount,
+        Models = new NameList([.. r.Models]),
+        UiUrl = Link(r.TraceId, runTeam, r.Team, r.StartTime),
+    };
 
     /// <summary>The trace's totals from its events, by the same definitions as the totals query.</summary>
     private LlmTrace Assemble(string traceId, List<(TraceEvent Event, string? TraceName)> events, long? runTeam, long? eventsTeam)
@@ -120,7 +117,7 @@ public sealed class TraceReader
         return new LlmTrace
         {
             TraceId = traceId,
-            TraceName = root.Event is null ? null : NullIfEmpty(root.TraceName ?? root.Event.SpanName),
+            TraceName = root.Event is null ? null : root.TraceName is { Length: > 0 } name ? name : root.Event.SpanName,
             StartTime = all.Min(e => e.Timestamp),
             EndTime = all.Max(e => e.Timestamp),
             TotalLatency = all.Where(e => e.Event == "$ai_generation").Sum(e => e.Latency ?? 0),
@@ -134,26 +131,4 @@ public sealed class TraceReader
             UiUrl = Link(traceId, runTeam, eventsTeam, all.Min(e => e.Timestamp)),
         };
     }
-
-    private static TraceEvent ToEvent(ResultRow r) => new()
-    {
-        Uuid = r["uuid"] is Guid g ? g : Guid.Empty,
-        Event = r.GetStringOrEmpty("event"),
-        Timestamp = r.GetDateTime("timestamp") ?? default,
-        SpanId = NullIfEmpty(r.GetString("span_id")),
-        ParentId = NullIfEmpty(r.GetString("parent_id")),
-        SpanName = NullIfEmpty(r.GetString("span_name")),
-        Model = NullIfEmpty(r.GetString("model")),
-        Provider = NullIfEmpty(r.GetString("provider")),
-        Latency = r.GetDouble("latency"),
-        Cost = r.GetDouble("cost"),
-        InputTokens = r.GetDouble("input_tokens") is { } i ? (long)i : null,
-        OutputTokens = r.GetDouble("output_tokens") is { } o ? (long)o : null,
-        IsError = r.GetBool("is_error"),
-        Error = NullIfEmpty(r.GetString("error")),
-        Input = MessageText.FromJson(r.GetString("input")),
-        Output = MessageText.FromJson(r.GetString("output")),
-    };
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

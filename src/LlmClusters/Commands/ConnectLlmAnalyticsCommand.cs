@@ -188,8 +188,7 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
         {
             Await(token => runner.QueryAsync(ConnectionQueries.TableReadable(options.Table), token), $"{options.Table} on {options.Location}");
             if (TeamId is not null) return;
-            var teams = Await(token => runner.QueryAsync(ConnectionQueries.RecentTeams(options.Table), token), options.Location);
-            if (Convert.ToInt64(teams.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture) is var count and > 1)
+            if (Await(token => runner.SingleAsync(ConnectionQueries.RecentTeams(options.Table), token), options.Location) is var count and > 1)
                 Warn($"{options.Table} on {options.Host} holds LLM events of {count} teams; every query would read all of them. Pass -TeamId to read one team's.");
         });
     }

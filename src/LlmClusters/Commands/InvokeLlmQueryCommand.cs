@@ -43,27 +43,31 @@ public sealed class InvokeLlmQueryCommand : ConnectedCmdlet
             return;
         }
         var runner = Runner();
-        // PostHog reads HogQL with a parser of its own, and refuses there what it cannot run.
-        if (runner.Source.Kind != AnalyticsSourceKind.PostHog && !Check(runner)) return;
+        // PostHog reads HogQL with a parser of its own, and refuses there what it cannot run; a statement that is not a
+        // query is marked as a write, which the source refuses as such.
+        var writes = !UserStatement.IsHogQLQuery(Sql);
+        if (runner.Source.Kind != AnalyticsSourceKind.PostHog && !Check(runner, out writes)) return;
 
         var parameters = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (Parameter is not null)
             foreach (DictionaryEntry entry in Parameter)
                 parameters[entry.Key.ToString()!] = Unwrap(entry.Value);
-        var query = new SqlQuery("InvokeLlmQuery", Sql, parameters) { TimeLimit = TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null };
-        if (!TryAwait(token => runner.QueryAsync(query, token), Sql, out var result)) return;
-        foreach (var row in result.Rows)
+        var query = new SqlQuery("InvokeLlmQuery", Sql, parameters) { TimeLimit = TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null, Writes = writes };
+        // Each row is written as it arrives: a result of millions of rows starts at once and is never held whole.
+        TryAwaitEach(token => runner.StreamAsync(query, token), Sql, row =>
         {
             var item = new PSObject();
-            for (var i = 0; i < result.Columns.Count; i++) item.Properties.Add(new PSNoteProperty(result.Columns[i].Name, row[i]));
+            var columns = row.Columns.Columns;
+            for (var i = 0; i < columns.Count; i++) item.Properties.Add(new PSNoteProperty(columns[i].Name, row.Values[i]));
             WriteObject(item);
-        }
+        });
     }
 
     /// <summary>One statement, without its own output format; one that writes runs only as -WhatIf and -Confirm allow.</summary>
-    private bool Check(QueryRunner runner)
+    private bool Check(QueryRunner runner, out bool writes)
     {
-        if (!TryAwait(token => runner.QueryAsync(UserStatement.Normalize(Sql), token), Sql, out var normalized, out var error))
+        writes = false;
+        if (!TryAwait(token => runner.SingleAsync(UserStatement.Normalize(Sql), token), Sql, out var statement, out var error))
         {
             if (error!.Exception is not AnalyticsQueryException q) WriteError(error);
             else if (UserStatement.Refusal(q) is { } id) WriteError(Refusal(id == "EmptyStatement" ? ErrorKinds.EmptyStatement : ErrorKinds.MultipleStatements));
@@ -71,7 +75,6 @@ public sealed class InvokeLlmQueryCommand : ConnectedCmdlet
             else return true;
             return false;
         }
-        var statement = UserStatement.From(normalized);
         if (statement.ChangesSession)
         {
             WriteError(ErrorMapper.Refusal(ErrorKinds.SessionStatementNotAllowed, Sql,
@@ -85,6 +88,7 @@ public sealed class InvokeLlmQueryCommand : ConnectedCmdlet
                 $"Leave out FORMAT {format}: Invoke-LlmQuery returns the rows as objects. For text, pipe them to ConvertTo-Csv, ConvertTo-Json or Export-Csv."));
             return false;
         }
+        writes = !statement.OnlyReads;
         return statement.OnlyReads || ShouldProcess(ActiveConnection.Location, $"Run the statement '{Shorten(statement.Normalized)}'");
     }
 

@@ -70,6 +70,59 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         return false;
     }
 
+    /// <summary>
+    /// Writes what core work yields as it comes (WriteObject must run on the pipeline thread, so each item is handed
+    /// over through the message loop), letting the work run only a little ahead of the pipeline: a large result is
+    /// never held whole. A failure is written as a non-terminating error. When the pipeline stops taking items
+    /// (Select-Object -First, Ctrl+C), the work is stopped before the command ends.
+    /// </summary>
+    protected bool TryAwaitEach<T>(Func<CancellationToken, IAsyncEnumerable<T>> items, object? target, Action<T> write)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+        // Not disposed: a write still queued when the work stops may release it after this method returns.
+        var room = new SemaphoreSlim(ItemsAhead);
+        var work = Task.Run(async () =>
+        {
+            await foreach (var item in items(stop.Token).WithCancellation(stop.Token).ConfigureAwait(false))
+            {
+                await room.WaitAsync(stop.Token).ConfigureAwait(false);
+                Post(() =>
+                {
+                    try
+                    {
+                        if (stop.IsCancellationRequested) return;
+                        _lastItem = System.Diagnostics.Stopwatch.GetTimestamp();
+                        write(item);
+                    }
+                    finally
+                    {
+                        room.Release();
+                    }
+                });
+            }
+            return true;
+        }, stop.Token);
+        try
+        {
+            if (TryAwait(_ => work, target, out _, out var error)) return true;
+            WriteError(error!);
+            return false;
+        }
+        finally
+        {
+            if (!work.IsCompleted)
+            {
+                stop.Cancel();
+                ((Task)work).Wait(TimeSpan.FromSeconds(10));
+            }
+        }
+    }
+
+    /// <summary>How many items core work may have ready before the pipeline has taken them.</summary>
+    private const int ItemsAhead = 1000;
+
+    private long _lastItem;
+
     /// <summary>As <see cref="Await{T}"/>, but a failure is handed back as its error record, for the caller to write or replace.</summary>
     protected bool TryAwait<T>(Func<CancellationToken, Task<T>> work, object? target, out T result, out ErrorRecord? error)
     {
@@ -87,14 +140,15 @@ public abstract class LlmClustersCmdlet : PSCmdlet
             return false;
         }
 
-        // Anything slower than a second shows a progress bar, so a long query never looks like a hang.
+        // A second with nothing written shows a progress bar, so a long query never looks like a hang.
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         ProgressRecord? waiting = null;
         while (!task.IsCompleted)
         {
             _wake.WaitOne(TimeSpan.FromMilliseconds(100));
             Drain();
-            if (clock.Elapsed > TimeSpan.FromSeconds(1) && !task.IsCompleted)
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(Math.Max(started, _lastItem)) > TimeSpan.FromSeconds(1) && !task.IsCompleted)
             {
                 waiting ??= new ProgressRecord(WaitActivityId, MyInvocation.MyCommand.Name, "Waiting for the database");
                 waiting.StatusDescription = $"Waiting for the database: {clock.Elapsed.TotalSeconds:0} s";
@@ -229,6 +283,8 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         }
 
         public void Notice(string message) => cmdlet.Post(() => cmdlet.Warn(message));
+
+        public void Remembered(string what) => cmdlet.Post(() => cmdlet.WriteVerbose(what));
 
         public void QueryFinished(SqlQuery query, TimeSpan elapsed, long rows) =>
             cmdlet.Post(() => cmdlet.WriteVerbose($"{query.Name}: {rows} row(s) in {elapsed.TotalMilliseconds:0} ms"));

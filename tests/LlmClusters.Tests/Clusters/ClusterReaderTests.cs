@@ -170,4 +170,40 @@ public sealed class ClusterReaderTests(EngineFixture engine)
         Assert.Equal(ClusterLevel.generation, generation!.Level);
         Assert.Null(await reader.NewestRunAsync(ClusterLevel.evaluation, End.AddHours(1), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_run_read_twice_on_one_connection_is_read_from_its_event_once_until_the_connection_writes()
+    {
+        _ = engine.DemoData;
+        var connection = engine.DemoConnection();
+        var heard = new Heard();
+        var reader = new ClusterReader(connection, heard);
+        var id = ClusterRunId.Parse(engine.DemoData.Runs.First(r => !r.IsLegacy).RunId);
+
+        var first = await reader.ReadClustersAsync(id, CancellationToken.None);
+        var second = await new ClusterReader(connection, heard).ReadClustersAsync(id, CancellationToken.None);
+
+        Assert.Equal(first.Clusters, second.Clusters);   // equal records, as read
+        Assert.NotSame(first.Clusters[0], second.Clusters[0]);
+        Assert.Equal(1, heard.Queries.Count(q => q == nameof(ClusterQueries.RunClusters)));
+        Assert.Single(heard.Remembered, r => r.StartsWith(id.RunId, StringComparison.Ordinal));
+        // Another connection has a memory of its own.
+        await new ClusterReader(engine.DemoConnection(), heard).ReadClustersAsync(id, CancellationToken.None);
+        Assert.Equal(2, heard.Queries.Count(q => q == nameof(ClusterQueries.RunClusters)));
+
+        // Anything written through the connection (here: a write that adds nothing) makes it read the run again.
+        await connection.CreateRunner(null).InsertJsonRowsAsync([], CancellationToken.None);
+        var third = await new ClusterReader(connection, heard).ReadClustersAsync(id, CancellationToken.None);
+        Assert.Equal(first.Clusters, third.Clusters);
+        Assert.Equal(3, heard.Queries.Count(q => q == nameof(ClusterQueries.RunClusters)));
+    }
+
+    private sealed class Heard : Core.Sources.IQueryObserver
+    {
+        public List<string> Queries { get; } = [];
+        public List<string> Remembered { get; } = [];
+        public void QueryStarting(SqlQuery query, string location) => Queries.Add(query.Name);
+        public void QueryFinished(SqlQuery query, TimeSpan elapsed, long rows) { }
+        void Core.Sources.IQueryObserver.Remembered(string what) => Remembered.Add(what);
+    }
 }

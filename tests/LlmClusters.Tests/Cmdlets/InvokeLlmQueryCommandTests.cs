@@ -25,6 +25,46 @@ public sealed class InvokeLlmQueryCommandTests(EngineFixture engine) : IDisposab
     }
 
     [Fact]
+    public async Task Ten_million_rows_are_written_as_they_come_and_never_held_whole()
+    {
+        // The heap is sampled while the rows go by: held whole, ten million rows as objects would take gigabytes.
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        long peak = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false));
+                await Task.Delay(50);
+            }
+        });
+        var (output, errors, _) = _shell.Run($"Connect-LlmAnalytics -Path '{engine.DataPath}'; (Invoke-LlmQuery 'SELECT number FROM numbers(10000000)' | Measure-Object).Count");
+        await sampling.CancelAsync();
+        await sampler;
+
+        Assert.Empty(errors);
+        Assert.Equal(10_000_000, Convert.ToInt64(output.Single().BaseObject));
+        Assert.InRange(peak - baseline, 0, 400L * 1024 * 1024);
+    }
+
+    [Fact]
+    public void The_first_rows_come_before_the_statement_has_run_to_its_end()
+    {
+        // Streamed, the statement is stopped once three rows are taken, long before it would reach the row that fails;
+        // held whole, it would have failed before the first row came out.
+        var (output, errors, _) = _shell.Run($"""
+            Connect-LlmAnalytics -Path '{engine.DataPath}'
+            Invoke-LlmQuery 'SELECT number, throwIf(number = 9999999) AS boom FROM numbers(10000000)' | Select-Object -First 3
+            Invoke-LlmQuery 'SELECT 42 AS answer'
+            """);
+
+        Assert.Empty(errors);
+        Assert.Equal([0UL, 1UL, 2UL], output.Take(3).Select(o => (ulong)o.Properties["number"].Value));
+        Assert.Equal(42, Convert.ToInt32(output[3].Properties["answer"].Value));
+    }
+
+    [Fact]
     public void Each_statement_is_shown_under_verbose()
     {
         var (_, _, verbose) = _shell.Run($"Connect-LlmAnalytics -Path '{engine.DataPath}'; Invoke-LlmQuery 'SELECT 42 AS answer' -Verbose");

@@ -1,3 +1,4 @@
+using LlmClusters.Core.Sources;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;

@@ -69,7 +69,7 @@ public sealed class SeedSqlAgreementTests(EngineFixture engine)
                 ["end"] = run.Run.WindowEnd!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
                 ["ids"] = ids,
             }), CancellationToken.None);
-        var items = ResultRow.All(result).ToDictionary(r => r.GetStringOrEmpty(result.Columns[0].Name), r => (
+        var items = result.Rows.Select(values => new ResultRow(result.Schema, values)).ToDictionary(r => r.GetStringOrEmpty(result.Columns[0].Name), r => (
             Cost: r.GetDouble(result.Columns[1].Name), Latency: r.GetDouble(result.Columns[2].Name),
             Tokens: (r.GetInt64("input_tokens") ?? 0) + (r.GetInt64("output_tokens") ?? 0), Errors: r.GetInt64(result.Columns[5].Name) ?? 0));
 

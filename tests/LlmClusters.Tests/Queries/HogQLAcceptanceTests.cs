@@ -12,48 +12,22 @@ namespace LlmClusters.Tests.Queries;
 /// </summary>
 public sealed class HogQLAcceptanceTests
 {
-    private static readonly EventsTable Events = EventsTable.Default;
-    private static readonly DateTime Since = new(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc);
-    private static readonly DateTime Until = new(2026, 3, 8, 0, 0, 0, DateTimeKind.Utc);
-    private static readonly ClusterRunId TraceRun = ClusterRunId.Parse("2_trace_20260308_000000_5b2d0a4e-35a4-4c1a-9d4c-6c1f2d3e4f50");
-    private static readonly ClusterRunId GenerationRun = ClusterRunId.Parse("2_generation_20260308_000000");
+    // Made-up subjects: PostHog's parser checks the text, not the data.
+    private static readonly QueryCatalog.Subjects Subjects = new(
+        new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 3, 8, 0, 0, 0, DateTimeKind.Utc),
+        ClusterRunId.Parse("2_trace_20260308_000000_5b2d0a4e-35a4-4c1a-9d4c-6c1f2d3e4f50"), ClusterRunId.Parse("2_generation_20260308_000000"),
+        ClusterRunId.Parse("2_trace_20260301_000000"), ["t1", "t2"], [(0, "a"), (0, "b"), (1, "c")], "gpt-4o");
 
-    // On PostHog the connection has no team: HogQL scopes every query to the project.
+    // On PostHog the connection has no team: HogQL scopes every query to the project. Two statements never reach
+    // PostHog: Connect-LlmAnalytics counts teams on ClickHouse servers only, and Invoke-LlmQuery normalizes a statement
+    // on ClickHouse sources only (PostHog parses a user's HogQL itself).
+    private static readonly string[] ClickHouseOnly = ["NormalizeStatement", nameof(ConnectionQueries.RecentTeams)];
+
     public static TheoryData<string, SqlQuery> Queries()
     {
         var data = new TheoryData<string, SqlQuery>();
-        void Add(string shape, SqlQuery query) => data.Add(shape, query);
-
-        Add("runs", ClusterQueries.ListRuns(Events, new RunFilter { Since = Since, Until = Until }));
-        Add("runs by level, ids, jobs and name", ClusterQueries.ListRuns(Events, new RunFilter
-        {
-            Since = Since, Until = Until, Level = ClusterLevel.generation, RunIds = [TraceRun.RunId, GenerationRun.RunId], JobIds = ["a", "b"], JobNamePattern = "default%", First = 5,
-        }));
-        foreach (var run in new[] { TraceRun, GenerationRun })
-        {
-            var level = run.Level;
-            Add($"{level} clusters", ClusterQueries.RunClusters(Events, run, null));
-            Add($"{level} items", ClusterQueries.ClusterItems(Events, run, null, null, null));
-            Add($"{level} items of clusters, top 3", ClusterQueries.ClusterItems(Events, run, null, [0, -1], 3));
-            foreach (var items in new long[] { 1_500, MetricsQueries.MembershipFilterLimit + 1 })
-                foreach (var by in Enum.GetValues<MetricsDimension>())
-                    foreach (var definition in Enum.GetValues<MetricsDefinition>())
-                        Add($"{level} metrics, {items} items, by {by}, {definition}", MetricsQueries.ClusterMetrics(Events, run, Since, Until, null, items, by, definition));
-            Add($"{level} metrics per item", MetricsQueries.ItemMetrics(Events, run, Since, Until, null, 1_500, null));
-            Add($"{level} metrics per item of clusters, large run", MetricsQueries.ItemMetrics(Events, run, Since, Until, null, MetricsQueries.MembershipFilterLimit + 1, [0, 2]));
-            Add($"{level} membership metrics", MetricsQueries.MembershipMetrics(Events, level, Since, Until, null, [0, 0, 1], ["a", "b", "c"]));
-            Add($"{level} sample", ClusteringQueries.SampleItems(Events, level, Since, Until, null, 1500, 7, null));
-            Add($"{level} sample with a filter", ClusteringQueries.SampleItems(Events, level, Since, Until, null, 1500, 7, [new("$ai_model", "gpt-4o"), new("$ai_provider", "openai")]));
-        }
-        Add("jobs seen on runs", ClusterQueries.JobsSeenOnRuns(Events, Since, Until, null));
-        Add("shared items", ComparisonQueries.SharedItems(Events, TraceRun, ClusterRunId.Parse("2_trace_20260301_000000"), null));
-        Add("trace events", TraceQueries.TraceEvents(Events, ["t1", "t2"], Since, Until, null));
-        Add("trace totals", TraceQueries.TraceTotals(Events, ["t1"], Since, Until, null));
-        Add("recent traces", TraceQueries.RecentTraces(Events, Since, Until, null, null, false, 20));
-        Add("recent failing traces of a model", TraceQueries.RecentTraces(Events, Since, Until, null, "gpt-4o", true, 20));
-        Add("table readable", ConnectionQueries.TableReadable(Events));
-        Add("any event", EventQueries.HasAnyEvent(Events));
-        Add("newest event", EventQueries.NewestEventTime(Events));
+        foreach (var (shape, query) in QueryCatalog.Every(EventsTable.Default with { Columns = PropertyColumns.ChosenBySource }, Subjects).Where(q => !ClickHouseOnly.Contains(q.Query.Name)))
+            data.Add(shape, query);
         return data;
     }
 

@@ -16,6 +16,30 @@ public sealed class ClickHouseServerSourceTests(EngineFixture engine)
     private static string Json(object value) => JsonSerializer.Serialize(value);
 
     [Fact]
+    public async Task Rows_are_read_as_the_server_sends_them_and_events_are_inserted_as_a_stream()
+    {
+        using var connection = engine.DemoConnectionOverClickHouse();
+        var source = connection.CreateRunner(null).Source;
+        long taken = 0;
+        await foreach (var row in source.ReadAsync(new SqlQuery("Numbers", "SELECT number FROM numbers(300000)"), CancellationToken.None))
+            Assert.Equal(taken++, Convert.ToInt64(row.Values[0]));
+        Assert.Equal(300_000, taken);
+
+        var table = engine.NewTable("inserted");
+        var runner = new QueryRunner(table);
+        await runner.EnsureEventsTableAsync(CancellationToken.None);
+        using var server = new LlmAnalyticsConnection(new ClickHouseServerSource(new ClickHouseServerOptions
+        {
+            Host = "127.0.0.1", Port = (ushort)engine.Endpoint.Port, Table = table.Table, Retries = 1,
+        }));
+        var rows = Enumerable.Range(0, 3).Select(i => EventJson.Row(Guid.NewGuid(), "$ai_generation", $$"""{"$ai_trace_id":"t{{i}}"}""",
+            new DateTime(2026, 3, 1, 0, 0, i, DateTimeKind.Utc), 1, "someone")).ToList();
+        await server.CreateRunner(null).InsertJsonRowsAsync(rows, CancellationToken.None);
+        var written = await runner.QueryAsync(new SqlQuery("Written", $"SELECT JSONExtractString(properties, '$ai_trace_id') AS t FROM {table.Table.Quoted} ORDER BY t"), CancellationToken.None);
+        Assert.Equal(["t0", "t1", "t2"], written.Rows.Select(r => (string)r[0]!));
+    }
+
+    [Fact]
     public async Task Values_come_back_typed_as_from_the_embedded_engine()
     {
         var query = new SqlQuery("Types", """

@@ -12,8 +12,8 @@ namespace LlmClusters.Tests.Sources;
 [Collection(EngineCollectionDefinition.Name)]
 public sealed class EmbeddedEngineTests(EngineFixture engine)
 {
-    private Task<QueryResult> Run(string sql, TimeSpan? limit = null, CancellationToken token = default) =>
-        engine.Source.QueryAsync(new SqlQuery("Test", sql) { TimeLimit = limit }, token);
+    private Task<QueryResult> Run(string sql, TimeSpan? limit = null, bool whole = false, CancellationToken token = default) =>
+        engine.Source.QueryAsync(new SqlQuery("Test", sql) { TimeLimit = limit, Writes = whole }, token);
 
     /// <summary>Statements of several shapes whose whole results are known.</summary>
     private async Task AssertEngineAnswersExactly()
@@ -74,7 +74,7 @@ public sealed class EmbeddedEngineTests(EngineFixture engine)
     public async Task Cancelling_stops_the_statement_in_the_engine()
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-        var runaway = Run("SELECT count() AS c FROM system.numbers", TimeSpan.Zero, cancel.Token);
+        var runaway = Run("SELECT count() AS c FROM system.numbers", TimeSpan.Zero, token: cancel.Token);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runaway);
         Assert.Null(EmbeddedEngine.StillFinishing);
@@ -94,7 +94,8 @@ public sealed class EmbeddedEngineTests(EngineFixture engine)
 
     /// <summary>
     /// A statement the engine cannot stop: reading from a server that accepts and never answers blocks inside the engine,
-    /// past its time limit and past KILL, until the read's own timeout.
+    /// past its time limit and past KILL, until the read's own timeout. The tests run it whole, as the engine runs a
+    /// statement that writes (INSERT ... SELECT FROM url(...) would block alike).
     /// </summary>
     private static (TcpListener Server, string Sql) SilentServerStatement(int seconds)
     {
@@ -115,7 +116,7 @@ public sealed class EmbeddedEngineTests(EngineFixture engine)
         EmbeddedEngine.Timings.StuckGrace = TimeSpan.FromMilliseconds(500);
         try
         {
-            var stuck = await Assert.ThrowsAsync<EngineNotRespondingException>(() => Run(sql, TimeSpan.FromSeconds(1)));
+            var stuck = await Assert.ThrowsAsync<EngineNotRespondingException>(() => Run(sql, TimeSpan.FromSeconds(1), whole: true));
             Assert.Contains("has not ended", stuck.Message);
             // Until the engine returns, every statement is refused at once instead of waiting behind it.
             var refused = await Assert.ThrowsAsync<EngineNotRespondingException>(() => Run("SELECT 1"));
@@ -153,7 +154,7 @@ public sealed class EmbeddedEngineTests(EngineFixture engine)
         try
         {
             using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(sql, TimeSpan.Zero, cancel.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(sql, TimeSpan.Zero, whole: true, token: cancel.Token));
 
             Assert.Contains("still finishing a stopped statement", EmbeddedEngine.StillFinishing);
             await AssertEngineAnswersExactly();

@@ -10,6 +10,22 @@ public sealed class EmbeddedSourceTests(EngineFixture engine)
         source.QueryAsync(query, CancellationToken.None);
 
     [Fact]
+    public async Task A_result_of_many_chunks_arrives_whole_and_in_order_and_an_empty_one_is_empty()
+    {
+        long count = 0, expected = 0;
+        await foreach (var row in engine.Source.ReadAsync(new SqlQuery("Numbers", "SELECT number, toString(number) AS s FROM numbers(1000000)"), CancellationToken.None))
+        {
+            Assert.Equal(expected, Convert.ToInt64(row.Values[0]));
+            Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), row["s"]);
+            expected++;
+            count++;
+        }
+        Assert.Equal(1_000_000, count);
+        Assert.Empty((await Run(engine.Source, new SqlQuery("Nothing", "SELECT 1 AS one WHERE 0"))).Rows);
+        Assert.Equal(1, Convert.ToInt32((await Run(engine.Source, new SqlQuery("One", "SELECT 1 AS one"))).Rows.Single()[0]));
+    }
+
+    [Fact]
     public async Task Round_trip_returns_typed_values()
     {
         var result = await Run(engine.Source, new SqlQuery("Types", """

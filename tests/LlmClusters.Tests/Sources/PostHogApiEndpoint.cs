@@ -153,12 +153,22 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
         // Refused as PostHog refuses it: its own parser, then its function table (tests/hogql).
         if (HogQLChecker.Refusal(hogql) is { } refusal) throw new HogQLException(refusal);
 
+        // PostHog prints a property as the cheapest column its table has for it (posthog/hogql/printer.py): the
+        // materialized trace id, the properties_group_ai map for a small $ai_* property, else the JSON text read raw
+        // and unquoted. The map and the column are MATERIALIZED, so the table stand-in names them.
+        var sql = PropertyAccess().Replace(hogql, m => m.Groups[1].Value switch
+        {
+            "$ai_trace_id" => "`mat_$ai_trace_id`",
+            var key when key.StartsWith("$ai_", StringComparison.Ordinal) && !EventProperties.LeftOutOfGroup.Contains(key) =>
+                $"if(has(properties_group_ai, '{key}'), properties_group_ai['{key}'], NULL)",
+            var key => $"replaceRegexpAll(nullIf(nullIf(JSONExtractRaw(properties, '{key}'), ''), 'null'), '^\"|\"$', '')",
+        });
         // PostHog prints HogQL's names as these ClickHouse functions.
-        var sql = SqlCalls.Rewrite(hogql, "toInt", a => $"accurateCastOrNull({a[0]}, 'Int64')");
+        sql = SqlCalls.Rewrite(sql, "toInt", a => $"accurateCastOrNull({a[0]}, 'Int64')");
         sql = SqlCalls.Rewrite(sql, "toFloat", a => $"accurateCastOrNull({a[0]}, 'Float64')");
         sql = SqlCalls.Rewrite(sql, "toDateTime", a => $"parseDateTime64BestEffortOrNull({a[0]}, 6, 'UTC')");
         sql = SqlCalls.Rewrite(sql, "parseDateTimeBestEffort", a => $"parseDateTime64BestEffortOrNull({a[0]}, 6, 'UTC')");
-        sql = EventsTableReference().Replace(sql, $"FROM (SELECT * FROM {_table.Quoted} WHERE team_id = {_projectId}) AS events");
+        sql = EventsTableReference().Replace(sql, $"FROM (SELECT *, `mat_$ai_trace_id`, properties_group_ai FROM {_table.Quoted} WHERE team_id = {_projectId}) AS events");
 
         var parameters = new List<KeyValuePair<string, string>>();
         sql = Placeholder().Replace(sql, m =>
@@ -314,6 +324,9 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
 
     [GeneratedRegex(@"^/api/environments/([^/]+)/llm_analytics/clustering_jobs/?$")]
     private static partial Regex JobsPath();
+
+    [GeneratedRegex(@"\bproperties\.(\$?[A-Za-z_][A-Za-z0-9_$]*)")]
+    private static partial Regex PropertyAccess();
 
     [GeneratedRegex(@"\bFROM\s+`?events`?(?![\w`])", RegexOptions.IgnoreCase)]
     private static partial Regex EventsTableReference();

@@ -113,6 +113,28 @@ public sealed class PostHogApiSourceTests(EngineFixture engine)
     }
 
     [Fact]
+    public void A_page_is_asked_for_only_once_the_rows_before_it_are_taken()
+    {
+        using var source = Source(pageSize: 40);
+        var taken = new List<ResultRow>();
+        var sent = RequestsDuring(() =>
+        {
+            var rows = source.ReadAsync(new SqlQuery("Numbers", "SELECT number FROM numbers(1000)"), CancellationToken.None).GetAsyncEnumerator();
+            try
+            {
+                while (taken.Count < 50 && rows.MoveNextAsync().AsTask().GetAwaiter().GetResult()) taken.Add(rows.Current);
+            }
+            finally
+            {
+                rows.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        });
+
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => (long)i), taken.Select(r => Convert.ToInt64(r.Values[0])));
+        Assert.Equal(2, sent.Count(r => r.Method == "POST"));
+    }
+
+    [Fact]
     public async Task A_rate_limit_is_waited_out_as_Retry_After_says()
     {
         using var source = Source();
