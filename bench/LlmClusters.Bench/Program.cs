@@ -95,6 +95,31 @@ try
         Console.WriteLine($"Peak managed memory of the module during the {large.TotalItemsAnalyzed:N0}-item run: {peak.PeakBytes / 1024.0 / 1024.0:0.0} MiB above where it started.");
     }
 
+    // Get-LlmTrace of 100 traces of the large run (every event with its messages), and Import-LlmEvent's rate on an
+    // export of 200,000 of the bench's events (JSON Lines, as PostHog's batch export writes them).
+    {
+        var items = await reader.ReadItemsAsync(ClusterRunId.Parse(large.RunId), null, null, CancellationToken.None);
+        var requests = items.Where(i => i.TraceId is not null).Take(100)
+            .Select(i => new LlmClusters.Core.Traces.TraceRequest(i.TraceId!, large.WindowStart!.Value.AddMinutes(-10), large.WindowEnd!.Value.AddMinutes(10))).ToList();
+        var traces = new LlmClusters.Core.Traces.TraceReader(connection);
+        var reads = new List<double>();
+        for (var i = 0; i < repeat; i++) reads.Add(await Time(() => traces.ReadAsync(requests, CancellationToken.None)));
+        Console.WriteLine();
+        Console.WriteLine($"Get-LlmTrace of {requests.Count} traces of the {large.TotalItemsAnalyzed:N0}-item run, every event with its messages: {Median(reads):0.000} s.");
+
+        var export = Path.Combine(folder, "export.jsonl");
+        await runner.QueryAsync(new SqlQuery("WriteExport", $"""
+            SELECT uuid, event, properties, timestamp, team_id, distinct_id FROM {source.Table.Quoted}
+            ORDER BY timestamp LIMIT 200000
+            INTO OUTFILE {"{path:String}"} TRUNCATE FORMAT JSONEachRow
+            """, new Dictionary<string, object?> { ["path"] = export }) { Writes = true }, CancellationToken.None);
+        var importRunner = new QueryRunner(new EmbeddedSource(folder, new EventsTable("bench_import")));
+        LlmClusters.Core.Import.ImportResult? imported = null;
+        var seconds = await Time(async () => imported = await new LlmClusters.Core.Import.EventImporter(importRunner).ImportAsync(export, new(), CancellationToken.None));
+        Console.WriteLine($"Import-LlmEvent of a {new FileInfo(export).Length / 1024.0 / 1024.0:0} MiB export of {imported!.EventsRead:N0} events: {seconds:0.0} s, " +
+                          $"{imported.EventsRead / seconds:N0} events a second.");
+    }
+
     // HogQL has no quantileExact: the metrics query reads exact quantiles from each cluster's sorted values instead.
     // What that form costs against ClickHouse's quantilesExact and HogQL's quantiles, over as many items as a run holds,
     // in 20 clusters, with deterministic latencies; and whether each gives quantileExact's values.

@@ -59,8 +59,10 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
     public bool IsReadOnly => true;
     public string Location => _options.Location;
 
-    /// <summary>HogQL's events table; PostHog scopes it to the project itself.</summary>
-    /// <summary>PostHog's events table, whose properties HogQL reads from the cheapest column PostHog has for each.</summary>
+    /// <summary>
+    /// HogQL's events table, which PostHog scopes to the project itself, and whose properties it reads from the cheapest
+    /// column it has for each.
+    /// </summary>
     public EventsTable Table { get; } = EventsTable.Default with { Columns = PropertyColumns.ChosenBySource };
 
     /// <summary>PostHog also stops a query on its side (60 s on PostHog Cloud); this bounds the whole paged answer.</summary>

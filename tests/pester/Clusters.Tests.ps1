@@ -52,10 +52,11 @@ Describe "Get-ClusterRun on $Source" {
         $problems.FullyQualifiedErrorId | Sort-Object | Should -Be @('InvalidRunId,LlmClusters.Commands.GetClusterRunCommand', 'RunNotFound,LlmClusters.Commands.GetClusterRunCommand')
     }
 
-    It 'says so when a window holds no run' {
-        Get-ClusterRun -Since (Get-Date).AddYears(-3) -Until (Get-Date).AddYears(-2) -ErrorVariable empty -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $empty[0].FullyQualifiedErrorId | Should -Be 'NoClusterRuns,LlmClusters.Commands.GetClusterRunCommand'
-        $empty[0].ErrorDetails.Message | Should -Match 'Widen the window'
+    It 'warns, with no output and no error, when a window holds no run (a runbook can tell nothing to check from a failure)' {
+        $runs = Get-ClusterRun -Since (Get-Date).AddYears(-3) -Until (Get-Date).AddYears(-2) -ErrorAction Stop -WarningVariable said -WarningAction SilentlyContinue
+        $runs | Should -BeNullOrEmpty
+        $said.Count | Should -Be 1
+        $said[0].Message | Should -Match 'Widen the window'
     }
 
     It 'refuses a window that ends before it starts' {
@@ -228,6 +229,15 @@ Describe "Compare-ClusterRun on $Source" {
         @($changes | Where-Object { $_.Status -in 'Stable', 'Grown', 'Shrunk' -and $_.ReferenceClusterId -ne -1 }).Count | Should -BeGreaterOrEqual 6
         ($changes | Where-Object DifferenceTitle -like '*invoice*').ReferenceTitle | Should -BeLike '*invoice*'
         ($changes | Out-String -Width 200) | Should -Match 'Status\s+Clusters\s+Sizes'
+        # The table names both runs it compares.
+        ($changes | Out-String -Width 200) | Should -Match ([regex]::Escape("$($runs[1].RunId) → $($runs[0].RunId)"))
+    }
+
+    It 'refuses to compare runs of different levels, whose items are different things' {
+        $trace = Get-ClusterRun -Level trace -First 1
+        $generation = Get-ClusterRun -Level generation -First 1
+        { Compare-ClusterRun -ReferenceRunId $generation.RunId -DifferenceRunId $trace.RunId -ErrorAction Stop } | Should -Throw -ErrorId 'RunLevelsDiffer,LlmClusters.Commands.CompareClusterRunCommand'
+        $error[0].ErrorDetails.Message | Should -Match 'generation-level'
     }
 
     It 'compares two runs by id, and reports a malformed one' {

@@ -42,17 +42,8 @@ public sealed class ClusterReader
     }
 
     /// <summary>A run's clusters: from the connection's memory when it read the run lately, else from its event (and then remembered).</summary>
-    public async Task<RunClusters> ReadClustersAsync(ClusterRunId runId, CancellationToken cancellationToken)
-    {
-        if (_connection.Runs.TryGet(runId, measured: false, out var remembered))
-        {
-            _runner.Remembered($"{runId.RunId}: its clusters were read earlier in this session; taken from memory (kept up to {RunClustersCache.Lifetime.TotalMinutes:0} minutes, and forgotten when the connection writes).");
-            return remembered;
-        }
-        var run = await ReadRunEventAsync(runId, cancellationToken).ConfigureAwait(false);
-        _connection.Runs.Remember(run, measured: false);
-        return run;
-    }
+    public Task<RunClusters> ReadClustersAsync(ClusterRunId runId, CancellationToken cancellationToken) =>
+        _connection.Runs.GetOrReadAsync(runId, measured: false, _runner.Remembered, () => ReadRunEventAsync(runId, cancellationToken));
 
     private async Task<RunClusters> ReadRunEventAsync(ClusterRunId runId, CancellationToken cancellationToken)
     {

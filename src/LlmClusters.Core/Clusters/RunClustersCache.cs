@@ -51,12 +51,31 @@ public sealed class RunClustersCache
         return true;
     }
 
+    /// <summary>
+    /// The run from memory (and <paramref name="remembered"/> told so, for -Verbose), else read by
+    /// <paramref name="read"/> and remembered.
+    /// </summary>
+    public async Task<RunClusters> GetOrReadAsync(ClusterRunId runId, bool measured, Action<string> remembered, Func<Task<RunClusters>> read)
+    {
+        if (TryGet(runId, measured, out var run))
+        {
+            remembered($"{runId.RunId}: its clusters were {(measured ? "measured" : "read")} earlier in this session; taken from memory " +
+                              $"(kept up to {Lifetime.TotalMinutes:0} minutes, and forgotten when the connection writes).");
+            return run;
+        }
+        run = await read().ConfigureAwait(false);
+        Remember(run, measured);
+        return run;
+    }
+
     public void Remember(RunClusters run, bool measured)
     {
         var key = (run.Run.RunId, measured);
         lock (_gate)
         {
             if (_entries.TryGetValue(key, out var old)) Forget(old);
+            // A run read again may have been written again: what was measured of the earlier read no longer holds.
+            if (!measured && _entries.TryGetValue((run.Run.RunId, true), out var figures)) Forget(figures);
             _entries[key] = _recent.AddFirst(new Entry(key, run, _clock.GetUtcNow()));
             while (_entries.Count > Capacity) Forget(_recent.Last!);
         }

@@ -4,12 +4,14 @@ using LlmClusters.Core.Sources;
 namespace LlmClusters.Core.Demo;
 
 /// <summary>
-/// Keeps the module's own demo folder useful: filled on first use, and refilled when its data has aged past a day, since
-/// every listing starts from recent runs (Get-ClusterRun looks back 7 days) and week-old demo data would show nothing.
+/// Keeps the module's own demo folder useful: filled on first use, and refilled, ending at the present hour, once its
+/// data lags the present by more than <see cref="MaxAge"/>: every listing starts from recent runs (Get-ClusterRun
+/// looks back 7 days), and "today's" traces (Get-LlmTrace -Since (Get-Date).Date) must be there for most of the day,
+/// not only after the next day's refill.
 /// </summary>
 public static class DemoFolder
 {
-    public static readonly TimeSpan MaxAge = TimeSpan.FromDays(1);
+    public static readonly TimeSpan MaxAge = TimeSpan.FromHours(3);
 
     public enum Outcome
     {

@@ -14,8 +14,8 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
 {
     private static readonly DemoModel Embedding = new("openai", "text-embedding-3-small", 0.00002, 0, 1);
 
-    /// <summary>The median length of a generation's retrieved context, and the longest.</summary>
-    public const int ContextMedianBytes = 2_500, ContextMaxBytes = 100_000;
+    /// <summary>The median length of a generation's retrieved context, and the longest, in characters (ASCII: bytes too).</summary>
+    public const int ContextMedianLength = 2_500, ContextMaxLength = 100_000;
 
     // Sizes draw from a stream of their own, so that every other generated value is the same with or without them.
     private readonly DemoRandom _sizes = new(unchecked(options.Seed * 7919 + 104_729));
@@ -206,12 +206,11 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
         return text;
     }
 
-    // Message content is a string or, as newer SDKs send it, a list of typed parts.
     /// <summary>Retrieved documents appended to the system message, of a log-normal length; none without realistic sizes.</summary>
     private string RetrievedContext()
     {
         if (!options.RealisticSizes) return string.Empty;
-        var length = (int)Math.Clamp(Math.Exp(Math.Log(ContextMedianBytes) + 1.1 * _sizes.Gaussian()), 200, ContextMaxBytes);
+        var length = (int)Math.Clamp(Math.Exp(Math.Log(ContextMedianLength) + 1.1 * _sizes.Gaussian()), 200, ContextMaxLength);
         var context = new System.Text.StringBuilder("\n\nContext:\n", length + 200);
         while (context.Length < length) context.Append(_sizes.Pick(ContextSentences)).Append(' ');
         return context.ToString();
@@ -249,6 +248,7 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
         w.WriteEndArray();
     }
 
+    // Message content is a string or, as newer SDKs send it, a list of typed parts.
     private static void WriteMessage(Utf8JsonWriter w, string role, string text, bool asParts)
     {
         w.WriteStartObject();

@@ -152,15 +152,8 @@ public sealed class ClusterMetricsReader
     {
         if (run.Clusters.Count == 0 || run.Run.Level == ClusterLevel.evaluation || run.Run.WindowStart is null || run.Run.WindowEnd is null)
             return run;
-        var runId = ClusterRunId.Parse(run.Run.RunId);
-        if (_connection.Runs.TryGet(runId, measured: true, out var remembered))
-        {
-            _runner.Remembered($"{runId.RunId}: its clusters were measured earlier in this session; figures taken from memory (kept up to {RunClustersCache.Lifetime.TotalMinutes:0} minutes).");
-            return remembered;
-        }
-        var measured = await MeasureClustersAsync(run, cancellationToken).ConfigureAwait(false);
-        _connection.Runs.Remember(measured, measured: true);
-        return measured;
+        return await _connection.Runs.GetOrReadAsync(ClusterRunId.Parse(run.Run.RunId), measured: true, _runner.Remembered,
+            () => MeasureClustersAsync(run, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task<RunClusters> MeasureClustersAsync(RunClusters run, CancellationToken cancellationToken)

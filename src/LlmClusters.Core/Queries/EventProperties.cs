@@ -1,4 +1,3 @@
-using System.Text;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Queries;
@@ -78,9 +77,11 @@ public sealed class EventProperties
 
     private static string? FromColumn(EventsTable table, string property, bool number)
     {
-        // HogQL's field access; accurateCastOrNull is what HogQL's toFloat prints (HogQLTranslator writes it so).
+        // HogQL's field access, which PostHog types by the property's definition (a Boolean $ai_is_error comes back as
+        // a Bool, a Numeric one as a Float): text is read through toString, which gives 'true' for a Bool as the other
+        // columns do. accurateCastOrNull is what HogQL's toFloat prints (HogQLTranslator writes it so).
         if (table.Columns.HasFlag(PropertyColumns.ChosenBySource))
-            return number ? $"accurateCastOrNull(properties.{Checked(property)}, 'Float64')" : $"properties.{Checked(property)}";
+            return number ? $"accurateCastOrNull(properties.{Checked(property)}, 'Float64')" : $"toString(properties.{Checked(property)})";
         if (property == "$ai_trace_id" && !number && table.Columns.HasFlag(PropertyColumns.TraceId)) return "`mat_$ai_trace_id`";
         if (!InGroup(table, property)) return null;
         var value = $"properties_group_ai[{Literal(property)}]";
@@ -88,7 +89,7 @@ public sealed class EventProperties
         return number ? $"toFloat64OrNull({value})" : $"if(mapContains(properties_group_ai, {Literal(property)}), {value}, NULL)";
     }
 
-    private static string Literal(string property) => new StringBuilder("'").Append(Checked(property)).Append('\'').ToString();
+    private static string Literal(string property) => "'" + Checked(property) + "'";
 
     // Property names are the module's own constants (checked here), never a user's text.
     private static string Checked(string property) =>

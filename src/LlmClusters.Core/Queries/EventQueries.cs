@@ -1,3 +1,4 @@
+using LlmClusters.Core.Queries.Rows;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Queries;
@@ -44,16 +45,33 @@ public static class EventQueries
         ORDER BY (team_id, toDate(timestamp), event, cityHash64(distinct_id), cityHash64(uuid))
         """) { Writes = true };
 
-    /// <summary>Which of PostHog's property columns does the table have (and is it there at all: then it has properties)?</summary>
-    public static SqlQuery<string> PropertyColumnsOf(EventsTable table)
+    /// <summary>Which of PostHog's property columns does the table have, of which type (and is it there at all: then it has properties)?</summary>
+    public static SqlQuery<TableColumnRow> PropertyColumnsOf(EventsTable table) => new(nameof(PropertyColumnsOf), $"""
+        SELECT name, type FROM system.columns
+        WHERE {InSystemTables(table)} AND name IN ('properties', 'mat_$ai_trace_id', 'properties_group_ai')
+        """, SystemTableParameters(table), r => new TableColumnRow(r.GetStringOrEmpty("name"), r.GetStringOrEmpty("type")));
+
+    /// <summary>
+    /// How many of the table's stored parts lack a property column on disk (it was added, and then not filled for
+    /// them, say because the filling was stopped)? Such parts compute the column from properties on every read.
+    /// </summary>
+    public static SqlQuery<long> PartsWithoutPropertyColumns(EventsTable table) => new(nameof(PartsWithoutPropertyColumns), $"""
+        SELECT count() AS parts FROM system.parts
+        WHERE {InSystemTables(table)} AND active
+          AND name NOT IN (
+              SELECT name FROM system.parts_columns
+              WHERE {InSystemTables(table)} AND active AND column IN ('mat_$ai_trace_id', 'properties_group_ai')
+              GROUP BY name HAVING count() = 2)
+        """, SystemTableParameters(table), r => r.GetInt64("parts") ?? 0);
+
+    private static string InSystemTables(EventsTable table) =>
+        $"database = {(table.Database is null ? "currentDatabase()" : ClusterQueries.P("database", "String"))} AND table = {ClusterQueries.P("table", "String")}";
+
+    private static Dictionary<string, object?> SystemTableParameters(EventsTable table)
     {
         var parameters = new Dictionary<string, object?> { ["table"] = table.Database is null ? table.Name : table.Name[(table.Database.Length + 1)..] };
         if (table.Database is not null) parameters["database"] = table.Database;
-        return new(nameof(PropertyColumnsOf), $"""
-            SELECT name FROM system.columns
-            WHERE database = {(table.Database is null ? "currentDatabase()" : ClusterQueries.P("database", "String"))} AND table = {ClusterQueries.P("table", "String")}
-              AND name IN ('properties', 'mat_$ai_trace_id', 'properties_group_ai')
-            """, parameters, r => r.GetStringOrEmpty("name"));
+        return parameters;
     }
 
     /// <summary>Adds PostHog's property columns to a table made before the store had them (new rows fill them at once).</summary>

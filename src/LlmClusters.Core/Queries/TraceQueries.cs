@@ -85,7 +85,7 @@ public static class TraceQueries
 
     private static readonly string Totals = $"""
         ifNull(e_trace, '') AS trace_id,
-            anyIf(coalesce(e_trace_name, e_span_name), event = '$ai_trace') AS trace_name,
+            anyIf(coalesce(nullIf(e_trace_name, ''), e_span_name), event = '$ai_trace') AS trace_name,
             min(timestamp) AS start_time,
             max(timestamp) AS end_time,
             sumIf(ifNull(e_latency, 0), event = '$ai_generation') AS total_latency,

@@ -13,13 +13,6 @@ public static class ClickHouseValueReader
 {
     public const string Format = "JSONCompactEachRowWithNamesAndTypes";
 
-    public static QueryResult Read(ReadOnlySpan<byte> output)
-    {
-        ColumnSet? columns = null;
-        var rows = ReadChunk(output, ref columns);
-        return new QueryResult(columns ?? ColumnSet.Empty, rows);
-    }
-
     /// <summary>
     /// One chunk of a streamed result: whole rows, led (in every chunk chDB streams) by the names and types, which
     /// <paramref name="columns"/> takes from the first chunk and hands to the chunks after it.

@@ -130,11 +130,12 @@ internal static class EmbeddedEngine
         }
         finally
         {
+            // Whatever still waits for this caller to take a chunk (the engine, or the hand-off of a result set aside) stops.
+            await consumerGone.CancelAsync().ConfigureAwait(false);
             if (!job.Done.Task.IsCompleted)
             {
-                // The caller stopped early (or Ctrl+C): release the engine from waiting on it, stop the statement, and
-                // give it a moment, so that the next command finds it free.
-                await consumerGone.CancelAsync().ConfigureAwait(false);
+                // The caller stopped early (or Ctrl+C): stop the statement, and give it a moment, so that the next
+                // command finds the engine free.
                 Cancel(job);
                 await ((Task)job.Done.Task).WaitAsync(Timings.CancelWait, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
@@ -249,7 +250,8 @@ internal static class EmbeddedEngine
         }
         finally
         {
-            job.Output?.TryComplete();
+            // A result set aside is completed by its hand-off, once the caller has it all.
+            if (!job.HandedOff) job.Output?.TryComplete();
             lock (Gate)
             {
                 _running = null;
@@ -290,12 +292,41 @@ internal static class EmbeddedEngine
         }
         using var whole = Invoke(main, job.Sql, job.BoundValues, job.Format, streamed: false);
         if (ErrorText(whole) is { } error) Fail(main, job, error);
-        else if (Output(whole) is { Length: > 0 } all && !Deliver(job, output, all.ToArray())) job.Done.TrySetCanceled();
+        else if (Output(whole) is { Length: > 0 } all && !DeliverWhole(job, output, all.ToArray())) job.Done.TrySetCanceled();
         else job.Done.TrySetResult(null);
     }
 
+    /// <summary>
+    /// The most of a result held in memory when another statement needs the engine before the caller has read it all
+    /// (see <see cref="StreamChunks"/>); tests lower it.
+    /// </summary>
+    internal static long SetAsideLimit { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Hands the statement's chunks to the caller one at a time. The engine serves one statement at a time, so while it
+    /// waits for a caller that is slow to take a chunk, and another statement (a command run for each row of this one,
+    /// or another runspace's) waits for the engine, the rest of the result is set aside in memory (up to
+    /// <see cref="SetAsideLimit"/>) and the engine moves on; the caller then reads the rest from memory. Without that,
+    /// a command run for each row would wait for the engine forever.
+    /// </summary>
     private static void StreamChunks(ChdbConnectionHandle main, Job job, ChannelWriter<byte[]> output, ChdbResultHandle stream)
     {
+        List<byte[]>? aside = null;
+        long asideBytes = 0;
+        Task? inFlight = null;
+        void Stop()
+        {
+            var added = false;
+            main.DangerousAddRef(ref added);
+            try { ChdbNative.StreamCancel(main.Connection, stream); }
+            finally { if (added) main.DangerousRelease(); }
+        }
+        void Finish()
+        {
+            if (aside is not null) HandOff(job, output, inFlight!, aside);
+            job.Done.TrySetResult(null);
+        }
+
         while (true)
         {
             byte[] chunk;
@@ -306,7 +337,7 @@ internal static class EmbeddedEngine
                     // chDB 26.5.3 says this when a statement has ended without a chunk: no row, or stopped by KILL.
                     if (error == "No active streaming query" && job.Killed == KillReason.None)
                     {
-                        job.Done.TrySetResult(null);
+                        Finish();
                         return;
                     }
                     Fail(main, job, error == "No active streaming query" ? "Code: 394. DB::Exception: Query was cancelled. (QUERY_WAS_CANCELLED)" : error);
@@ -316,38 +347,99 @@ internal static class EmbeddedEngine
             }
             if (chunk.Length == 0)
             {
-                job.Done.TrySetResult(null);
+                Finish();
                 return;
             }
-            if (!Deliver(job, output, chunk))
+            if (aside is not null)
             {
-                var added = false;
-                main.DangerousAddRef(ref added);
-                try { ChdbNative.StreamCancel(main.Connection, stream); }
-                finally { if (added) main.DangerousRelease(); }
-                job.Done.TrySetCanceled();
+                aside.Add(chunk);
+                asideBytes += chunk.Length;
+                if (asideBytes <= SetAsideLimit) continue;
+                Stop();
+                job.Done.TrySetException(new AnalyticsQueryException(job.Name, 0, "RESULT_SET_ASIDE_TOO_LARGE",
+                    $"Another statement needed the engine while this result was still being read (a command run for each of its rows, or another " +
+                    $"runspace's), and more than {SetAsideLimit / 1024 / 1024} MiB of it would have had to wait in memory. Collect the result first " +
+                    "($rows = Invoke-LlmQuery ...) and then work on each row, or ask for fewer rows."));
                 return;
+            }
+            switch (Deliver(job, output, chunk, out inFlight))
+            {
+                case Delivery.Gone:
+                    Stop();
+                    job.Done.TrySetCanceled();
+                    return;
+                case Delivery.OthersWaiting:
+                    aside = [];
+                    break;
             }
         }
     }
 
-    /// <summary>Waits, as long as the caller takes, for the caller to take a chunk; false when the caller is gone.</summary>
-    private static bool Deliver(Job job, ChannelWriter<byte[]> output, byte[] chunk)
+    /// <summary>A whole result is one chunk: waiting for the caller to take it, the engine hands it off when others wait.</summary>
+    private static bool DeliverWhole(Job job, ChannelWriter<byte[]> output, byte[] chunk)
+    {
+        switch (Deliver(job, output, chunk, out var inFlight))
+        {
+            case Delivery.Gone: return false;
+            case Delivery.OthersWaiting: HandOff(job, output, inFlight, []); return true;
+            default: return true;
+        }
+    }
+
+    private enum Delivery
+    {
+        Taken,
+        Gone,
+        OthersWaiting,
+    }
+
+    /// <summary>
+    /// Waits for the caller to take a chunk, as long as the caller takes, unless another statement waits for the engine
+    /// meanwhile (then the chunk stays in flight, <paramref name="inFlight"/>).
+    /// </summary>
+    private static Delivery Deliver(Job job, ChannelWriter<byte[]> output, byte[] chunk, out Task inFlight)
     {
         lock (Gate) job.Phase = JobPhase.Delivering;
         try
         {
-            output.WriteAsync(chunk, job.ConsumerGone).AsTask().GetAwaiter().GetResult();
-            return true;
+            inFlight = output.WriteAsync(chunk, job.ConsumerGone).AsTask();
+            while (true)
+            {
+                if (inFlight.Wait(Timings.OthersWaitingCheck)) return Delivery.Taken;
+                if (Queue.Count > 0) return Delivery.OthersWaiting;
+            }
         }
-        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        catch (AggregateException e) when (e.InnerException is OperationCanceledException or ChannelClosedException)
         {
-            return false;
+            inFlight = Task.CompletedTask;
+            return Delivery.Gone;
         }
         finally
         {
             lock (Gate) job.Phase = JobPhase.Running;
         }
+    }
+
+    /// <summary>The chunks set aside go to the caller from memory, after the one in flight; the engine is free meanwhile.</summary>
+    private static void HandOff(Job job, ChannelWriter<byte[]> output, Task inFlight, List<byte[]> aside)
+    {
+        job.HandedOff = true;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await inFlight.ConfigureAwait(false);
+                foreach (var chunk in aside) await output.WriteAsync(chunk, job.ConsumerGone).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+            {
+                // The caller stopped reading.
+            }
+            finally
+            {
+                output.TryComplete();
+            }
+        });
     }
 
     private static unsafe ReadOnlySpan<byte> Output(ChdbResultHandle result)
@@ -686,6 +778,7 @@ internal static class EmbeddedEngine
         public static TimeSpan KillResend { get; set; } = TimeSpan.FromSeconds(2);
         public static TimeSpan StuckGrace { get; set; } = TimeSpan.FromSeconds(30);
         public static TimeSpan ProbeAfter { get; set; } = TimeSpan.FromSeconds(10);
+        public static TimeSpan OthersWaitingCheck { get; set; } = TimeSpan.FromMilliseconds(50);
     }
 
     /// <summary>One statement (or one open or close of the engine) for the engine thread, and what became of it.</summary>
@@ -732,6 +825,9 @@ internal static class EmbeddedEngine
 
         /// <summary>Streamed as one chunk, whole: a statement that writes.</summary>
         public bool Whole { get; init; }
+
+        /// <summary>The rest of the result was set aside in memory; its hand-off completes <see cref="Output"/>.</summary>
+        public bool HandedOff { get; set; }
         public Action? Action { get; }
         public string Marker { get; } = "llmclusters-" + Guid.NewGuid().ToString("N");
         public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -7,6 +7,9 @@ namespace LlmClusters.Core.Sources;
 /// <summary>Runs named queries on a source and tells an observer what ran and how long it took.</summary>
 public sealed class QueryRunner
 {
+    // What each source's table was found to hold, asked once per source (a connection keeps its source).
+    private static readonly ConditionalWeakTable<IAnalyticsSource, EventsTable> Described = new();
+
     private readonly IQueryObserver? _observer;
     private readonly Action? _wrote;
 
@@ -100,47 +103,51 @@ public sealed class QueryRunner
         if (Source.IsReadOnly) throw Source.WriteRefused();
     }
 
-    // What each source's table was found to hold, asked once per source (a connection keeps its source).
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IAnalyticsSource, EventsTable> Described = new();
-
     /// <summary>
     /// The events table with the property columns it has (<see cref="PropertyColumns"/>), asked of the database once
-    /// per source, so that queries read the cheapest column that holds each property. PostHog's API chooses for itself.
+    /// per source, so that queries read the cheapest column that holds each property. A column is used only in
+    /// PostHog's current type: an older self-hosted PostHog's String column of the raw JSON text reads otherwise.
+    /// PostHog's API chooses for itself.
     /// </summary>
     public async Task<EventsTable> DescribedTableAsync(CancellationToken cancellationToken)
     {
         if (Source.Kind == AnalyticsSourceKind.PostHog) return Source.Table;
         if (Described.TryGetValue(Source, out var known)) return known;
-        var names = await ListAsync(EventQueries.PropertyColumnsOf(Source.Table), cancellationToken).ConfigureAwait(false);
+        var columns = await ListAsync(EventQueries.PropertyColumnsOf(Source.Table), cancellationToken).ConfigureAwait(false);
         var table = Source.Table with
         {
-            Columns = (names.Contains("mat_$ai_trace_id") ? PropertyColumns.TraceId : PropertyColumns.None) |
-                      (names.Contains("properties_group_ai") ? PropertyColumns.AiGroup : PropertyColumns.None),
+            Columns = (columns.Contains(new("mat_$ai_trace_id", "Nullable(String)")) ? PropertyColumns.TraceId : PropertyColumns.None) |
+                      (columns.Contains(new("properties_group_ai", "Map(String, String)")) ? PropertyColumns.AiGroup : PropertyColumns.None),
         };
         Described.AddOrUpdate(Source, table);
         return table;
     }
 
     /// <summary>
-    /// Creates the events table (and its database) in PostHog's shape if it is not there yet, and brings a table made
-    /// before the store had PostHog's property columns up to that shape: the columns are added and filled for the rows
-    /// already stored (once; the rows themselves are not touched).
+    /// Creates the events table (and its database) in PostHog's shape if it is not there yet, and brings an embedded
+    /// store made before it had PostHog's property columns up to that shape: the columns are added and filled for the
+    /// rows already stored (once, and again if the filling was stopped; the rows themselves are not touched).
     /// </summary>
     public async Task EnsureEventsTableAsync(CancellationToken cancellationToken)
     {
         if (Source.IsReadOnly)
         {
+            if (Source.Kind != AnalyticsSourceKind.Embedded) return;
             var names = await ListAsync(EventQueries.PropertyColumnsOf(Source.Table), cancellationToken).ConfigureAwait(false);
-            if (names.Contains("properties") && names.Count < 3)
+            if (names.Any(c => c.Name == "properties") && names.Count < 3)
                 Notice($"{Source.Table} on {Source.Location} was written by an earlier release and cannot be upgraded while it is read-only: " +
                        "queries parse every event's properties, which is slower on large events. Open it once where it can be written to upgrade it.");
             return;
         }
         if (Source.Table.Database is not null) await QueryAsync(EventQueries.CreateDatabase(Source.Table), cancellationToken).ConfigureAwait(false);
         await QueryAsync(EventQueries.CreateEventsTable(Source.Table), cancellationToken).ConfigureAwait(false);
+        // Only the module's own store is upgraded: a ClickHouse server's table (a self-hosted PostHog's own) is read as it is.
+        if (Source.Kind != AnalyticsSourceKind.Embedded) return;
+
         Described.Remove(Source);
         var table = await DescribedTableAsync(cancellationToken).ConfigureAwait(false);
-        if (table.Columns == PropertyColumns.All) return;
+        var unfilled = await SingleAsync(EventQueries.PartsWithoutPropertyColumns(Source.Table), cancellationToken).ConfigureAwait(false);
+        if (table.Columns == PropertyColumns.All && unfilled == 0) return;
 
         Notice($"Upgrading {Source.Table} on {Source.Location} to PostHog's events layout (mat_$ai_trace_id and properties_group_ai, " +
                "filled from each stored event's properties): once, and no event changes; queries read them instead of parsing every prompt.");

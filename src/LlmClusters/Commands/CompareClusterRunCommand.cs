@@ -61,6 +61,11 @@ public sealed class CompareClusterRunCommand : ConnectedCmdlet
         foreach (var (reference, difference) in pairs)
         {
             if (ParseRunId(reference) is not { } a || ParseRunId(difference) is not { } b) continue;
+            if (a.Level != b.Level)
+            {
+                WriteError(ErrorMapper.RunLevelsDiffer(a, b));
+                continue;
+            }
             if (!TryAwait(token => comparer.CompareAsync(a, b, options, token), difference, out var changes)) continue;
             foreach (var change in changes) WriteObject(change);
         }

@@ -42,12 +42,13 @@ internal static class ErrorKinds
     public static readonly ErrorKind InvalidRunId = new(nameof(InvalidRunId), ErrorCategory.InvalidArgument, "List the runs with Get-ClusterRun and pass one of their RunId values.");
     public static readonly ErrorKind RunNotFound = new(nameof(RunNotFound), ErrorCategory.ObjectNotFound, "List the runs with Get-ClusterRun (-Since for older ones).");
     public static readonly ErrorKind InvalidRunPayload = new(nameof(InvalidRunPayload), ErrorCategory.InvalidData, "Read the run's event with Invoke-LlmQuery; it was not written as PostHog writes runs.");
-    public static readonly ErrorKind NoClusterRuns = new(nameof(NoClusterRuns), ErrorCategory.ObjectNotFound, "Load data first (Connect-LlmAnalytics -Demo), or name a run with -RunId.");
     public static readonly ErrorKind ClusterNotFound = new(nameof(ClusterNotFound), ErrorCategory.ObjectNotFound, "List the run's clusters with Get-LlmCluster -RunId.");
     public static readonly ErrorKind JobNotFound = new(nameof(JobNotFound), ErrorCategory.ObjectNotFound, "List the jobs with Get-ClusteringJob.");
     public static readonly ErrorKind MetricsNotAvailable = new(nameof(MetricsNotAvailable), ErrorCategory.InvalidOperation, "Read the run's own metrics with Get-LlmCluster.");
     public static readonly ErrorKind TraceNotFound = new(nameof(TraceNotFound), ErrorCategory.ObjectNotFound, "Widen the window with -Since and -Until, or check the trace id.");
     public static readonly ErrorKind InvalidTimeRange = new(nameof(InvalidTimeRange), ErrorCategory.InvalidArgument, "Give a -Since before -Until.");
+    public static readonly ErrorKind RunLevelsDiffer = new(nameof(RunLevelsDiffer), ErrorCategory.InvalidArgument,
+        "Compare two runs of one level: pick them from Get-ClusterRun -Level trace (or generation, evaluation).");
     public static readonly ErrorKind SeveralRuns = new(nameof(SeveralRuns), ErrorCategory.InvalidArgument, "Pipe the clusters of one run.");
 
     // Clustering.

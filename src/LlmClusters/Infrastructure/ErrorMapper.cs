@@ -58,10 +58,11 @@ internal static class ErrorMapper
     public static IEnumerable<ErrorRecord> ClustersNotFound(string runId, IEnumerable<int>? requested, IReadOnlyList<LlmCluster> clusters) =>
         (requested ?? []).Except(clusters.Select(c => c.ClusterId)).Select(missing => ClusterNotFound(runId, missing, clusters.Select(c => c.ClusterId)));
 
-    /// <summary>Nothing to read: no run where the command looked.</summary>
-    public static ErrorRecord NoClusterRuns(string location, string where, string fix) =>
-        Refusal(ErrorKinds.NoClusterRuns, location,
-            $"There is no clustering run {where} on {location}. {fix}");
+    /// <summary>Two runs of different levels share no item (traces in one, generations in the other): a comparison would call every cluster new.</summary>
+    public static ErrorRecord RunLevelsDiffer(ClusterRunId reference, ClusterRunId difference) =>
+        Refusal(ErrorKinds.RunLevelsDiffer, difference.RunId,
+            $"Run {reference.RunId} is {reference.Level}-level and run {difference.RunId} is {difference.Level}-level: their items are different things " +
+            "(traces, generations), so no cluster could be matched and every one would read as new or vanished.");
 
     /// <summary>A time window that is empty: -Since not before -Until, once defaults are filled in.</summary>
     public static ErrorRecord InvalidTimeRange(object? since, DateTime from, DateTime to) =>

@@ -113,7 +113,9 @@ public abstract class LlmClustersCmdlet : PSCmdlet
             if (!work.IsCompleted)
             {
                 stop.Cancel();
-                ((Task)work).Wait(TimeSpan.FromSeconds(10));
+                // Waits without observing how the work ended (cancelled, as asked): the exception that brought us
+                // here (the pipeline stopping, a downstream error) is the one the user sees.
+                Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(10))).Wait();
             }
         }
     }
@@ -192,15 +194,16 @@ public abstract class LlmClustersCmdlet : PSCmdlet
     internal static DateTime ToUtc(DateTime value) =>
         value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime();
 
-    /// <summary>The run a command reads: the one named, else the newest (of a level); null after a NoClusterRuns error.</summary>
+    /// <summary>The run a command reads: the one named, else the newest (of a level); null, with a warning, when there is none.</summary>
     protected ClusterRunId? RunIdOrNewest(ClusterRunId? runId, ClusterLevel? level, LlmAnalyticsConnection connection)
     {
         if (runId is not null) return runId;
         var newest = Await(token => new ClusterReader(connection, QueryObserver()).NewestRunAsync(level, DateTime.UtcNow, token), connection.Location);
         if (newest is null)
         {
-            WriteError(ErrorMapper.NoClusterRuns(connection.Location, level is null ? "in the last year" : $"of level {level} in the last year",
-                "Load data first (Connect-LlmAnalytics -Demo), or name a run with -RunId."));
+            // Nothing to read is not a failure (see Get-ClusterRun): a warning, and no output.
+            Warn($"No clustering run {(level is null ? "" : $"of level {level} ")}in the last year on {connection.Location}: nothing to read. " +
+                 "Load data first (Connect-LlmAnalytics -Demo), or name a run with -RunId.");
             return null;
         }
         WriteVerbose($"Reading the newest run, {newest.RunId}.");

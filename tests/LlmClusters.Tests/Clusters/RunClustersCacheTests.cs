@@ -62,6 +62,10 @@ public sealed class RunClustersCacheTests
         Assert.True(cache.TryGet(ClusterRunId.Parse(read.Run.RunId), measured: false, out var asRead));
         Assert.Null(asRead.Clusters[0].ErrorRate);
 
+        // Read again (it may have been written again), the run's figures are measured again too.
+        cache.Remember(read, measured: false);
+        Assert.False(cache.TryGet(ClusterRunId.Parse(read.Run.RunId), measured: true, out _));
+
         cache.Clear();
         Assert.False(cache.TryGet(ClusterRunId.Parse(read.Run.RunId), measured: false, out _));
     }

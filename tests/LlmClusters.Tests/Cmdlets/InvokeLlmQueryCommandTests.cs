@@ -49,6 +49,22 @@ public sealed class InvokeLlmQueryCommandTests(EngineFixture engine) : IDisposab
     }
 
     [Fact]
+    public async Task A_command_run_for_each_row_of_a_long_result_gets_the_engine()
+    {
+        // The engine serves one statement at a time: the rest of the outer result waits in memory while the inner
+        // statements run, instead of the two waiting for each other forever.
+        var run = Task.Run(() => _shell.Run($$"""
+            Connect-LlmAnalytics -Path '{{engine.DataPath}}'
+            Invoke-LlmQuery 'SELECT number FROM numbers(400000)' | ForEach-Object { if ($_.number % 100000 -eq 0) { (Invoke-LlmQuery 'SELECT {n:UInt64} * 2 AS twice' -Parameter @{ n = $_.number }).twice } }
+            """));
+
+        Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(3))));   // else the inner statements waited for the engine
+        var (output, errors, _) = await run;
+        Assert.Empty(errors);
+        Assert.Equal(new ulong[] { 0, 200_000, 400_000, 600_000 }, output.Select(o => Convert.ToUInt64(o.BaseObject)));
+    }
+
+    [Fact]
     public void The_first_rows_come_before_the_statement_has_run_to_its_end()
     {
         // Streamed, the statement is stopped once three rows are taken, long before it would reach the row that fails;

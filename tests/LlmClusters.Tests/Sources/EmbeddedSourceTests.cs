@@ -147,4 +147,49 @@ public sealed class EmbeddedSourceTests(EngineFixture engine)
         var error = Assert.Throws<InvalidDataFolderException>(() => new EmbeddedSource("/proc/llmclusters-cannot-be-here"));
         Assert.Contains("cannot be created or written", error.Message);
     }
+
+    [Fact]
+    public async Task A_statement_that_needs_the_engine_while_a_result_is_read_slowly_runs_and_the_result_reads_on_from_memory()
+    {
+        var source = engine.Source;
+        await using var rows = source.ReadAsync(new SqlQuery("SlowlyRead", "SELECT number FROM numbers(600000)"), CancellationToken.None).GetAsyncEnumerator();
+        Assert.True(await rows.MoveNextAsync());   // the engine now waits for this reader to take the next chunks
+
+        var other = source.QueryAsync(new SqlQuery("Other", "SELECT 42 AS answer"), CancellationToken.None);
+        Assert.Same(other, await Task.WhenAny(other, Task.Delay(TimeSpan.FromMinutes(1))));
+        Assert.Equal(42, Convert.ToInt32((await other).Rows[0][0]));
+
+        long count = 1, previous = Convert.ToInt64(rows.Current.Values[0]);
+        while (await rows.MoveNextAsync())
+        {
+            var number = Convert.ToInt64(rows.Current.Values[0]);
+            Assert.Equal(previous + 1, number);
+            previous = number;
+            count++;
+        }
+        Assert.Equal(600_000, count);
+    }
+
+    [Fact]
+    public async Task A_result_too_large_to_set_aside_fails_with_what_to_do_and_the_other_statement_runs()
+    {
+        var source = engine.Source;
+        var saved = EmbeddedEngine.SetAsideLimit;
+        EmbeddedEngine.SetAsideLimit = 64 * 1024;
+        try
+        {
+            await using var rows = source.ReadAsync(new SqlQuery("SlowlyRead", "SELECT number FROM numbers(1000000)"), CancellationToken.None).GetAsyncEnumerator();
+            Assert.True(await rows.MoveNextAsync());
+
+            var other = source.QueryAsync(new SqlQuery("Other", "SELECT 42 AS answer"), CancellationToken.None);
+            Assert.Same(other, await Task.WhenAny(other, Task.Delay(TimeSpan.FromMinutes(1))));
+
+            var error = await Assert.ThrowsAsync<AnalyticsQueryException>(async () => { while (await rows.MoveNextAsync()) { } });
+            Assert.Contains("Collect the result first", error.Message);
+        }
+        finally
+        {
+            EmbeddedEngine.SetAsideLimit = saved;
+        }
+    }
 }

@@ -143,6 +143,9 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
 
     private sealed class HogQLException(string message) : Exception(message);
 
+    private static readonly string[] NumericProperties =
+        ["$ai_latency", "$ai_total_cost_usd", "$ai_input_cost_usd", "$ai_output_cost_usd", "$ai_input_tokens", "$ai_output_tokens", "$ai_http_status"];
+
     private JsonObject Query(string body)
     {
         var request = JsonNode.Parse(body)?["query"] ?? throw new HogQLException("The body has no query.");
@@ -156,12 +159,25 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
         // PostHog prints a property as the cheapest column its table has for it (posthog/hogql/printer.py): the
         // materialized trace id, the properties_group_ai map for a small $ai_* property, else the JSON text read raw
         // and unquoted. The map and the column are MATERIALIZED, so the table stand-in names them.
-        var sql = PropertyAccess().Replace(hogql, m => m.Groups[1].Value switch
+        // It then types the value by the property's definition (posthog/hogql/transforms/property_types.py,
+        // _field_type_to_property_call): a Numeric property becomes a Float and a Boolean one a Bool; PostHog's
+        // ingestion defines the $ai_ figures as Numeric and $ai_is_error as Boolean.
+        var sql = PropertyAccess().Replace(hogql, m =>
         {
-            "$ai_trace_id" => "`mat_$ai_trace_id`",
-            var key when key.StartsWith("$ai_", StringComparison.Ordinal) && !EventProperties.LeftOutOfGroup.Contains(key) =>
-                $"if(has(properties_group_ai, '{key}'), properties_group_ai['{key}'], NULL)",
-            var key => $"replaceRegexpAll(nullIf(nullIf(JSONExtractRaw(properties, '{key}'), ''), 'null'), '^\"|\"$', '')",
+            var key = m.Groups[1].Value;
+            var value = key switch
+            {
+                "$ai_trace_id" => "`mat_$ai_trace_id`",
+                _ when key.StartsWith("$ai_", StringComparison.Ordinal) && !EventProperties.LeftOutOfGroup.Contains(key) =>
+                    $"if(has(properties_group_ai, '{key}'), properties_group_ai['{key}'], NULL)",
+                _ => $"replaceRegexpAll(nullIf(nullIf(JSONExtractRaw(properties, '{key}'), ''), 'null'), '^\"|\"$', '')",
+            };
+            return key switch
+            {
+                _ when NumericProperties.Contains(key) => $"accurateCastOrNull({value}, 'Float64')",
+                "$ai_is_error" => $"toBool(transform(toString({value}), ['true', 'false'], [1, 0], NULL))",
+                _ => value,
+            };
         });
         // PostHog prints HogQL's names as these ClickHouse functions.
         sql = SqlCalls.Rewrite(sql, "toInt", a => $"accurateCastOrNull({a[0]}, 'Int64')");
@@ -198,6 +214,9 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
         }
         else sql += "\nLIMIT 100";
 
+        // Without the newest ClickHouse's Variant supertypes (a Bool and a String have none), so that a query that
+        // relies on them fails here, as it would on a PostHog whose ClickHouse does not make them.
+        sql += "\nSETTINGS use_variant_as_common_type = 0";
         var output = EmbeddedEngine.RunRaw(_dataPath, sql, ClickHouseValueReader.Format, parameters);
         var lines = Encoding.UTF8.GetString(output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var names = lines.Length > 0 ? JsonNode.Parse(lines[0])!.AsArray().Select(n => (string)n!).ToList() : [];
