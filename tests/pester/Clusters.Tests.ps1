@@ -52,6 +52,13 @@ Describe "Get-ClusterRun on $Source" {
         $problems.FullyQualifiedErrorId | Sort-Object | Should -Be @('InvalidRunId,LlmClusters.Commands.GetClusterRunCommand', 'RunNotFound,LlmClusters.Commands.GetClusterRunCommand')
     }
 
+    It 'matches -JobName as PowerShell matches names, in any letter case' {
+        $named = @(Get-ClusterRun -JobName 'Default - traces')
+        $named.Count | Should -BeGreaterThan 0
+        @(Get-ClusterRun -JobName 'DEFAULT - TRACES').RunId | Should -Be $named.RunId
+        @(Get-ClusterRun -JobName 'default - t[a-z]aces').RunId | Should -Be $named.RunId
+    }
+
     It 'warns, with no output and no error, when a window holds no run (a runbook can tell nothing to check from a failure)' {
         $runs = Get-ClusterRun -Since (Get-Date).AddYears(-3) -Until (Get-Date).AddYears(-2) -ErrorAction Stop -WarningVariable said -WarningAction SilentlyContinue
         $runs | Should -BeNullOrEmpty

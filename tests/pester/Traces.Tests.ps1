@@ -53,6 +53,16 @@ Describe "Get-LlmTrace on $Source" {
         $failing = Get-LlmTrace -Since (Get-Date).AddDays(-14) -ErrorOnly -Model gpt-4o -First 50
         $failing | ForEach-Object { $_.ErrorCount | Should -BeGreaterThan 0; $_.Models | Should -Contain 'gpt-4o' }
     }
+
+    It 'matches -Model as PowerShell matches names: wildcards and any letter case' {
+        $exact = @(Get-LlmTrace -Since (Get-Date).AddDays(-14) -Model gpt-4o -First 1000)
+        $exact.Count | Should -BeGreaterThan 0
+        @(Get-LlmTrace -Since (Get-Date).AddDays(-14) -Model GPT-4O -First 1000).Count | Should -Be $exact.Count
+        $family = @(Get-LlmTrace -Since (Get-Date).AddDays(-14) -Model 'GPT-4o*' -First 1000)
+        $family.Count | Should -BeGreaterOrEqual $exact.Count
+        $family | ForEach-Object { @($_.Models | Where-Object { $_ -like 'gpt-4o*' }).Count | Should -BeGreaterThan 0 }
+        @(Get-LlmTrace -Since (Get-Date).AddDays(-14) -Model 'gpt-4o[' -First 10).Count | Should -Be 0
+    }
 }
 
 Describe "Format-LlmTrace on $Source" {

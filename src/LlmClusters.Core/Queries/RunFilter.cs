@@ -10,8 +10,8 @@ public sealed record RunFilter
     public IReadOnlyCollection<string>? RunIds { get; init; }
     public IReadOnlyCollection<string>? JobIds { get; init; }
 
-    /// <summary>A LIKE pattern (see <see cref="LikePattern.FromWildcard"/>), matched case-insensitively.</summary>
-    public string? JobNamePattern { get; init; }
+    /// <summary>A job name or PowerShell wildcard, matched as PowerShell matches names (any letter case).</summary>
+    public string? JobName { get; init; }
 
     public long? TeamId { get; init; }
     public long First { get; init; } = 100;

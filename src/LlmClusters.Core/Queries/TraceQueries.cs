@@ -132,14 +132,15 @@ public static class TraceQueries
         return new SqlQuery<TraceTotalsRow>(nameof(TraceTotals), TotalsPerTrace(table, teamId is not null, listedOnly: true), parameters, ReadTotals);
     }
 
-    /// <summary>The newest traces of a window with their totals, optionally only those using a model, or only failing ones.</summary>
+    /// <summary>The newest traces of a window with their totals, optionally only those using a model (a name or wildcard), or only failing ones.</summary>
     public static SqlQuery<TraceTotalsRow> RecentTraces(EventsTable table, DateTime since, DateTime until, long? teamId, string? model, bool errorOnly, int first)
     {
         var parameters = Bounds(since, until, teamId);
         parameters["first"] = first;
         // Events without a trace id belong to no trace: they would all be lumped into one nameless "trace".
         var having = new List<string> { "trace_id != ''" };
-        if (model is not null) { parameters["model"] = model; having.Add("has(models, " + P("model", "String") + ")"); }
+        // A model name or wildcard, matched as PowerShell matches names (-Model 'gpt-4o*', -Model GPT-4O).
+        if (model is not null) { parameters["model"] = WildcardPattern.ToRegex(model); having.Add("arrayExists(m -> match(m, " + P("model", "String") + "), models)"); }
         if (errorOnly) having.Add("error_count > 0");
         return new SqlQuery<TraceTotalsRow>(nameof(RecentTraces), $"""
             {TotalsPerTrace(table, teamId is not null, listedOnly: false)}

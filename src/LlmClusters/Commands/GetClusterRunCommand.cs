@@ -89,7 +89,7 @@ public sealed class GetClusterRunCommand : ConnectedCmdlet
             Level = Level,
             RunIds = _runIds.Count > 0 ? _runIds.Select(r => r.RunId).Distinct().ToList() : null,
             JobIds = _jobIds.Count > 0 ? _jobIds.Distinct().ToList() : null,
-            JobNamePattern = JobName is null ? null : LikePattern.FromWildcard(JobName),
+            JobName = JobName,
             First = _runIds.Count > 0 ? Math.Max(First, _runIds.Count) : First,
         };
         var runs = Await(token => Reader().ListRunsAsync(filter, token), connection.Location);

@@ -54,6 +54,7 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
 
     [Parameter(ParameterSetName = RecentSet)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string? Model { get; set; }
 
     [Parameter(ParameterSetName = RecentSet)]

@@ -21,7 +21,7 @@ internal static class QueryCatalog
         yield return ("runs by level, ids, jobs and name", ClusterQueries.ListRuns(events, new RunFilter
         {
             Since = s.Since, Until = s.Until, TeamId = teamId, Level = ClusterLevel.generation, RunIds = [s.TraceRun.RunId, s.GenerationRun.RunId],
-            JobIds = ["a", "b"], JobNamePattern = "default%", First = 5,
+            JobIds = ["a", "b"], JobName = "default*", First = 5,
         }));
         foreach (var run in new[] { s.TraceRun, s.GenerationRun })
         {
@@ -47,6 +47,7 @@ internal static class QueryCatalog
         yield return ("trace totals", TraceQueries.TraceTotals(events, s.TraceIds, s.Since, s.Until, teamId));
         yield return ("recent traces", TraceQueries.RecentTraces(events, s.Since, s.Until, teamId, null, false, 20));
         yield return ("recent failing traces of a model", TraceQueries.RecentTraces(events, s.Since, s.Until, teamId, s.Model, true, 20));
+        yield return ("recent traces of models by wildcard", TraceQueries.RecentTraces(events, s.Since, s.Until, teamId, s.Model.ToUpperInvariant()[..3] + "*", false, 20));
         yield return ("table readable", ConnectionQueries.TableReadable(events));
         yield return ("teams of recent events", ConnectionQueries.RecentTeams(events));
         yield return ("any event", EventQueries.HasAnyEvent(events));
