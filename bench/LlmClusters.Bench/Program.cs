@@ -108,10 +108,11 @@ try
         Console.WriteLine($"Get-LlmTrace of {requests.Count} traces of the {large.TotalItemsAnalyzed:N0}-item run, every event with its messages: {Median(reads):0.000} s.");
 
         var export = Path.Combine(folder, "export.jsonl");
+        // The file() table function takes its path as a bound value (INTO OUTFILE takes only a literal).
         await runner.QueryAsync(new SqlQuery("WriteExport", $"""
+            INSERT INTO FUNCTION file({"{path:String}"}, 'JSONEachRow')
             SELECT uuid, event, properties, timestamp, team_id, distinct_id FROM {source.Table.Quoted}
             ORDER BY timestamp LIMIT 200000
-            INTO OUTFILE {"{path:String}"} TRUNCATE FORMAT JSONEachRow
             """, new Dictionary<string, object?> { ["path"] = export }) { Writes = true }, CancellationToken.None);
         var importRunner = new QueryRunner(new EmbeddedSource(folder, new EventsTable("bench_import")));
         LlmClusters.Core.Import.ImportResult? imported = null;
