@@ -72,6 +72,8 @@ Describe "Format-LlmTrace on $Source" {
         @($lines | Where-Object { $_ -like 'Trace *' }).Count | Should -Be 3
         $lines | Where-Object { $_ -match '^(│  |   )*(├─|└─) generation ' } | Should -Not -BeNullOrEmpty
         $lines | Where-Object { $_ -match 'in:  (system|user): ' } | Should -Not -BeNullOrEmpty
+        # The preview reaches the user's question, however long the system message's retrieved context.
+        $lines | Where-Object { $_ -match '^\s*(│\s*)*\s+user: ' } | Should -Not -BeNullOrEmpty
     }
 
     It 'warns when a trace was listed without its events' {

@@ -211,7 +211,8 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
     {
         if (!options.RealisticSizes) return string.Empty;
         var length = (int)Math.Clamp(Math.Exp(Math.Log(ContextMedianLength) + 1.1 * _sizes.Gaussian()), 200, ContextMaxLength);
-        var context = new System.Text.StringBuilder("\n\nContext:\n", length + 200);
+        // On the system message's own line, so a trace's preview (Format-LlmTrace) still reaches the user's question.
+        var context = new System.Text.StringBuilder(" Context: ", length + 200);
         while (context.Length < length) context.Append(_sizes.Pick(ContextSentences)).Append(' ');
         return context.ToString();
     }
