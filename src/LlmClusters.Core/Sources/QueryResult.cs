@@ -17,8 +17,6 @@ public sealed class QueryResult
     public IReadOnlyList<QueryColumn> Columns => Schema.Columns;
     public IReadOnlyList<object?[]> Rows { get; }
 
-    public int Ordinal(string column) => Schema.Ordinal(column);
-
     /// <summary>Holds streamed rows whole: for results known to be small.</summary>
     public static async Task<QueryResult> CollectAsync(IAsyncEnumerable<ResultRow> rows, CancellationToken cancellationToken)
     {
