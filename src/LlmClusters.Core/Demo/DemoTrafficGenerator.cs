@@ -9,6 +9,9 @@ namespace LlmClusters.Core.Demo;
 /// every form PostHog receives (numbers, numeric strings, "true" strings, missing and null), as real SDKs send them.
 /// Generations are as large as real ones: the system message carries retrieved context of a heavy-tailed length
 /// (median about 2.5 KB, up to 100 KB) and some carry tool definitions ($ai_tools), as SDKs write whole conversations.
+/// Failures and figures follow PostHog's Node SDK (tests/sdk/make-fixture.mjs shows what it writes): $ai_is_error only
+/// on failures, $ai_error as the JSON of the thrown error with PostHog's $ai_error_normalized beside it, the failure
+/// flagged on the failing step and on the root, usage objects, cache tokens, stop reasons and time to first token.
 /// </summary>
 internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom random)
 {
@@ -19,6 +22,9 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
 
     // Sizes draw from a stream of their own, so that every other generated value is the same with or without them.
     private readonly DemoRandom _sizes = new(unchecked(options.Seed * 7919 + 104_729));
+
+    // So do the SDKs' extra figures (usage objects, cache tokens, stop reasons, time to first token).
+    private readonly DemoRandom _sdk = new(unchecked(options.Seed * 6271 + 15_485_863));
 
     // What retrieved context reads like: the catalog's own answers, which never reach an item's clustering text
     // (that reads the user's and the assistant's lines, not the system message).
@@ -62,6 +68,8 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
         var clock = start.AddMilliseconds(random.Between(5, 40));
         var totalLatency = 0.0;
         var spanIds = new List<string>();
+        // The failure as the SDK writes it: a tool's own error, or the provider's API error with its status.
+        string? failure = null;
         for (var i = 0; i < steps.Count; i++)
         {
             var isError = i == failingStep;
@@ -71,7 +79,8 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
             {
                 var spanId = random.Uuid().ToString("D");
                 spanIds.Add(spanId);
-                e = Span(traceId, spanId, name["$ai_span:".Length..], clock, distinctId, isError, isError ? error : null, prompt);
+                if (isError) failure = SdkError(error, null, null);
+                e = Span(traceId, spanId, name["$ai_span:".Length..], clock, distinctId, isError, isError ? failure : null, prompt);
             }
             else if (name == "$ai_embedding")
             {
@@ -80,7 +89,8 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
             else
             {
                 var parent = spanIds.Count > 0 && random.Chance(0.5) ? random.Pick(spanIds) : traceId;
-                e = Generation(kind, model, traceId, parent, clock, distinctId, prompt, answer, generations, isError ? error : null);
+                if (isError) failure = SdkError(error, kind.ErrorHttpStatus, model.Provider);
+                e = Generation(kind, model, traceId, parent, clock, distinctId, prompt, answer, generations, isError ? failure : null);
             }
             events.Add(e);
             totalLatency += e.Latency;
@@ -101,7 +111,7 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
             w.WriteEndObject();
             WriteNumber(w, "$ai_latency", Math.Round(totalLatency, 3));
             WriteFlag(w, "$ai_is_error", failing);
-            if (failing) w.WriteString("$ai_error", error);
+            if (failing) WriteError(w, failure ?? SdkError(error, null, null));
         });
         var rootUuid = random.Uuid();
         events.Insert(0, new DemoEvent(rootUuid, "$ai_trace", start, traceId, null, 0, totalLatency, 0, 0, failing,
@@ -149,8 +159,9 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
             }
             WriteNumber(w, "$ai_latency", latency);
             WriteFlag(w, "$ai_is_error", error is not null);
-            if (error is not null) w.WriteString("$ai_error", error);
+            if (error is not null) WriteError(w, error);
             w.WriteNumber("$ai_http_status", error is null ? 200 : kind.ErrorHttpStatus);
+            WriteSdkFigures(w, model.Provider, input, output, error is null);
         });
         return new DemoEvent(uuid, "$ai_generation", at, traceId, model.Name, costForm < 0.05 ? 0 : cost, latency, input, output,
             error is not null, EventJson.Row(uuid, "$ai_generation", properties, at, options.TeamId, distinctId));
@@ -174,7 +185,7 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
             w.WriteEndObject();
             WriteNumber(w, "$ai_latency", latency);
             WriteFlag(w, "$ai_is_error", isError);
-            if (error is not null) w.WriteString("$ai_error", error);
+            if (error is not null) WriteError(w, error);
         });
         return new DemoEvent(uuid, "$ai_span", at, traceId, null, 0, latency, 0, 0, isError,
             EventJson.Row(uuid, "$ai_span", properties, at, options.TeamId, distinctId));
@@ -277,11 +288,70 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
         else w.WriteNumber(name, value);
     }
 
+    // PostHog's SDKs write $ai_is_error only on failures; some send it as the string "true". (The draw stays, so
+    // that every other generated value is the same as before the SDKs were followed.)
     private void WriteFlag(Utf8JsonWriter w, string name, bool value)
     {
         var form = random.Unit();
-        if (!value && form < 0.3) return; // often left out when false
-        if (form < 0.4) w.WriteString(name, value ? "true" : "false");
-        else w.WriteBoolean(name, value);
+        if (!value) return;
+        if (form < 0.4) w.WriteString(name, "true");
+        else w.WriteBoolean(name, true);
+    }
+
+    /// <summary>
+    /// An error as PostHog's Node SDK writes $ai_error: the JSON of the thrown error (name, message, stack), whose
+    /// message is, for a provider's API error, the HTTP status and then the provider's text (OpenAI) or its error body
+    /// (Anthropic), as their SDKs word it.
+    /// </summary>
+    private static string SdkError(string message, int? status, string? provider)
+    {
+        var text = status is not { } code ? message
+            : provider == "anthropic"
+                ? code.ToString(CultureInfo.InvariantCulture) + " " + JsonSerializer.Serialize(new { type = "error", error = new { type = code == 529 ? "overloaded_error" : code == 429 ? "rate_limit_error" : "api_error", message } })
+                : code.ToString(CultureInfo.InvariantCulture) + " " + message;
+        var origin = status is null ? "RunnableLambda.func (file:///app/dist/tools.js:41:13)" : $"APIError.generate (file:///app/node_modules/{provider}/core/error.mjs:62:20)";
+        return JsonSerializer.Serialize(new
+        {
+            name = "Error",
+            message = text,
+            stack = $"Error: {text}\n    at {origin}\n    at async Promise.all (index 0)\n    at async RunnableSequence.invoke (file:///app/node_modules/@langchain/core/dist/runnables/base.js:1277:27)",
+        });
+    }
+
+    /// <summary>$ai_error, and the $ai_error_normalized PostHog's ingestion adds beside it.</summary>
+    private static void WriteError(Utf8JsonWriter w, string error)
+    {
+        w.WriteString("$ai_error", error);
+        w.WriteString("$ai_error_normalized", DemoIngestion.NormalizeError(error));
+    }
+
+    /// <summary>What the SDKs write beside the token counts: the provider's usage object, cache tokens, the stop reason and, for streamed answers, the time to the first token.</summary>
+    private void WriteSdkFigures(Utf8JsonWriter w, string provider, int input, int output, bool answered)
+    {
+        var cacheRead = _sdk.Chance(0.3) ? Math.Min(input, 1024 * _sdk.Between(1, 4)) : 0;
+        var cacheWrite = provider == "anthropic" && _sdk.Chance(0.1) ? 2048 : 0;
+        var streamed = _sdk.Chance(0.4);
+        w.WriteStartObject("$ai_usage");
+        if (provider == "anthropic")
+        {
+            w.WriteNumber("input_tokens", input);
+            w.WriteNumber("output_tokens", output);
+            w.WriteNumber("cache_read_input_tokens", cacheRead);
+            w.WriteNumber("cache_creation_input_tokens", cacheWrite);
+        }
+        else
+        {
+            w.WriteNumber("prompt_tokens", input);
+            w.WriteNumber("completion_tokens", output);
+            w.WriteNumber("total_tokens", input + output);
+            w.WriteStartObject("prompt_tokens_details");
+            w.WriteNumber("cached_tokens", cacheRead);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        if (cacheRead > 0) w.WriteNumber("$ai_cache_read_input_tokens", cacheRead);
+        if (cacheWrite > 0) w.WriteNumber("$ai_cache_creation_input_tokens", cacheWrite);
+        if (answered) w.WriteString("$ai_stop_reason", provider == "anthropic" ? "end_turn" : "stop");
+        if (streamed && answered) w.WriteNumber("$ai_time_to_first_token", Math.Round(_sdk.Between(150, 900) / 1000.0, 3));
     }
 }

@@ -14,6 +14,15 @@ public sealed record LlmTrace
     public double TotalCost { get; init; }
     public long InputTokens { get; init; }
     public long OutputTokens { get; init; }
+
+    /// <summary>Input tokens read from and written to the providers' prompt caches, over generations and embeddings.</summary>
+    public long CacheReadTokens { get; init; }
+    public long CacheWriteTokens { get; init; }
+
+    /// <summary>
+    /// Failures in the trace, each counted once: a step or root flagged only because a step under it failed (as
+    /// LangChain flags every run an error passes through) is not a second failure.
+    /// </summary>
     public long ErrorCount { get; init; }
     public long EventCount { get; init; }
     public NameList Models { get; init; } = NameList.Empty;

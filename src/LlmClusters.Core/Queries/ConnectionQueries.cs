@@ -14,4 +14,14 @@ public static class ConnectionQueries
         FROM {table.Quoted}
         WHERE timestamp >= now() - INTERVAL 30 DAY AND event IN ('$ai_trace_clusters', '$ai_generation_clusters', '$ai_evaluation_clusters', '$ai_generation')
         """, SqlQuery.NoParameters, r => r.GetInt64("teams") ?? 0);
+
+    /// <summary>The teams whose LLM events or clustering runs the table holds, most events first (at most ten).</summary>
+    public static SqlQuery<long> TeamsHeld(EventsTable table) => new(nameof(TeamsHeld), $"""
+        SELECT team_id, count() AS events
+        FROM {table.Quoted}
+        WHERE event IN ('$ai_trace_clusters', '$ai_generation_clusters', '$ai_evaluation_clusters', '$ai_generation', '$ai_trace', '$ai_span', '$ai_embedding')
+        GROUP BY team_id
+        ORDER BY events DESC, team_id
+        LIMIT 10
+        """, SqlQuery.NoParameters, r => r.GetInt64("team_id") ?? 0);
 }

@@ -22,7 +22,13 @@ public static class TraceQueries
         .Text("trace", "$ai_trace_id").Text("span_id", "$ai_span_id").Text("parent_id", "$ai_parent_id").Text("span_name", "$ai_span_name")
         .Text("trace_name", "$ai_trace_name").Text("model", "$ai_model").Text("provider", "$ai_provider").Number("latency", "$ai_latency")
         .Number("cost", "$ai_total_cost_usd").Number("input_tokens", "$ai_input_tokens").Number("output_tokens", "$ai_output_tokens")
-        .Text("is_error", "$ai_is_error").Text("error", "$ai_error").Columns;
+        .Number("cache_read", "$ai_cache_read_input_tokens").Number("cache_write", "$ai_cache_creation_input_tokens")
+        .Text("is_error", "$ai_is_error").Columns;
+
+    // What only the events of a whole trace show: failures and the figures beside the totals.
+    private static string Details(EventsTable table) => new EventProperties(table, "d_")
+        .Text("error", "$ai_error").Text("error_normalized", "$ai_error_normalized").Number("http_status", "$ai_http_status")
+        .Number("ttft", "$ai_time_to_first_token").Columns;
 
     private static string TraceIdIn(EventsTable table) => $"ifNull({EventProperties.TextOf(table, "$ai_trace_id")}, '') IN {P("trace_ids", "Array(String)")}";
 
@@ -52,11 +58,12 @@ public static class TraceQueries
                 e_span_id AS span_id, e_parent_id AS parent_id, e_span_name AS span_name, e_trace_name AS trace_name,
                 e_model AS model, e_provider AS provider, e_latency AS latency, e_cost AS cost,
                 e_input_tokens AS input_tokens, e_output_tokens AS output_tokens,
-                ifNull(e_is_error, '') = 'true' AS is_error, e_error AS error,
+                ifNull(e_is_error, '') = 'true' AS is_error, d_error AS error, d_error_normalized AS error_normalized,
+                d_http_status AS http_status, e_cache_read AS cache_read, e_cache_write AS cache_write, d_ttft AS ttft,
                 if({Priced}, JSONExtractRaw(properties, '$ai_input'), JSONExtractRaw(properties, '$ai_input_state')) AS input,
                 if({Priced}, JSONExtractRaw(properties, '$ai_output_choices'), JSONExtractRaw(properties, '$ai_output_state')) AS output
             FROM (
-                SELECT uuid, event, timestamp, team_id, properties, {Fields(table)}
+                SELECT uuid, event, timestamp, team_id, properties, {Fields(table)}, {Details(table)}
                 FROM {table.Quoted}
                 WHERE {Where(teamId is not null)}
                   AND {TraceIdIn(table)}
@@ -76,23 +83,39 @@ public static class TraceQueries
                 Cost = r.GetDouble("cost"),
                 InputTokens = r.GetDouble("input_tokens") is { } i ? (long)i : null,
                 OutputTokens = r.GetDouble("output_tokens") is { } o ? (long)o : null,
+                CacheReadTokens = r.GetDouble("cache_read") is { } read ? (long)read : null,
+                CacheWriteTokens = r.GetDouble("cache_write") is { } write ? (long)write : null,
+                TimeToFirstToken = r.GetDouble("ttft"),
                 IsError = r.GetBool("is_error"),
-                Error = r.GetText("error"),
+                Error = ErrorText.Line(r.GetText("error"), r.GetText("error_normalized")),
+                ErrorDetail = r.GetText("error"),
+                HttpStatus = r.GetDouble("http_status") is { } status and >= 100 and < 600 ? (int)status : null,
                 Input = MessageText.FromJson(r.GetString("input")),
                 Output = MessageText.FromJson(r.GetString("output")),
             }));
     }
 
+    private const string Failed = "ifNull(e_is_error, '') = 'true'";
+
+    // A failure counts once: a step flagged because a step under it failed (LangChain flags every run the error
+    // passes through) is not counted, nor a failed root when a step under it failed. A trace named by its root, else
+    // (the OpenAI and Anthropic wrappers write no root) by its first generation: its span name, else its model.
     private static readonly string Totals = $"""
         ifNull(e_trace, '') AS trace_id,
-            anyIf(coalesce(nullIf(e_trace_name, ''), e_span_name), event = '$ai_trace') AS trace_name,
+            coalesce(anyIf(coalesce(nullIf(e_trace_name, ''), e_span_name), event = '$ai_trace'),
+                     argMinIf(coalesce(e_span_name, e_model), timestamp, event = '$ai_generation')) AS trace_name,
             min(timestamp) AS start_time,
             max(timestamp) AS end_time,
             sumIf(ifNull(e_latency, 0), event = '$ai_generation') AS total_latency,
             sumIf(ifNull(e_cost, 0), {Priced}) AS total_cost,
             sumIf(ifNull(e_input_tokens, 0), {Priced}) AS input_tokens,
             sumIf(ifNull(e_output_tokens, 0), {Priced}) AS output_tokens,
-            countIf(ifNull(e_is_error, '') = 'true') AS error_count,
+            sumIf(ifNull(e_cache_read, 0), {Priced}) AS cache_read_tokens,
+            sumIf(ifNull(e_cache_write, 0), {Priced}) AS cache_write_tokens,
+            groupArrayIf(coalesce(e_span_id, toString(uuid)), {Failed} AND event != '$ai_trace') AS failed_steps,
+            groupUniqArrayIf(ifNull(e_parent_id, ''), {Failed}) AS failed_parents,
+            countIf({Failed} AND event = '$ai_trace') AS failed_roots,
+            arrayCount(x -> NOT has(failed_parents, x), failed_steps) + if(empty(failed_steps) AND failed_roots > 0, 1, 0) AS error_count,
             count() AS event_count,
             any(team_id) AS team,
             arraySort(groupUniqArrayIf(ifNull(e_model, ''), {Priced} AND ifNull(e_model, '') != '')) AS models
@@ -106,6 +129,8 @@ public static class TraceQueries
             TotalCost = r.GetDouble("total_cost") ?? 0,
             InputTokens = (long)(r.GetDouble("input_tokens") ?? 0),
             OutputTokens = (long)(r.GetDouble("output_tokens") ?? 0),
+            CacheReadTokens = (long)(r.GetDouble("cache_read_tokens") ?? 0),
+            CacheWriteTokens = (long)(r.GetDouble("cache_write_tokens") ?? 0),
             ErrorCount = r.GetInt64("error_count") ?? 0,
             EventCount = r.GetInt64("event_count") ?? 0,
             Models = r.GetStrings("models"),
@@ -116,7 +141,7 @@ public static class TraceQueries
     private static string TotalsPerTrace(EventsTable table, bool teamFilter, bool listedOnly) => $"""
         SELECT {Totals}
             FROM (
-                SELECT event, timestamp, team_id, {Fields(table)}
+                SELECT uuid, event, timestamp, team_id, {Fields(table)}
                 FROM {table.Quoted}
                 WHERE {Where(teamFilter)}
                   {(listedOnly ? "AND " + TraceIdIn(table) : "")}

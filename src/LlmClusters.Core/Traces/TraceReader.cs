@@ -102,11 +102,22 @@ public sealed class TraceReader
         TotalCost = r.TotalCost,
         InputTokens = r.InputTokens,
         OutputTokens = r.OutputTokens,
+        CacheReadTokens = r.CacheReadTokens,
+        CacheWriteTokens = r.CacheWriteTokens,
         ErrorCount = r.ErrorCount,
         EventCount = r.EventCount,
         Models = new NameList([.. r.Models]),
         UiUrl = Link(r.TraceId, runTeam, r.Team, r.StartTime),
     };
+
+    /// <summary>Failures counted once, as the totals query counts them: a flagged step under which another step failed is not counted, nor a flagged root when a step failed.</summary>
+    private static long Failures(List<TraceEvent> events)
+    {
+        var steps = events.Where(e => e.IsError && e.Event != "$ai_trace").ToList();
+        var parents = events.Where(e => e.IsError && e.ParentId is not null).Select(e => e.ParentId!).ToHashSet(StringComparer.Ordinal);
+        var counted = steps.Count(e => !parents.Contains(e.SpanId ?? e.Uuid.ToString()));
+        return counted + (steps.Count == 0 && events.Any(e => e.IsError && e.Event == "$ai_trace") ? 1 : 0);
+    }
 
     /// <summary>The trace's totals from its events, by the same definitions as the totals query.</summary>
     private LlmTrace Assemble(string traceId, List<(TraceEvent Event, string? TraceName)> events, long? runTeam, long? eventsTeam)
@@ -114,17 +125,22 @@ public sealed class TraceReader
         var all = events.Select(e => e.Event).ToList();
         var priced = all.Where(e => e.Event is "$ai_generation" or "$ai_embedding").ToList();
         var root = events.FirstOrDefault(e => e.Event.Event == "$ai_trace");
+        var firstGeneration = all.Where(e => e.Event == "$ai_generation").MinBy(e => e.Timestamp);
         return new LlmTrace
         {
             TraceId = traceId,
-            TraceName = root.Event is null ? null : root.TraceName is { Length: > 0 } name ? name : root.Event.SpanName,
+            TraceName = root.Event is not null && (root.TraceName is { Length: > 0 } ? root.TraceName : root.Event.SpanName) is { } rootName
+                ? rootName
+                : firstGeneration?.SpanName ?? firstGeneration?.Model,
             StartTime = all.Min(e => e.Timestamp),
             EndTime = all.Max(e => e.Timestamp),
             TotalLatency = all.Where(e => e.Event == "$ai_generation").Sum(e => e.Latency ?? 0),
             TotalCost = priced.Sum(e => e.Cost ?? 0),
             InputTokens = priced.Sum(e => e.InputTokens ?? 0),
             OutputTokens = priced.Sum(e => e.OutputTokens ?? 0),
-            ErrorCount = all.Count(e => e.IsError),
+            CacheReadTokens = priced.Sum(e => e.CacheReadTokens ?? 0),
+            CacheWriteTokens = priced.Sum(e => e.CacheWriteTokens ?? 0),
+            ErrorCount = Failures(all),
             EventCount = all.Count,
             Models = new NameList(priced.Select(e => e.Model).OfType<string>().Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()),
             Events = new TraceEventList(all),

@@ -15,15 +15,25 @@ public static class TraceTreeRenderer
 
     public static IReadOnlyList<string> Render(LlmTrace trace, bool full = false, int width = 120)
     {
-        var lines = new List<string>
+        // Who the trace is (id and name), then what it took, on as many lines as the width needs: a header never wraps.
+        var lines = new List<string> { "Trace " + trace.TraceId + (trace.TraceName is null ? "" : "  " + trace.TraceName) };
+        var figures = new List<string>
         {
-            Invariant($"Trace {trace.TraceId}{(trace.TraceName is null ? "" : "  " + trace.TraceName)}  {trace.StartTime:yyyy-MM-dd HH:mm:ss} UTC  {trace.EventCount} events  ${trace.TotalCost:0.00000}  {trace.TotalLatency:0.00} s  {trace.InputTokens}→{trace.OutputTokens} tokens")
-                + (trace.ErrorCount > 0 ? Invariant($"  {trace.ErrorCount} error(s)") : ""),
+            Invariant($"{trace.StartTime:yyyy-MM-dd HH:mm:ss} UTC"), Invariant($"{trace.EventCount} events"), NumberText.Cost(trace.TotalCost),
+            Invariant($"{trace.TotalLatency:0.00} s"), Invariant($"{trace.InputTokens}→{trace.OutputTokens} tokens"),
         };
+        if (trace.ErrorCount > 0) figures.Add(Invariant($"{trace.ErrorCount} error{(trace.ErrorCount == 1 ? "" : "s")}"));
+        var line = "";
+        foreach (var figure in figures)
+        {
+            if (line.Length > 0 && line.Length + 2 + figure.Length > width) { lines.Add(line); line = ""; }
+            line += "  " + figure;
+        }
+        lines.Add(line);
         var root = trace.Events.FirstOrDefault(e => e.Event == "$ai_trace");
         if (root is not null)
         {
-            if (root.IsError) lines.Add("  ERROR: " + OneLine(root.Error ?? "(no message)", width));
+            Failure(lines, "  ", root, full, width);
             Details(lines, "  ", root, full, width);
         }
 
@@ -45,7 +55,7 @@ public static class TraceTreeRenderer
             var last = i == level.Count - 1;
             lines.Add(indent + (last ? "└─ " : "├─ ") + Describe(node));
             var inner = indent + (last ? "   " : "│  ");
-            if (node.IsError) lines.Add(inner + "ERROR: " + OneLine(node.Error ?? "(no message)", width));
+            Failure(lines, inner, node, full, width);
             Details(lines, inner, node, full, width);
             // A span id seen twice would loop forever; real data can be that odd.
             if (node.SpanId is not null && seen.Add(node.SpanId) && children.TryGetValue(node.SpanId, out var kids))
@@ -73,17 +83,32 @@ public static class TraceTreeRenderer
                 break;
         }
         if (e.Latency is { } latency) builder.Append(Invariant($"  {latency:0.00} s"));
-        if (e.Cost is { } cost && cost > 0) builder.Append(Invariant($"  ${cost:0.00000}"));
+        if (e.Cost is { } cost && cost > 0) builder.Append("  ").Append(NumberText.Cost(cost));
         if (e.InputTokens is not null || e.OutputTokens is not null) builder.Append(Invariant($"  {e.InputTokens ?? 0}→{e.OutputTokens ?? 0} tokens"));
         if (e.IsError) builder.Append("  ERROR");
         return builder.ToString();
     }
 
+    /// <summary>One line saying what went wrong (with the provider's HTTP status); under -Full, the error as the SDK wrote it.</summary>
+    private static void Failure(List<string> lines, string indent, TraceEvent e, bool full, int width)
+    {
+        if (!e.IsError) return;
+        var status = e.HttpStatus is { } code ? Invariant($"HTTP {code}: ") : "";
+        lines.Add(indent + "ERROR: " + OneLine(status + (e.Error ?? "(no message)"), Math.Max(20, width - indent.Length - 7)));
+        if (full && e.ErrorDetail is { } detail && detail != e.Error)
+            Text(lines, indent, "error detail: ", ErrorText.Readable(detail), full: true, width);
+    }
+
     private static void Details(List<string> lines, string indent, TraceEvent e, bool full, int width)
     {
-        Text(lines, indent, "in:  ", e.Input, full, width);
-        Text(lines, indent, "out: ", e.Output, full, width);
+        // A generation without its messages was captured in privacy mode (or its messages were left out): say so,
+        // rather than show a step with nothing in it.
+        var priced = e.Event is "$ai_generation" or "$ai_embedding";
+        Text(lines, indent, "in:  ", e.Input ?? (priced ? NotCaptured : null), full, width);
+        Text(lines, indent, "out: ", e.Output ?? (e.Event == "$ai_generation" && !e.IsError ? NotCaptured : null), full, width);
     }
+
+    private const string NotCaptured = "(not captured)";
 
     private static void Text(List<string> lines, string indent, string label, string? text, bool full, int width)
     {
@@ -93,7 +118,8 @@ public static class TraceTreeRenderer
         for (var i = 0; i < shown.Count; i++)
         {
             var prefix = indent + (i == 0 ? label : new string(' ', label.Length));
-            lines.Add(full ? prefix + shown[i] : prefix + Clip(shown[i], Math.Max(20, width - prefix.Length)) + (i == shown.Count - 1 && all.Count > shown.Count ? " …" : ""));
+            var more = i == shown.Count - 1 && all.Count > shown.Count;
+            lines.Add(full ? prefix + shown[i] : prefix + Clip(shown[i], Math.Max(20, width - prefix.Length - (more ? 2 : 0))) + (more ? " …" : ""));
         }
     }
 

@@ -105,7 +105,7 @@ public sealed class GetClusterRunCommand : ConnectedCmdlet
             var what = string.Join(", ", new[] { Level is null ? null : $"level {Level}", JobName is null ? null : $"job name '{JobName}'", _jobIds.Count == 0 ? null : $"job id {string.Join(", ", _jobIds.Distinct())}" }.Where(x => x is not null));
             // Nothing to check is not a failure: a runbook with -ErrorAction Stop gets no output and carries on.
             Warn($"No clustering run {(what.Length > 0 ? "with " + what + " " : "")}between {since:u} and {until:u} on {connection.Location}. " +
-                 "Widen the window with -Since, or check the filters.");
+                 "Widen the window with -Since, or check the filters." + OtherTeams(connection));
         }
     }
 }

@@ -122,6 +122,7 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
             foreach (var trace in traces) WriteObject(trace);
             foreach (var request in missing)
                 WriteError(ErrorMapper.ToErrorRecord(new TraceNotFoundException(request.TraceId, request.Since, request.Until), request.TraceId));
+            if (missing.Count > 0 && OtherTeams(connection) is { Length: > 0 } teams) Warn(teams.Trim());
         }
         foreach (var (run, cluster) in _clusters.Distinct())
             if (ParseRunId(run) is { } runId) WriteClusterTraces(reader, runId, cluster);
@@ -134,7 +135,9 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         var to = Until is { } e ? ToUtc(e) : now.AddMinutes(1);
         if (from >= to)
             Terminate(ErrorMapper.InvalidTimeRange(Since, from, to));
-        foreach (var trace in Await(token => reader.RecentAsync(from, to, Model, ErrorOnly, First, token), connection.Location)) WriteObject(trace);
+        var recent = Await(token => reader.RecentAsync(from, to, Model, ErrorOnly, First, token), connection.Location);
+        foreach (var trace in recent) WriteObject(trace);
+        if (recent.Count == 0 && OtherTeams(connection) is { Length: > 0 } others) Warn(others.Trim());
     }
 
     private void WriteClusterTraces(TraceReader reader, ClusterRunId runId, int cluster)

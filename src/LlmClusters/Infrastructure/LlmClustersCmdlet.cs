@@ -203,7 +203,7 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         {
             // Nothing to read is not a failure (see Get-ClusterRun): a warning, and no output.
             Warn($"No clustering run {(level is null ? "" : $"of level {level} ")}in the last year on {connection.Location}: nothing to read. " +
-                 "Load data first (Connect-LlmAnalytics -Demo), or name a run with -RunId.");
+                 "Load data first (Connect-LlmAnalytics -Demo), or name a run with -RunId." + OtherTeams(connection));
             return null;
         }
         WriteVerbose($"Reading the newest run, {newest.RunId}.");
@@ -233,6 +233,10 @@ public abstract class LlmClustersCmdlet : PSCmdlet
     }
 
     /// <summary>Writes a warning; text from the data in it (ids, titles) is shown with its control characters escaped.</summary>
+    /// <summary>After finding nothing with a team: " " and a sentence naming the teams the store does hold, when it holds none of that team; else "".</summary>
+    protected string OtherTeams(LlmAnalyticsConnection connection) =>
+        TryAwait(token => TeamCheck.OtherTeamsAsync(connection, QueryObserver(), token), connection.Location, out var hint, out _) && hint is not null ? " " + hint : "";
+
     protected internal void Warn(string message) => WriteWarning(Core.Formatting.TerminalText.Escape(message));
 
     /// <summary>Ends the command with this error, after <see cref="BeforeTerminating"/> has had its say.</summary>

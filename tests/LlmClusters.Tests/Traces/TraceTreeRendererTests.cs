@@ -13,6 +13,7 @@ public sealed class TraceTreeRendererTests
         Uuid = Guid.NewGuid(), Event = name, Timestamp = At.AddSeconds(seconds), SpanId = span, ParentId = parent, Model = model, Input = input,
         IsError = error, Error = error ? "Tool timed out" : null, SpanName = spanName, Latency = 1.25, Cost = name == "$ai_generation" ? 0.0012 : null,
         InputTokens = name == "$ai_generation" ? 100 : null, OutputTokens = name == "$ai_generation" ? 20 : null,
+        Output = name == "$ai_generation" ? "assistant: done" : null,
     };
 
     private static LlmTrace Trace(params TraceEvent[] events) => new()
@@ -30,15 +31,19 @@ public sealed class TraceTreeRendererTests
             Event("$ai_generation", 2, span: "g1", parent: "s1", model: "gpt-4o", input: "system: You are a travel agent.\nuser: Find a flight\nuser: cheap please"),
             Event("$ai_generation", 3, span: "g2", parent: "t1", model: "gpt-4o-mini")));
 
-        Assert.StartsWith("Trace t1  travel-agent  2026-03-28 10:00:00 UTC  4 events  $0.00240  2.50 s", lines[0]);
-        Assert.Equal("  in:  {\"question\":\"Book a flight\"}", lines[1]);
-        Assert.Equal("├─ span search_flights  1.25 s  ERROR", lines[2]);
-        Assert.Equal("│  ERROR: Tool timed out", lines[3]);
-        Assert.Equal("│  └─ generation gpt-4o  1.25 s  $0.00120  100→20 tokens", lines[4]);
-        Assert.Equal("│     in:  system: You are a travel agent.", lines[5]);
-        Assert.Equal("│          user: Find a flight …", lines[6]);
-        Assert.Equal("└─ generation gpt-4o-mini  1.25 s  $0.00120  100→20 tokens", lines[7]);
-        Assert.Equal(8, lines.Count);
+        Assert.Equal("Trace t1  travel-agent", lines[0]);
+        Assert.StartsWith("  2026-03-28 10:00:00 UTC  4 events  $0.00240  2.50 s", lines[1]);
+        Assert.Equal("  in:  {\"question\":\"Book a flight\"}", lines[2]);
+        Assert.Equal("├─ span search_flights  1.25 s  ERROR", lines[3]);
+        Assert.Equal("│  ERROR: Tool timed out", lines[4]);
+        Assert.Equal("│  └─ generation gpt-4o  1.25 s  $0.00120  100→20 tokens", lines[5]);
+        Assert.Equal("│     in:  system: You are a travel agent.", lines[6]);
+        Assert.Equal("│          user: Find a flight …", lines[7]);
+        Assert.Equal("│     out: assistant: done", lines[8]);
+        Assert.Equal("└─ generation gpt-4o-mini  1.25 s  $0.00120  100→20 tokens", lines[9]);
+        Assert.Equal("   in:  (not captured)", lines[10]);  // a generation without its messages (privacy mode)
+        Assert.Equal("   out: assistant: done", lines[11]);
+        Assert.Equal(12, lines.Count);
     }
 
     [Fact]
@@ -50,7 +55,7 @@ public sealed class TraceTreeRendererTests
         var preview = TraceTreeRenderer.Render(trace, full: false, width: 80);
         var full = TraceTreeRenderer.Render(trace, full: true, width: 80);
 
-        Assert.All(preview.Skip(1), l => Assert.True(l.Length <= 82, l));  // the header line is not clipped
+        Assert.All(preview, l => Assert.True(l.Length <= 80, l));
         Assert.Contains(full, l => l.EndsWith(long_, StringComparison.Ordinal));
         Assert.Contains(full, l => l.Trim() == "user: third");
         Assert.DoesNotContain(preview, l => l.Contains("third"));
@@ -60,6 +65,6 @@ public sealed class TraceTreeRendererTests
     public void A_span_that_is_its_own_parent_does_not_loop()
     {
         var lines = TraceTreeRenderer.Render(Trace(Event("$ai_span", 1, span: "s", parent: "s", spanName: "loop")));
-        Assert.Equal(2, lines.Count);
+        Assert.Equal(3, lines.Count);
     }
 }

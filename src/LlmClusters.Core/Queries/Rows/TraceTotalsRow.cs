@@ -7,6 +7,8 @@ public sealed record TraceTotalsRow(string TraceId, string? TraceName, DateTime?
     public double TotalCost { get; init; }
     public long InputTokens { get; init; }
     public long OutputTokens { get; init; }
+    public long CacheReadTokens { get; init; }
+    public long CacheWriteTokens { get; init; }
     public long ErrorCount { get; init; }
     public long EventCount { get; init; }
     public IReadOnlyList<string> Models { get; init; } = [];
