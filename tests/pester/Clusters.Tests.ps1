@@ -214,6 +214,18 @@ Describe "Tab completion on $Source" {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain $runs[0]
     }
 
+    It 'completes models, providers, job names and job ids from the data' {
+        function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+        $models = @(Get-LlmTrace -Since (Get-Date).AddDays(-7) -First 1000).Models | Select-Object -Unique
+        Complete 'Get-LlmTrace -Model ' | Sort-Object | Should -Be ($models | Sort-Object)
+        Complete 'Get-LlmTrace -Model GPT-4' | ForEach-Object { $_ | Should -BeLike 'gpt-4*' }
+        Complete 'Get-LlmTrace -Provider op' | Should -Be 'openai'
+        $jobs = Get-ClusteringJob
+        Complete 'Get-ClusterRun -JobName ' | Sort-Object | Should -Be ($jobs.Name | ForEach-Object { "'$_'" } | Sort-Object)
+        Complete 'Get-ClusteringJob -Id ' | Sort-Object | Should -Be ($jobs.Id | Sort-Object)
+        Complete 'ConvertFrom-ClusterRunId ' | Should -Contain (Get-ClusterRun -First 1).RunId
+    }
+
     It 'completes the cluster ids of the chosen run' {
         $run = Get-ClusterRun -Level generation
         $line = "Get-LlmCluster -RunId $($run.RunId) -ClusterId "

@@ -232,6 +232,18 @@ Describe 'Pipelines bind only what fits' {
         $refused[0].Exception.Message | Should -Match 'the 5 piped LlmTrace objects'
     }
 
+    It 'refuses objects of another kind once, on every cmdlet that takes objects: <Command>' -ForEach @(
+        @{ Command = 'Compare-ClusterRun'; Pipe = { Get-LlmCluster | Select-Object -First 1 | Get-ClusterItem -Top 4 } }
+        @{ Command = 'Format-LlmTrace'; Pipe = { Get-ClusterRun -First 3 } }
+        @{ Command = 'Export-LlmClusterReport'; Pipe = { Get-LlmTrace -Since (Get-Date).AddDays(-30) -First 3 } }
+    ) {
+        $extra = if ($Command -eq 'Export-LlmClusterReport') { @{ Path = Join-Path $TestDrive 'r.html' } } else { @{} }
+        $out = & $Pipe | & $Command @extra -ErrorVariable refused -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $refused.Count | Should -Be 1
+        $refused[0].FullyQualifiedErrorId | Should -BeLike 'PipelineInputNotUsable,*'
+        $refused[0].Exception.Message | Should -Match "^$Command cannot use "
+    }
+
     It 'binds a job''s Id to the runs of that job' {
         $job = Get-ClusteringJob | Where-Object Name -eq 'Default - traces'
         $runs = @($job | Get-ClusterRun -Since (Get-Date).AddDays(-30))

@@ -62,6 +62,9 @@ Describe "Get-LlmTrace on $Source" {
         $family.Count | Should -BeGreaterOrEqual $exact.Count
         $family | ForEach-Object { @($_.Models | Where-Object { $_ -like 'gpt-4o*' }).Count | Should -BeGreaterThan 0 }
         @(Get-LlmTrace -Since (Get-Date).AddDays(-14) -Model 'gpt-4o[' -First 10).Count | Should -Be 0
+        $anthropic = @(Get-LlmTrace -Since (Get-Date).AddDays(-14) -Provider 'ANTHROP*' -First 1000)
+        $anthropic.Count | Should -BeGreaterThan 0
+        $anthropic | ForEach-Object { $_.Providers | Should -Contain 'anthropic' }
     }
 }
 

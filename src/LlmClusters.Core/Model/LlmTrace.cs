@@ -26,6 +26,7 @@ public sealed record LlmTrace
     public long ErrorCount { get; init; }
     public long EventCount { get; init; }
     public NameList Models { get; init; } = NameList.Empty;
+    public NameList Providers { get; init; } = NameList.Empty;
     public TraceEventList Events { get; init; } = TraceEventList.Empty;
     public required string UiUrl { get; init; }
 

@@ -118,7 +118,8 @@ public static class TraceQueries
             arrayCount(x -> NOT has(failed_parents, x), failed_steps) + if(empty(failed_steps) AND failed_roots > 0, 1, 0) AS error_count,
             count() AS event_count,
             any(team_id) AS team,
-            arraySort(groupUniqArrayIf(ifNull(e_model, ''), {Priced} AND ifNull(e_model, '') != '')) AS models
+            arraySort(groupUniqArrayIf(ifNull(e_model, ''), {Priced} AND ifNull(e_model, '') != '')) AS models,
+            arraySort(groupUniqArrayIf(ifNull(e_provider, ''), {Priced} AND ifNull(e_provider, '') != '')) AS providers
         """;
 
     /// <summary>Reads the columns of <see cref="Totals"/>.</summary>
@@ -134,6 +135,7 @@ public static class TraceQueries
             ErrorCount = r.GetInt64("error_count") ?? 0,
             EventCount = r.GetInt64("event_count") ?? 0,
             Models = r.GetStrings("models"),
+            Providers = r.GetStrings("providers"),
             Team = r.GetInt64("team"),
         };
 
@@ -157,15 +159,19 @@ public static class TraceQueries
         return new SqlQuery<TraceTotalsRow>(nameof(TraceTotals), TotalsPerTrace(table, teamId is not null, listedOnly: true), parameters, ReadTotals);
     }
 
-    /// <summary>The newest traces of a window with their totals, optionally only those using a model (a name or wildcard), or only failing ones.</summary>
-    public static SqlQuery<TraceTotalsRow> RecentTraces(EventsTable table, DateTime since, DateTime until, long? teamId, string? model, bool errorOnly, int first)
+    /// <summary>
+    /// The newest traces of a window with their totals, optionally only those using a model or a provider (a name or
+    /// wildcard, matched as PowerShell matches names: -Model 'gpt-4o*', -Model GPT-4O), or only failing ones.
+    /// </summary>
+    public static SqlQuery<TraceTotalsRow> RecentTraces(EventsTable table, DateTime since, DateTime until, long? teamId, string? model, bool errorOnly, int first,
+        string? provider = null)
     {
         var parameters = Bounds(since, until, teamId);
         parameters["first"] = first;
         // Events without a trace id belong to no trace: they would all be lumped into one nameless "trace".
         var having = new List<string> { "trace_id != ''" };
-        // A model name or wildcard, matched as PowerShell matches names (-Model 'gpt-4o*', -Model GPT-4O).
         if (model is not null) { parameters["model"] = WildcardPattern.ToRegex(model); having.Add("arrayExists(m -> match(m, " + P("model", "String") + "), models)"); }
+        if (provider is not null) { parameters["provider"] = WildcardPattern.ToRegex(provider); having.Add("arrayExists(p -> match(p, " + P("provider", "String") + "), providers)"); }
         if (errorOnly) having.Add("error_count > 0");
         return new SqlQuery<TraceTotalsRow>(nameof(RecentTraces), $"""
             {TotalsPerTrace(table, teamId is not null, listedOnly: false)}
@@ -174,4 +180,19 @@ public static class TraceQueries
             LIMIT {P("first", "UInt64")}
             """, parameters, ReadTotals);
     }
+
+    /// <summary>Which models (or providers) the window's generations and embeddings used, most used first (for completing -Model and -Provider).</summary>
+    public static SqlQuery<string> NamesUsed(EventsTable table, bool providers, DateTime since, DateTime until, long? teamId) => new(nameof(NamesUsed), $"""
+        SELECT e_name AS name, count() AS uses
+        FROM (
+            SELECT {new EventProperties(table).Text("name", providers ? "$ai_provider" : "$ai_model").Columns}
+            FROM {table.Quoted}
+            WHERE {Where(teamId is not null)}
+              AND {Priced}
+        )
+        WHERE ifNull(e_name, '') != ''
+        GROUP BY name
+        ORDER BY uses DESC, name
+        LIMIT 100
+        """, Bounds(since, until, teamId), r => r.GetStringOrEmpty("name"));
 }

@@ -64,11 +64,19 @@ public sealed class TraceReader
     }
 
     /// <summary>The newest traces of a window, with their totals.</summary>
-    public async Task<IReadOnlyList<LlmTrace>> RecentAsync(DateTime since, DateTime until, string? model, bool errorOnly, int first, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LlmTrace>> RecentAsync(DateTime since, DateTime until, string? model, bool errorOnly, int first, CancellationToken cancellationToken,
+        string? provider = null)
     {
         var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await _runner.ListAsync(TraceQueries.RecentTraces(table, since, until, _connection.TeamId, model, errorOnly, first), cancellationToken).ConfigureAwait(false);
+        var rows = await _runner.ListAsync(TraceQueries.RecentTraces(table, since, until, _connection.TeamId, model, errorOnly, first, provider), cancellationToken).ConfigureAwait(false);
         return rows.Select(r => ToTotals(r, null)).ToList();
+    }
+
+    /// <summary>The models (or providers) used in a window, most used first.</summary>
+    public async Task<IReadOnlyList<string>> NamesUsedAsync(bool providers, DateTime since, DateTime until, CancellationToken cancellationToken)
+    {
+        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
+        return await _runner.ListAsync(TraceQueries.NamesUsed(table, providers, since, until, _connection.TeamId), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Dictionary<string, LlmTrace>> TotalsAsync(IReadOnlyList<string> traceIds, DateTime since, DateTime until, long runTeam, CancellationToken cancellationToken)
@@ -107,8 +115,12 @@ public sealed class TraceReader
         ErrorCount = r.ErrorCount,
         EventCount = r.EventCount,
         Models = new NameList([.. r.Models]),
+        Providers = new NameList([.. r.Providers]),
         UiUrl = Link(r.TraceId, runTeam, r.Team, r.StartTime),
     };
+
+    private static NameList Names(IEnumerable<string?> names) =>
+        new(names.OfType<string>().Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
 
     /// <summary>Failures counted once, as the totals query counts them: a flagged step under which another step failed is not counted, nor a flagged root when a step failed.</summary>
     private static long Failures(List<TraceEvent> events)
@@ -142,7 +154,8 @@ public sealed class TraceReader
             CacheWriteTokens = priced.Sum(e => e.CacheWriteTokens ?? 0),
             ErrorCount = Failures(all),
             EventCount = all.Count,
-            Models = new NameList(priced.Select(e => e.Model).OfType<string>().Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()),
+            Models = Names(priced.Select(e => e.Model)),
+            Providers = Names(priced.Select(e => e.Provider)),
             Events = new TraceEventList(all),
             UiUrl = Link(traceId, runTeam, eventsTeam, all.Min(e => e.Timestamp)),
         };

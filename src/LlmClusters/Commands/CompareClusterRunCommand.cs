@@ -26,7 +26,7 @@ public sealed class CompareClusterRunCommand : ConnectedCmdlet
 
     /// <summary>Runs (from Get-ClusterRun): each is compared with the previous one of the same job and level.</summary>
     [Parameter(ParameterSetName = PipelineSet, Mandatory = true, ValueFromPipeline = true)]
-    public ClusterRun[] InputObject { get; set; } = [];
+    public PSObject[] InputObject { get; set; } = [];
 
     [Parameter]
     [ValidateRange(0.0, 1.0)]
@@ -38,10 +38,13 @@ public sealed class CompareClusterRunCommand : ConnectedCmdlet
 
 
     private readonly List<ClusterRun> _runs = [];
+    private PipelineInput? _input;
 
+    // Any object binds, so that objects of another kind get one message at the end, not one binding error each.
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == PipelineSet) _runs.AddRange(InputObject);
+        if (ParameterSetName == PipelineSet)
+            _runs.AddRange((_input ??= new PipelineInput(MyInvocation.MyCommand.Name, "runs (Get-ClusterRun)")).Take<ClusterRun>(InputObject));
     }
 
     protected override void EndProcessing()
@@ -53,7 +56,8 @@ public sealed class CompareClusterRunCommand : ConnectedCmdlet
                 .GroupBy(r => (r.JobId ?? "", r.Level))
                 .SelectMany(g => g.OrderBy(r => r.WindowEnd ?? r.Timestamp).Zip(g.OrderBy(r => r.WindowEnd ?? r.Timestamp).Skip(1), (a, b) => (a.RunId, b.RunId)))
                 .ToList();
-        if (ParameterSetName == PipelineSet && pairs.Count == 0)
+        foreach (var error in _input?.Errors("To compare two runs, pipe Get-ClusterRun, or name them with -ReferenceRunId and -DifferenceRunId.") ?? []) WriteError(error);
+        if (ParameterSetName == PipelineSet && pairs.Count == 0 && _runs.Count > 0)
             Warn("No two piped runs share a job and a level, so there is nothing to compare. Pipe runs of a longer window (Get-ClusterRun -Since).");
 
         var comparer = new RunComparer(ActiveConnection, QueryObserver());

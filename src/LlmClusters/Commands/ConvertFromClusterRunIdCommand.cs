@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LlmClusters.Completers;
 using LlmClusters.Core.Model;
 using LlmClusters.Infrastructure;
 
@@ -11,6 +12,7 @@ public sealed class ConvertFromClusterRunIdCommand : LlmClustersCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RunIdCompleter))]
     public string[] RunId { get; set; } = [];
 
     protected override void ProcessRecord()

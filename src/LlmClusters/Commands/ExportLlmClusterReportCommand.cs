@@ -41,7 +41,7 @@ public sealed class ExportLlmClusterReportCommand : ConnectedCmdlet
     /// <summary>Clusters from Get-LlmCluster, all of one run: the report shows those.</summary>
     [Parameter(ParameterSetName = ClusterSet, Mandatory = true, ValueFromPipeline = true)]
     [Parameter(ParameterSetName = ClusterLiteralSet, Mandatory = true, ValueFromPipeline = true)]
-    public LlmCluster[] InputObject { get; set; } = [];
+    public PSObject[] InputObject { get; set; } = [];
 
     private bool ForClusters => ParameterSetName is ClusterSet or ClusterLiteralSet;
 
@@ -50,15 +50,19 @@ public sealed class ExportLlmClusterReportCommand : ConnectedCmdlet
 
 
     private readonly List<LlmCluster> _clusters = [];
+    private PipelineInput? _input;
 
+    // Any object binds, so that objects of another kind get one message at the end, not one binding error each.
     protected override void ProcessRecord()
     {
-        if (ForClusters) _clusters.AddRange(InputObject);
+        if (ForClusters)
+            _clusters.AddRange((_input ??= new PipelineInput(MyInvocation.MyCommand.Name, "clusters (Get-LlmCluster)")).Take<LlmCluster>(InputObject));
     }
 
     protected override void EndProcessing()
     {
         var connection = ActiveConnection;
+        foreach (var error in _input?.Errors("Pipe Get-LlmCluster, or name the run with -RunId.") ?? []) WriteError(error);
         var runIds = _clusters.Select(c => c.RunId).Distinct().ToList();
         if (runIds.Count > 1)
             Terminate(ErrorMapper.Refusal(ErrorKinds.SeveralRuns, runIds,

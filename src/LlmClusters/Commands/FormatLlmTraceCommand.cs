@@ -3,6 +3,7 @@ using System.Management.Automation.Host;
 using LlmClusters.Core.Formatting;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Traces;
+using LlmClusters.Infrastructure;
 
 namespace LlmClusters.Commands;
 
@@ -12,7 +13,7 @@ namespace LlmClusters.Commands;
 public sealed class FormatLlmTraceCommand : PSCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    public LlmTrace[] InputObject { get; set; } = [];
+    public PSObject[] InputObject { get; set; } = [];
 
     /// <summary>Whole messages instead of their first lines.</summary>
     [Parameter]
@@ -26,7 +27,8 @@ public sealed class FormatLlmTraceCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         var width = Width > 0 ? Width : ConsoleWidth();
-        foreach (var trace in InputObject)
+        // Any object binds, so that objects of another kind get one message at the end, not one binding error each.
+        foreach (var trace in (_input ??= new PipelineInput(MyInvocation.MyCommand.Name, "traces (Get-LlmTrace)")).Take<LlmTrace>(InputObject))
         {
             if (trace.Events.Count == 0)
                 WriteWarning(TerminalText.Escape($"Trace {trace.TraceId} was listed without its events; read it with Get-LlmTrace -TraceId {trace.TraceId} to see its tree."));
@@ -34,6 +36,13 @@ public sealed class FormatLlmTraceCommand : PSCmdlet
             WriteObject(string.Empty);
         }
     }
+
+    protected override void EndProcessing()
+    {
+        foreach (var error in _input?.Errors("Read the traces first: Get-ClusterItem | Get-LlmTrace | Format-LlmTrace.") ?? []) WriteError(error);
+    }
+
+    private PipelineInput? _input;
 
     private int ConsoleWidth()
     {

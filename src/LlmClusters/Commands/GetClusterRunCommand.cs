@@ -29,11 +29,13 @@ public sealed class GetClusterRunCommand : ConnectedCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobNameCompleter))]
     public string? JobName { get; set; }
 
     /// <summary>Runs of these jobs; from the pipeline, a job's Id (Get-ClusteringJob) or a run's JobId.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
     public string[]? JobId { get; set; }
 
     [Parameter]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using LlmClusters.Completers;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Sources;
@@ -14,12 +15,14 @@ public sealed class GetClusteringJobCommand : ConnectedCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("JobId")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
     public string[]? Id { get; set; }
 
     [Parameter]
     [Alias("JobName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>How far back to look for runs. Defaults to 90 days ago.</summary>

@@ -55,7 +55,14 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
     [Parameter(ParameterSetName = RecentSet)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(ModelCompleter))]
     public string? Model { get; set; }
+
+    [Parameter(ParameterSetName = RecentSet)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ProviderCompleter))]
+    public string? Provider { get; set; }
 
     [Parameter(ParameterSetName = RecentSet)]
     public SwitchParameter ErrorOnly { get; set; }
@@ -135,7 +142,7 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         var to = Until is { } e ? ToUtc(e) : now.AddMinutes(1);
         if (from >= to)
             Terminate(ErrorMapper.InvalidTimeRange(Since, from, to));
-        var recent = Await(token => reader.RecentAsync(from, to, Model, ErrorOnly, First, token), connection.Location);
+        var recent = Await(token => reader.RecentAsync(from, to, Model, ErrorOnly, First, token, Provider), connection.Location);
         foreach (var trace in recent) WriteObject(trace);
         if (recent.Count == 0 && OtherTeams(connection) is { Length: > 0 } others) Warn(others.Trim());
     }

@@ -9,8 +9,9 @@ namespace LlmClusters.Completers;
 /// <summary>Completes -ClusterId with the clusters of the run named by -RunId (or the newest run), titles as tooltips.</summary>
 public sealed class ClusterIdCompleter : ConnectionCompleter
 {
-    protected override IEnumerable<CompletionResult> Complete(ClusterReader reader, string prefix, IDictionary boundParameters, CancellationToken cancellationToken)
+    protected override IEnumerable<CompletionResult> Complete(LlmAnalyticsConnection connection, string prefix, IDictionary boundParameters, CancellationToken cancellationToken)
     {
+        var reader = new ClusterReader(connection);
         var runId = boundParameters["RunId"] switch
         {
             string s => s,

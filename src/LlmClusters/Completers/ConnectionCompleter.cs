@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Model;
 using LlmClusters.Infrastructure;
 
 namespace LlmClusters.Completers;
@@ -17,7 +17,7 @@ public abstract class ConnectionCompleter : IArgumentCompleter
             // Only a connection the user made: completing a word never opens the engine over the default folder.
             if (ConnectionRegistry.Current is not { } connection) return [];
             using var timeout = new CancellationTokenSource(CompletionText.Timeout);
-            return Complete(new ClusterReader(connection), CompletionText.Unquote(wordToComplete), fakeBoundParameters, timeout.Token).ToList();
+            return Complete(connection, CompletionText.Unquote(wordToComplete), fakeBoundParameters, timeout.Token).ToList();
         }
         catch (Exception)
         {
@@ -26,5 +26,5 @@ public abstract class ConnectionCompleter : IArgumentCompleter
         }
     }
 
-    protected abstract IEnumerable<CompletionResult> Complete(ClusterReader reader, string prefix, IDictionary boundParameters, CancellationToken cancellationToken);
+    protected abstract IEnumerable<CompletionResult> Complete(LlmAnalyticsConnection connection, string prefix, IDictionary boundParameters, CancellationToken cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 
 namespace LlmClusters.Completers;
@@ -8,8 +9,9 @@ namespace LlmClusters.Completers;
 /// <summary>Completes -RunId with the runs of the last 30 days on the current connection, newest first.</summary>
 public sealed class RunIdCompleter : ConnectionCompleter
 {
-    protected override IEnumerable<CompletionResult> Complete(ClusterReader reader, string prefix, IDictionary boundParameters, CancellationToken cancellationToken)
+    protected override IEnumerable<CompletionResult> Complete(LlmAnalyticsConnection connection, string prefix, IDictionary boundParameters, CancellationToken cancellationToken)
     {
+        var reader = new ClusterReader(connection);
         var now = DateTime.UtcNow;
         var runs = reader.ListRunsAsync(new RunFilter { Since = now.AddDays(-30), Until = now.AddMinutes(1), First = 200 }, cancellationToken).GetAwaiter().GetResult();
         return runs

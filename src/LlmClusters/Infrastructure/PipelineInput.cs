@@ -29,6 +29,19 @@ internal sealed class PipelineInput(string cmdlet, string accepts)
         _ => null,
     };
 
+    /// <summary>The piped objects that are <typeparamref name="T"/>; the others are refused (see <see cref="Errors"/>).</summary>
+    public IEnumerable<T> Take<T>(IEnumerable<PSObject?> inputs)
+    {
+        foreach (var input in inputs)
+        {
+            if (input?.BaseObject is T wanted) yield return wanted;
+            else if (input is not null) Refuse(input);
+        }
+    }
+
+    /// <summary>Whether any piped object was refused.</summary>
+    public bool AnyRefused => _refused.Count > 0;
+
     /// <summary>Notes an object the cmdlet cannot use; nothing is written until <see cref="Errors"/>.</summary>
     public void Refuse(PSObject input) =>
         _refused[TypeName(input)] = _refused.GetValueOrDefault(TypeName(input)) + 1;

@@ -48,6 +48,9 @@ internal static class QueryCatalog
         yield return ("recent traces", TraceQueries.RecentTraces(events, s.Since, s.Until, teamId, null, false, 20));
         yield return ("recent failing traces of a model", TraceQueries.RecentTraces(events, s.Since, s.Until, teamId, s.Model, true, 20));
         yield return ("recent traces of models by wildcard", TraceQueries.RecentTraces(events, s.Since, s.Until, teamId, s.Model.ToUpperInvariant()[..3] + "*", false, 20));
+        yield return ("recent traces of a provider by wildcard", TraceQueries.RecentTraces(events, s.Since, s.Until, teamId, null, false, 20, "OPEN*"));
+        yield return ("models used", TraceQueries.NamesUsed(events, false, s.Since, s.Until, teamId));
+        yield return ("providers used", TraceQueries.NamesUsed(events, true, s.Since, s.Until, teamId));
         yield return ("table readable", ConnectionQueries.TableReadable(events));
         yield return ("teams of recent events", ConnectionQueries.RecentTeams(events));
         yield return ("any event", EventQueries.HasAnyEvent(events));

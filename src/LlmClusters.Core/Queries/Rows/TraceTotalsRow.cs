@@ -12,5 +12,6 @@ public sealed record TraceTotalsRow(string TraceId, string? TraceName, DateTime?
     public long ErrorCount { get; init; }
     public long EventCount { get; init; }
     public IReadOnlyList<string> Models { get; init; } = [];
+    public IReadOnlyList<string> Providers { get; init; } = [];
     public long? Team { get; init; }
 }
