@@ -53,6 +53,20 @@ Describe 'Invoke-LlmClustering' {
         $traces.TraceName | Select-Object -Unique | Should -Be 'docs-qa'
     }
 
+    It 'refuses a -K that would leave most clusters with one item, and writes nothing' {
+        $before = @(Get-ClusterRun -Since (Get-Date).AddDays(-2)).Count
+        { Invoke-LlmClustering -K 30 -MaxSamples 40 -ErrorAction Stop } | Should -Throw -ErrorId 'TooManyClusters,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        @(Get-ClusterRun -Since (Get-Date).AddDays(-2)).Count | Should -Be $before
+    }
+
+    It 'ends with one error naming the trace when the -Filter scriptblock fails' {
+        $caught = $null
+        try { Invoke-LlmClustering -K 2 -MaxSamples 40 -Filter { $_.NoSuchMethod() } -ErrorVariable failed } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -Be 'FilterFailed,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        $caught.Exception.Message | Should -Match 'failed on trace .*NoSuchMethod'
+        $failed.Count | Should -Be 1
+    }
+
     It 'warns when HDBSCAN finds no cluster' {
         $run = Invoke-LlmClustering -MaxSamples 20 -MinClusterSize 15 -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
         $warnings[0] | Should -Match 'only outliers'

@@ -47,6 +47,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         var items = await ReadItemsAsync(candidates.Select(c => (c.Item, c.TraceId, c.Seen)).ToList(), options, progress, cancellationToken).ConfigureAwait(false);
         Done(ClusteringStage.Read);
         if (items.Count < 3) throw new NothingToClusterException(options, items.Count);
+        if (options.K is { } k && k > items.Count / 2) throw new TooManyClustersException(k, items.Count);
 
         // Texts of like length are embedded together: a batch is padded to its longest text, and a text's vector does
         // not depend on its batch, so the order only saves work.

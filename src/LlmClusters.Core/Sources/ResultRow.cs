@@ -23,7 +23,8 @@ public readonly struct ResultRow(ColumnSet columns, object?[] values)
 
     public long? GetInt64(string column) => this[column] is { } v ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : null;
     public int? GetInt32(string column) => this[column] is { } v ? Convert.ToInt32(v, CultureInfo.InvariantCulture) : null;
-    public double? GetDouble(string column) => this[column] is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : null;
+    /// <summary>The number, without the float noise of a database's sums and means (see <see cref="Model.Figure"/>).</summary>
+    public double? GetDouble(string column) => this[column] is { } v ? Model.Figure.Tidy(Convert.ToDouble(v, CultureInfo.InvariantCulture)) : null;
 
     /// <summary>The number, or null when it is missing or not finite: ClickHouse gives NaN for the mean of nothing, and the model says null.</summary>
     public double? GetFiniteDouble(string column) => GetDouble(column) is { } v && double.IsFinite(v) ? v : null;

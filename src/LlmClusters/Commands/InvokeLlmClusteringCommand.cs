@@ -132,6 +132,23 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
         foreach (var run in runs) WriteObject(run);
     }
 
+    /// <summary>
+    /// Runs the -Filter scriptblock on one trace. Its errors stop it (as under -ErrorAction Stop), so that a failing
+    /// filter ends the command with one error naming the trace, rather than an error per trace or a half-filtered run.
+    /// </summary>
+    private static bool Accepts(ScriptBlock script, LlmTrace trace)
+    {
+        try
+        {
+            var output = script.InvokeWithContext(null, [new PSVariable("_", trace), new PSVariable("ErrorActionPreference", ActionPreference.Stop)], trace);
+            return LanguagePrimitives.IsTrue(output.FirstOrDefault()?.BaseObject);
+        }
+        catch (RuntimeException e)
+        {
+            throw new FilterFailedException(trace.TraceId, e.Message, e);
+        }
+    }
+
     private ClusteringOptions Options(LlmAnalyticsConnection connection)
     {
         if (K is not null && Method != ClusteringMethod.kmeans)
@@ -160,7 +177,7 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
         return Filter switch
         {
             null => options,
-            ScriptBlock script => options with { TraceFilter = trace => OnPipelineThread(() => LanguagePrimitives.IsTrue(script.InvokeWithContext(null, [new PSVariable("_", trace)], trace).FirstOrDefault()?.BaseObject)) },
+            ScriptBlock script => options with { TraceFilter = trace => OnPipelineThread(() => Accepts(script, trace)) },
             IDictionary pairs when pairs.Count > 0 => options with
             {
                 PropertyFilter = pairs.Keys.Cast<object>().Select(key => new KeyValuePair<string, string>(

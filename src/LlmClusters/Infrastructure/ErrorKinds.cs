@@ -57,6 +57,8 @@ internal static class ErrorKinds
     public static readonly ErrorKind MinClusterSizeNeedsHdbscan = new(nameof(MinClusterSizeNeedsHdbscan), ErrorCategory.InvalidArgument, "Leave -MinClusterSize and -MinClusterSizeFraction out, or use -Method hdbscan.");
     public static readonly ErrorKind MinClusterSizeGivenTwice = new(nameof(MinClusterSizeGivenTwice), ErrorCategory.InvalidArgument, "Give either -MinClusterSize or -MinClusterSizeFraction.");
     public static readonly ErrorKind InvalidClusterCountRange = new(nameof(InvalidClusterCountRange), ErrorCategory.InvalidArgument, "Give a -MinK no larger than -MaxK.");
+    public static readonly ErrorKind TooManyClusters = new(nameof(TooManyClusters), ErrorCategory.InvalidArgument, "Choose a -K of at most half the items, or cluster more items.");
+    public static readonly ErrorKind FilterFailed = new(nameof(FilterFailed), ErrorCategory.InvalidOperation, "Fix the -Filter scriptblock; $_ is an LlmTrace.");
     public static readonly ErrorKind InvalidFilter = new(nameof(InvalidFilter), ErrorCategory.InvalidArgument, "Pass a scriptblock or a hashtable of event properties and values to -Filter.");
 
     // Files and the pipeline.

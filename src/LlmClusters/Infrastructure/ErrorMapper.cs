@@ -36,6 +36,8 @@ internal static class ErrorMapper
         SourceUnreachableException { LoginRefused: true } e => Record(e, ErrorKinds.LoginFailed, target, e.Message),
         SourceUnreachableException e => Record(e, ErrorKinds.ServerUnreachable, target, e.Message),
         NothingToClusterException e => Record(e, ErrorKinds.NothingToCluster, target, e.Message),
+        TooManyClustersException e => Record(e, ErrorKinds.TooManyClusters, e.K, e.Message),
+        FilterFailedException e => Record(e, ErrorKinds.FilterFailed, e.TraceId, e.Message),
         ProjectNotFoundException e => Record(e, ErrorKinds.ProjectNotFound, target, e.Message),
         ReadOnlySourceException e => Record(e, ErrorKinds.SourceReadOnly, target, e.Message),
         NotConnectedException e => Record(e, ErrorKinds.NotConnected, target, e.Message),

@@ -48,7 +48,15 @@ public abstract class LlmClustersCmdlet : PSCmdlet
             try { done.SetResult(work()); }
             catch (Exception e) { done.SetException(e); }
         });
-        done.Task.Wait(CancellationToken);
+        try
+        {
+            done.Task.Wait(CancellationToken);
+        }
+        catch (AggregateException e) when (e.InnerException is not null)
+        {
+            // The work's own exception, as if it had run here, not wrapped by the wait.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+        }
         return done.Task.Result;
     }
 
@@ -150,7 +158,7 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         {
             _wake.WaitOne(TimeSpan.FromMilliseconds(100));
             Drain();
-            if (System.Diagnostics.Stopwatch.GetElapsedTime(Math.Max(started, _lastItem)) > TimeSpan.FromSeconds(1) && !task.IsCompleted)
+            if (!_ownProgress && System.Diagnostics.Stopwatch.GetElapsedTime(Math.Max(started, _lastItem)) > TimeSpan.FromSeconds(1) && !task.IsCompleted)
             {
                 waiting ??= new ProgressRecord(WaitActivityId, MyInvocation.MyCommand.Name, "Waiting for the database");
                 waiting.StatusDescription = $"Waiting for the database: {clock.Elapsed.TotalSeconds:0} s";
@@ -265,14 +273,20 @@ public abstract class LlmClustersCmdlet : PSCmdlet
     }
 
     /// <summary>Adapts core progress to Write-Progress, written on the pipeline thread.</summary>
-    protected IProgress<T> Progress<T>(int activityId, string activity, Func<T, (string Status, int Percent)> describe) =>
-        new QueuedProgress<T>(this, value =>
+    protected IProgress<T> Progress<T>(int activityId, string activity, Func<T, (string Status, int Percent)> describe)
+    {
+        // A command that shows its own progress says what it is doing; a second bar about waiting would only compete.
+        _ownProgress = true;
+        return new QueuedProgress<T>(this, value =>
         {
             var (status, percent) = describe(value);
             var record = new ProgressRecord(activityId, activity, status) { PercentComplete = Math.Clamp(percent, 0, 100) };
             if (percent >= 100) record.RecordType = ProgressRecordType.Completed;
             WriteProgress(record);
         });
+    }
+
+    private bool _ownProgress;
 
     private sealed class QueuedProgress<T>(LlmClustersCmdlet cmdlet, Action<T> write) : IProgress<T>
     {

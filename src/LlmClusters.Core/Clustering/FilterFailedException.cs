@@ -1,0 +1,8 @@
+namespace LlmClusters.Core.Clustering;
+
+/// <summary>The -Filter scriptblock failed on a trace; nothing was written.</summary>
+public sealed class FilterFailedException(string traceId, string reason, Exception inner) : Exception(
+    $"The -Filter scriptblock failed on trace {traceId}: {reason} Nothing was written; fix the scriptblock ($_ is an LlmTrace with TraceName, Models, Events...).", inner)
+{
+    public string TraceId { get; } = traceId;
+}
