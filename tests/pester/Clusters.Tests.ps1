@@ -121,7 +121,7 @@ Describe "Get-LlmCluster on $Source" {
 
     It 'shows a table like print_clusters.py, and a list with the description' {
         $table = Get-LlmCluster | Out-String -Width 200
-        $table | Should -Match 'ClusterId\s+Size\s+Title\s+ErrorRate\s+AvgCost'
+        $table | Should -Match 'Cluster\s+Size\s+Title\s+ErrorRate\s+AvgCost'
         $table | Should -Match 'Outliers'
         $list = Get-LlmCluster -ClusterId 0 | Format-List | Out-String -Width 200
         $list | Should -Match 'Description\s*:'
@@ -204,6 +204,56 @@ Describe "Get-ClusteringJob and ConvertFrom-ClusterRunId on $Source" {
     }
 }
 
+Describe "Table views on $Source" {
+    BeforeAll {
+        # An id is whole when its cell, read down the lines it wraps over, spells it.
+        function Test-WholeId([string[]] $Lines, [string] $Id) {
+            $prefix = $Id.Substring(0, [Math]::Min(12, $Id.Length))
+            for ($row = 0; $row -lt $Lines.Count; $row++) {
+                $at = $Lines[$row].IndexOf($prefix)
+                if ($at -lt 0) { continue }
+                $read = ''
+                for ($next = $row; $next -lt $Lines.Count -and $read.Length -lt $Id.Length -and $Lines[$next].Length -gt $at; $next++) {
+                    $read += ($Lines[$next].Substring($at) -split ' ')[0]
+                }
+                if ($read -eq $Id) { return $true }
+            }
+            $false
+        }
+    }
+
+    It 'fit <_> columns: no line is wider, no header wraps, no id is cut' -ForEach 80, 120 {
+        $width = $_
+        $run = Get-ClusterRun -Level trace -JobName 'Default*' -First 1
+        $cluster = $run | Get-LlmCluster -ExcludeNoise | Select-Object -First 1
+        $views = @(
+            @{ Objects = @(Get-ClusterRun -First 3); Id = 'RunId' }
+            @{ Objects = @(Get-ClusteringJob); Id = 'Id' }
+            @{ Objects = @($run | Get-LlmCluster) }
+            @{ Objects = @($cluster | Get-ClusterItem -Top 3); Id = 'ItemId' }
+            @{ Objects = @($cluster | Measure-ClusterMetrics) }
+            @{ Objects = @($cluster | Measure-ClusterMetrics -By Model) }
+            @{ Objects = @($cluster | Measure-ClusterMetrics -PerItem | Select-Object -First 3); Id = 'ItemId' }
+            @{ Objects = @(Get-LlmTrace -Since (Get-Date).AddDays(-7) -First 3); Id = 'TraceId' }
+            @{ Objects = @((Get-LlmTrace -Since (Get-Date).AddDays(-7) -First 1 | Get-LlmTrace).Events) }
+            @{ Objects = @(Get-ClusterRun -JobName 'Default - traces' -First 2 | Compare-ClusterRun) }
+        )
+        foreach ($view in $views) {
+            $view.Objects.Count | Should -BeGreaterThan 0
+            $lines = ($view.Objects | Out-String -Width $width) -split "`r?`n"
+            $type = $view.Objects[0].GetType().Name
+            $lines | Where-Object { $_.TrimEnd().Length -gt $width } | Should -BeNullOrEmpty -Because "$type rows fit $width columns"
+            for ($i = 2; $i -lt $lines.Count; $i++) {
+                # Above each header's dashes is its one line of labels, and above that a blank line or a group's label.
+                if ($lines[$i] -match '^-[- ]*$') { $lines[$i - 2] | Should -Match '^$|^   \S' -Because "the $type header does not wrap at $width" }
+            }
+            if ($view.Id) {
+                foreach ($id in $view.Objects.($view.Id)) { Test-WholeId $lines $id | Should -BeTrue -Because "$type shows $id whole at $width" }
+            }
+        }
+    }
+}
+
 Describe "Tab completion on $Source" {
     It 'completes run ids' {
         $runs = (Get-ClusterRun).RunId
@@ -249,7 +299,7 @@ Describe "Compare-ClusterRun on $Source" {
         ($changes | Where-Object DifferenceTitle -like '*invoice*').ReferenceTitle | Should -BeLike '*invoice*'
         ($changes | Out-String -Width 200) | Should -Match 'Status\s+Clusters\s+Sizes'
         # The table names both runs it compares.
-        ($changes | Out-String -Width 200) | Should -Match ([regex]::Escape("$($runs[1].RunId) → $($runs[0].RunId)"))
+        ($changes | Out-String -Width 200) | Should -Match ([regex]::Escape("Compared: $($runs[1].RunId)") + '\s+' + [regex]::Escape("→ $($runs[0].RunId)"))
     }
 
     It 'refuses to compare runs of different levels, whose items are different things' {

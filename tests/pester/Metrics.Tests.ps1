@@ -68,10 +68,14 @@ Describe "Measure-ClusterMetrics on $Source" {
     }
 
     It 'shows a table and exports readable CSV' {
-        ($script:WithMetrics | Measure-ClusterMetrics | Out-String -Width 220) | Should -Match 'ClusterId\s+Items\s+TotalCost\s+Share'
+        ($script:WithMetrics | Measure-ClusterMetrics | Out-String -Width 220) | Should -Match 'Cluster\s+Items\s+Errors\s+p\s+TotalCost\s+Share\s+Title'
         $csv = Join-Path $TestDrive 'metrics.csv'
         $script:WithMetrics | Measure-ClusterMetrics | Export-Csv $csv
         (Import-Csv $csv)[0].PSObject.Properties.Name | Should -Contain 'ErrorRatePValue'
+        # Figures round-trip without float noise (1.7078615, not 1.7078614999999995).
+        $costs = (Import-Csv $csv).TotalCost | Where-Object { $_ }
+        $costs | Should -Not -BeNullOrEmpty
+        $costs | ForEach-Object { ($_ -replace '^-?0\.0*|[.-]|E.*$', '').Length | Should -BeLessOrEqual 15 -Because "$_ has no more digits than a double holds" }
     }
 }
 
