@@ -15,6 +15,7 @@
         'Get-LlmAnalyticsConnection'
         'Disconnect-LlmAnalytics'
         'New-LlmDemoData'
+        'Install-LlmClustersComponent'
         'Invoke-LlmQuery'
         'Get-ClusterRun'
         'Get-LlmCluster'
@@ -34,8 +35,11 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('PostHog', 'LLM', 'ClickHouse', 'Clustering', 'Observability')
-            ProjectUri = 'https://github.com/llmclusters/llmclusters'
+            Tags         = @('PostHog', 'LLM', 'ClickHouse', 'Clustering', 'Observability', 'Linux')
+            ProjectUri   = 'https://github.com/llmclusters/llmclusters'
+            LicenseUri   = 'https://github.com/llmclusters/llmclusters/blob/main/LICENSE'
+            # Written by build.ps1 Package from CHANGELOG.md.
+            ReleaseNotes = ''
         }
     }
 }

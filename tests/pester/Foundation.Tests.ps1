@@ -27,15 +27,15 @@ Describe 'The module as a user imports it' {
     It 'exports exactly its cmdlets' {
         (Get-Command -Module LlmClusters).Name | Sort-Object | Should -Be @(
             'Compare-ClusterRun', 'Connect-LlmAnalytics', 'ConvertFrom-ClusterRunId', 'Disconnect-LlmAnalytics', 'Export-LlmClusterReport', 'Format-LlmTrace', 'Get-ClusteringJob', 'Get-ClusterItem',
-            'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Get-LlmTrace', 'Import-LlmEvent', 'Invoke-LlmClustering', 'Invoke-LlmQuery', 'Measure-ClusterMetrics', 'New-LlmDemoData')
+            'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Get-LlmTrace', 'Import-LlmEvent', 'Install-LlmClustersComponent', 'Invoke-LlmClustering', 'Invoke-LlmQuery', 'Measure-ClusterMetrics', 'New-LlmDemoData')
     }
 
     It '<_> has help with a synopsis, a description, examples and every parameter described' -ForEach @(
         'Compare-ClusterRun', 'Connect-LlmAnalytics', 'ConvertFrom-ClusterRunId', 'Disconnect-LlmAnalytics', 'Export-LlmClusterReport', 'Format-LlmTrace', 'Get-ClusteringJob', 'Get-ClusterItem',
-        'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Get-LlmTrace', 'Import-LlmEvent', 'Invoke-LlmClustering', 'Invoke-LlmQuery', 'Measure-ClusterMetrics', 'New-LlmDemoData') {
+        'Get-ClusterRun', 'Get-LlmAnalyticsConnection', 'Get-LlmCluster', 'Get-LlmTrace', 'Import-LlmEvent', 'Install-LlmClustersComponent', 'Invoke-LlmClustering', 'Invoke-LlmQuery', 'Measure-ClusterMetrics', 'New-LlmDemoData') {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
-        $help.Synopsis | Should -Not -Match '^\s*(Connect|Get|New|Invoke|Disconnect|ConvertFrom|Measure|Format|Compare|Import|Export)-'
+        $help.Synopsis | Should -Not -Match '^\s*(Connect|Get|New|Invoke|Disconnect|ConvertFrom|Measure|Format|Compare|Import|Export|Install)-'
         $help.description.Text | Should -Not -BeNullOrEmpty
         @($help.examples.example).Count | Should -BeGreaterThan 0
         $help.examples.example[0].code | Should -Not -BeNullOrEmpty
@@ -90,15 +90,17 @@ Describe 'Connect-LlmAnalytics' {
         { Connect-LlmAnalytics -Path $script:DataPath -Table 'events; DROP TABLE x' } | Should -Throw -ErrorId 'InvalidTableName,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
     }
 
-    It 'names the other sources when the engine library is missing' {
+    It 'names the file to place by hand and the other sources when the engine is missing and cannot be fetched' {
         $bare = Join-Path ([IO.Path]::GetTempPath()) ("llmclusters-bare-" + [guid]::NewGuid().ToString('N'))
         $moduleDir = Split-Path $env:LLMCLUSTERS_TEST_MODULE
         New-Item -ItemType Directory $bare | Out-Null
         Get-ChildItem $moduleDir -File | Copy-Item -Destination $bare
         Copy-Item (Join-Path $moduleDir 'en-US') $bare -Recurse
         $script = "`$PSStyle.OutputRendering = 'PlainText'; Import-Module '$bare/LlmClusters.psd1'; try { Connect-LlmAnalytics -Path '$bare/data' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.ErrorDetails.Message }"
-        $text = Invoke-InNewProcess $script @{ LLMCLUSTERS_CHDB_LIBRARY = $null }
+        # A machine without the engine whose registry cannot be reached: its own per-user folder, a closed port.
+        $text = Invoke-InNewProcess $script @{ LLMCLUSTERS_CHDB_LIBRARY = $null; XDG_DATA_HOME = "$bare/user"; LLMCLUSTERS_NPM_REGISTRY = 'http://127.0.0.1:9/' }
         Remove-Item $bare -Recurse -Force
+        $text | Should -Match 'place package/libchdb\.so from it at .*/user/LlmClusters/components/engine/26\.5\.3/libchdb\.so'
         $text | Should -Match 'EngineUnavailable,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
         $text | Should -Match 'ResourceUnavailable'
         $text | Should -Match 'Connect-LlmAnalytics -Server'
@@ -203,5 +205,42 @@ Describe 'Import-LlmEvent' {
         $failed[0].ErrorDetails.Message | Should -Match 'bad\.jsonl'
         (Import-LlmEvent $good -Confirm:$false).EventsAdded | Should -Be 0
         (Invoke-LlmQuery 'SELECT count() AS n FROM events').n | Should -Be ($before + 2)
+    }
+}
+
+Describe 'Install-LlmClustersComponent' {
+    It 'finds a part already in place without fetching it, and says what -WhatIf would fetch' {
+        # The build fetched the engine with this same cmdlet into .engine/<name>/<version>/.
+        $root = Split-Path (Split-Path (Split-Path $env:LLMCLUSTERS_TEST_ENGINE))
+        $found = Install-LlmClustersComponent -Name Engine -Path $root
+        $found.Downloaded | Should -BeFalse
+        $found.Path | Should -Be $env:LLMCLUSTERS_TEST_ENGINE
+        $found.Size | Should -Be (Get-Item $env:LLMCLUSTERS_TEST_ENGINE).Length
+
+        $empty = Join-Path $TestDrive 'components'
+        $whatIf = Invoke-InNewProcess "Import-Module '$env:LLMCLUSTERS_TEST_MODULE'; Install-LlmClustersComponent -Path '$empty' -WhatIf"
+        $whatIf | Should -Match 'Fetch @chdb/lib-linux-x64-gnu@26\.5\.3 from https://registry\.npmjs\.org/'
+        $whatIf | Should -Match 'Fetch SentenceTransformers\.MiniLM@24\.9\.52193 from https://api\.nuget\.org/v3/index\.json'
+        Test-Path $empty | Should -BeFalse
+    }
+
+    It 'says which file to place by hand when the registry cannot be reached' {
+        $output = Invoke-InNewProcess "Import-Module '$env:LLMCLUSTERS_TEST_MODULE'; try { Install-LlmClustersComponent -Path '$TestDrive/offline' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }" @{
+            LLMCLUSTERS_NPM_REGISTRY = 'http://127.0.0.1:9/' }
+        $output | Should -Match 'ComponentUnavailable,LlmClusters.Commands.InstallLlmClustersComponentCommand'
+        $output | Should -Match 'place package/libchdb\.so from it at .*offline/engine/26\.5\.3/libchdb\.so'
+    }
+}
+
+Describe 'Where no engine is published' {
+    It 'imports, has help, and opening a data folder says in one line which platforms have the engine and which sources remain' {
+        $output = Invoke-InNewProcess "Import-Module '$env:LLMCLUSTERS_TEST_MODULE'; (Get-Help Connect-LlmAnalytics).Synopsis; try { Install-LlmClustersComponent -Name Engine -ErrorAction Stop } catch { 'REFUSED ' + `$_.Exception.Message }; try { Connect-LlmAnalytics -Path '$TestDrive/elsewhere' -ErrorAction Stop } catch { 'ERROR ' + `$_.FullyQualifiedErrorId; 'MESSAGE ' + `$_.Exception.Message }" @{
+            LLMCLUSTERS_PLATFORM = 'osx-arm64'; LLMCLUSTERS_CHDB_LIBRARY = $null }
+        $output | Should -Match 'Chooses where LlmClusters runs its queries'
+        $output | Should -Match 'REFUSED Engine \(@chdb/lib-linux-x64-gnu@26\.5\.3\) is published for linux-x64 only, not for osx-arm64'
+        $output | Should -Match 'ERROR EngineUnavailable,LlmClusters.Commands.ConnectLlmAnalyticsCommand'
+        $message = ($output -split "`n" | Where-Object { $_ -like 'MESSAGE *' })
+        @($message).Count | Should -Be 1
+        $message | Should -Match 'published for Linux x64 only, not for osx-arm64.*-Server.*-ProjectId'
     }
 }

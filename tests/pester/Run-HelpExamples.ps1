@@ -6,8 +6,8 @@
     What a user would type or a host would show is stood in for: Get-Credential, Read-Host and Get-Secret answer with
     the loopback endpoint's credentials, and Invoke-Item opens nothing. Examples that connect to a ClickHouse server or
     to PostHog reach the loopback endpoint, which speaks both, with the host names and project id swapped for its own.
-    Local clustering embeds at most 300 items per example (-MaxSamples), and demo data is 500 traces (-TraceCount), to
-    keep the suite short.
+    Local clustering embeds at most 300 items per example (-MaxSamples), demo data is 500 traces (-TraceCount), and
+    Install-LlmClustersComponent runs with -WhatIf (Install.Tests.ps1 fetches for real), to keep the suite short.
 #>
 param(
     [Parameter(Mandatory)] [string] $ResultPath,
@@ -31,6 +31,7 @@ $env:POSTHOG_PERSONAL_API_KEY = $ApiKey
 $PSDefaultParameterValues['Connect-LlmAnalytics:PostHogHost'] = $postHog
 $PSDefaultParameterValues['Invoke-LlmClustering:MaxSamples'] = 300
 $PSDefaultParameterValues['New-LlmDemoData:TraceCount'] = 500
+$PSDefaultParameterValues['Install-LlmClustersComponent:WhatIf'] = $true
 
 # Files the examples read: an S3 export to import, and an empty folder of synced parts.
 Set-Location $WorkFolder

@@ -1,9 +1,13 @@
 using System.Runtime.InteropServices;
+using LlmClusters.Core.Components;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Native;
 
-/// <summary>Finds libchdb.so: the environment variable first, then beside the module, then the system's search path.</summary>
+/// <summary>
+/// Finds libchdb.so: the environment variable first, then beside the module, then the per-user components folder
+/// (where Install-LlmClustersComponent puts it, and where it is fetched to on first use), then the system's search path.
+/// </summary>
 internal static class ChdbLibrary
 {
     public const string PathVariable = "LLMCLUSTERS_CHDB_LIBRARY";
@@ -23,6 +27,7 @@ internal static class ChdbLibrary
             list.Add(Path.Combine(here, "native", FileName));
             list.Add(Path.Combine(here, FileName));
         }
+        list.Add(ModuleComponents.Engine.PathUnder(ModuleComponents.DefaultFolder));
         return list;
     }
 
@@ -32,15 +37,29 @@ internal static class ChdbLibrary
         lock (Gate)
         {
             if (_resolverSet) return;
-            if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
+            if (!ModuleComponents.IsAvailableHere(ModuleComponents.Engine))
                 throw new EngineUnavailableException(
-                    $"The embedded ClickHouse engine (chDB) is only available on Linux x64 and arm64, not on {RuntimeInformation.OSDescription} {RuntimeInformation.ProcessArchitecture}.");
+                    $"The embedded ClickHouse engine (chDB) is published for Linux x64 only, not for {ModuleComponents.Platform}.");
 
             var handle = TryLoad(out var tried);
+            if (handle == IntPtr.Zero && Environment.GetEnvironmentVariable(PathVariable) is not { Length: > 0 })
+            {
+                // First use without the engine: fetch it (Connect-LlmAnalytics does so ahead, with a progress bar).
+                try
+                {
+                    new ComponentInstaller().InstallAsync(ModuleComponents.Engine, ModuleComponents.DefaultFolder, force: false, null, CancellationToken.None)
+                        .GetAwaiter().GetResult();
+                }
+                catch (ComponentUnavailableException e)
+                {
+                    throw new EngineUnavailableException(e.Message);
+                }
+                handle = TryLoad(out tried);
+            }
             if (handle == IntPtr.Zero)
                 throw new EngineUnavailableException(
                     $"The embedded ClickHouse engine library ({FileName}) was not found. Looked in: {string.Join(", ", tried)}. " +
-                    $"Run 'dotnet pwsh ./build.ps1 Build' in the LlmClusters repository to fetch it, or set {PathVariable} to its full path.");
+                    $"Run Install-LlmClustersComponent -Name Engine, or set {PathVariable} to its full path.");
 
             NativeLibrary.SetDllImportResolver(typeof(ChdbLibrary).Assembly, (name, _, _) =>
                 name == ChdbNative.LibraryName ? handle : IntPtr.Zero);

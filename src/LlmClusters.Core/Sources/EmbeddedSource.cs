@@ -38,6 +38,9 @@ public sealed class EmbeddedSource : IAnalyticsSource
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "LlmClusters");
 
     public static string DefaultDataPath => Path.Combine(DefaultDataRoot, "data");
+
+    /// <summary>Whether the engine library is where the module looks for it (see Native.ChdbLibrary).</summary>
+    public static bool EngineInPlace => Native.ChdbLibrary.Candidates().Any(File.Exists);
     public static string DemoDataPath => Path.Combine(DefaultDataRoot, "demo");
 
     public string? Pending => EmbeddedEngine.StillFinishing;

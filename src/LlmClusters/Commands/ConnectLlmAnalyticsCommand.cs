@@ -121,6 +121,7 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
         var demo = Demo.IsPresent;
         var path = demo ? EmbeddedSource.DemoDataPath : Path is null ? EmbeddedSource.DefaultDataPath : GetUnresolvedProviderPathFromPSPath(Path);
 
+        EnsureEngine();
         var source = Guard(() => new EmbeddedSource(path, new EventsTable(Table), TimeSpan.FromSeconds(QueryTimeoutSeconds)), path);
         Open(new LlmAnalyticsConnection(source, TeamId, PostHogHost, demo), runner =>
         {

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using LlmClusters.Core.Clustering;
+using LlmClusters.Core.Components;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
@@ -102,6 +103,9 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
         var runner = target.CreateRunner(QueryObserver());
         Guard(() => { runner.EnsureWritable(); return true; }, where);
         if (local is not null) Await(token => runner.EnsureEventsTableAsync(token), where);
+        // An installed package carries neither the model nor its runtime: the first clustering fetches them.
+        EnsureComponent(ModuleComponents.Model);
+        EnsureComponent(ModuleComponents.Runtime);
         WriteProgress(new ProgressRecord(2, "Clustering " + options.Level + "s locally", "Loading the embedding model"));
         var embedder = Await(_ => Task.Run(EmbedderCache.Get), "the embedding model");
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.Loader;
+using LlmClusters.Core.Components;
 
 namespace LlmClusters.Infrastructure;
 
@@ -48,6 +49,8 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
         name.Name is "LlmClusters.ClickHouse" or "LlmClusters.PostHog" or "LlmClusters.Embeddings" ? _instance?.LoadFromAssemblyName(name) : null;
 
     // ONNX Runtime's native library sits in deps/ too; the default probing would not look there.
+    // The model and ONNX Runtime's library are beside the module in a build from source; an installed package leaves
+    // them out, and they are fetched into the components folder (Install-LlmClustersComponent) and loaded from there.
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
     {
         foreach (var file in new[] { unmanagedDllName, $"lib{unmanagedDllName}.so", $"{unmanagedDllName}.so", $"lib{unmanagedDllName}.dylib", $"{unmanagedDllName}.dll" })
@@ -55,12 +58,26 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
             var path = Path.Combine(_folder, file);
             if (File.Exists(path)) return LoadUnmanagedDllFromPath(path);
         }
-        return IntPtr.Zero;
+        var runtime = ModuleComponents.Runtime;
+        var fetched = runtime.PathUnder(ModuleComponents.DefaultFolder);
+        return unmanagedDllName.Contains("onnxruntime", StringComparison.Ordinal) && File.Exists(fetched) ? LoadUnmanagedDllFromPath(fetched) : IntPtr.Zero;
     }
 
     protected override Assembly? Load(AssemblyName name)
     {
         var path = Path.Combine(_folder, name.Name + ".dll");
-        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        if (File.Exists(path)) return LoadFromAssemblyPath(path);
+        var model = ModuleComponents.Model;
+        var fetched = model.PathUnder(ModuleComponents.DefaultFolder);
+        return name.Name + ".dll" == model.FileName && File.Exists(fetched) ? LoadFromAssemblyPath(fetched) : null;
+    }
+
+    /// <summary>Where a part is when the module carries it (a build from source), or null when it has to be fetched.</summary>
+    public static string? Carried(ModuleComponent component)
+    {
+        var path = component == ModuleComponents.Engine
+            ? Path.Combine(Path.GetDirectoryName(Folder)!, "native", component.FileName)
+            : Path.Combine(Folder, component.FileName);
+        return File.Exists(path) ? path : null;
     }
 }

@@ -12,7 +12,9 @@ internal static class ErrorKinds
     // Connecting.
     public static readonly ErrorKind InvalidDataPath = new(nameof(InvalidDataPath), ErrorCategory.InvalidArgument, "Pass a folder (not a file) that can be created or read with -Path.");
     public static readonly ErrorKind DataFolderInUse = new(nameof(DataFolderInUse), ErrorCategory.ResourceBusy, "Close the other process that has the folder open, or connect to another folder.");
-    public static readonly ErrorKind EngineUnavailable = new(nameof(EngineUnavailable), ErrorCategory.ResourceUnavailable, "Install the embedded engine (build.ps1 fetches it), set LLMCLUSTERS_CHDB_LIBRARY, or connect to a ClickHouse server (-Server) or a PostHog project (-ProjectId).");
+    public static readonly ErrorKind ComponentUnavailable = new(nameof(ComponentUnavailable), ErrorCategory.ResourceUnavailable,
+        "Check access to the registry, or place the file by hand where the message says.");
+    public static readonly ErrorKind EngineUnavailable = new(nameof(EngineUnavailable), ErrorCategory.ResourceUnavailable, "Fetch the embedded engine (Install-LlmClustersComponent -Name Engine), set LLMCLUSTERS_CHDB_LIBRARY, or connect to a ClickHouse server (-Server) or a PostHog project (-ProjectId).");
     public static readonly ErrorKind EngineNotResponding = new(nameof(EngineNotResponding), ErrorCategory.ResourceUnavailable, "Start a new PowerShell session; the embedded engine of this one no longer answers.");
     public static readonly ErrorKind NotConnected = new(nameof(NotConnected), ErrorCategory.ConnectionError, "Run Connect-LlmAnalytics first.");
     public static readonly ErrorKind ServerUnreachable = new(nameof(ServerUnreachable), ErrorCategory.ConnectionError, "Check the server's address and port, and the network between here and it.");

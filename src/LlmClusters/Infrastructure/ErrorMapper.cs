@@ -44,6 +44,7 @@ internal static class ErrorMapper
         DataFolderInUseException e => Record(e, ErrorKinds.DataFolderInUse, e.Path, e.Message),
         EngineNotRespondingException e => Record(e, ErrorKinds.EngineNotResponding, target, e.Message),
         EngineUnavailableException e => Record(e, ErrorKinds.EngineUnavailable, target, e.Message),
+        Core.Components.ComponentUnavailableException e => Record(e, ErrorKinds.ComponentUnavailable, e.Component.Name, e.Message),
         InvalidDataFolderException e => Record(e, ErrorKinds.InvalidDataPath, e.Path, e.Message),
         InvalidTableNameException e => Record(e, ErrorKinds.InvalidTableName, target, e.Message),
         InvalidConnectionStringException e => Record(e, ErrorKinds.InvalidConnectionString, target, e.Message),

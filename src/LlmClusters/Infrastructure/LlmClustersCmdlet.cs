@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Components;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
@@ -244,6 +245,42 @@ public abstract class LlmClustersCmdlet : PSCmdlet
     /// <summary>After finding nothing with a team: " " and a sentence naming the teams the store does hold, when it holds none of that team; else "".</summary>
     protected string OtherTeams(LlmAnalyticsConnection connection) =>
         TryAwait(token => TeamCheck.OtherTeamsAsync(connection, QueryObserver(), token), connection.Location, out var hint, out _) && hint is not null ? " " + hint : "";
+
+    /// <summary>Fetches a part of the module, with a progress bar.</summary>
+    protected Task<ComponentInstall> InstallComponentAsync(ModuleComponent component, string folder, bool force, CancellationToken cancellationToken)
+    {
+        var progress = Progress<ComponentProgress>(3, $"Fetching {component}", p => (
+            p.Total is { } total ? $"{p.Received / 1048576.0:N0} of {total / 1048576.0:N0} MB" : $"{p.Received / 1048576.0:N0} MB",
+            p.Total is > 0 and var all ? (int)(p.Received * 100 / all) : 0));
+        return new ComponentInstaller().InstallAsync(component, folder, force, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Before a command opens the embedded engine: fetches it on first use, with a progress bar. Where no engine is
+    /// published, nothing is fetched, and opening it says which sources remain.
+    /// </summary>
+    protected void EnsureEngine()
+    {
+        if (!ModuleComponents.IsAvailableHere(ModuleComponents.Engine) || EmbeddedSource.EngineInPlace) return;
+        var engine = ModuleComponents.Engine;
+        if (TryAwait(token => InstallComponentAsync(engine, ModuleComponents.DefaultFolder, force: false, token), engine.Name, out var installed, out var error))
+        {
+            WriteVerbose($"Fetched {engine} into {installed.Path}.");
+            return;
+        }
+        // Not fetched (no network, a mirror that refused it): how to place it by hand, and which sources need none.
+        Terminate(error?.Exception is ComponentUnavailableException unavailable
+            ? ErrorMapper.ToErrorRecord(new EngineUnavailableException(unavailable.Message), engine.Name)
+            : error!);
+    }
+
+    /// <summary>Fetches a part the module does not carry on its first use, with a progress bar.</summary>
+    protected void EnsureComponent(ModuleComponent component)
+    {
+        if (DependencyLoadContext.Carried(component) is not null || ComponentInstaller.IsInstalled(component, ModuleComponents.DefaultFolder)) return;
+        var installed = Await(token => InstallComponentAsync(component, ModuleComponents.DefaultFolder, force: false, token), component.Name);
+        WriteVerbose($"Fetched {component} into {installed.Path}.");
+    }
 
     protected internal void Warn(string message) => WriteWarning(Core.Formatting.TerminalText.Escape(message));
 

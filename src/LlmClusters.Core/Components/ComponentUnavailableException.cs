@@ -1,0 +1,7 @@
+namespace LlmClusters.Core.Components;
+
+/// <summary>A part could not be fetched or did not match its pinned SHA-512; the message says how to place it by hand.</summary>
+public sealed class ComponentUnavailableException(ModuleComponent component, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public ModuleComponent Component { get; } = component;
+}
