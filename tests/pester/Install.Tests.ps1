@@ -21,7 +21,7 @@ Describe 'The package' {
         $names | Where-Object { $_ -match 'libchdb|SentenceTransformers\.MiniLM\.dll|libonnxruntime\.so$' } | Should -BeNullOrEmpty
     }
 
-    It 'installs with Install-PSResource into an empty module path, imports by name, fetches the engine, reads the demo and uninstalls' {
+    It 'installs with Install-PSResource into an empty module path, imports by name, fetches its parts, reads and clusters the demo, and uninstalls' {
         $repository = Split-Path $env:LLMCLUSTERS_TEST_PACKAGE
         $script = @"
 `$ErrorActionPreference = 'Stop'
@@ -35,6 +35,8 @@ Import-Module LlmClusters
 'ENGINE ' + `$engine.Downloaded + ' ' + `$engine.Path
 Connect-LlmAnalytics -Demo
 'CLUSTERS ' + @(Get-LlmCluster).Count
+`$run = Invoke-LlmClustering -K 2 -MaxSamples 40 -PassThru
+'LOCAL ' + `$run.ClusterCount + ' ' + @(Get-ChildItem (Join-Path (Split-Path (Split-Path `$engine.Path)) '..') -Recurse -File).Name -join ','
 Disconnect-LlmAnalytics
 Remove-Module LlmClusters
 Uninstall-PSResource LlmClusters -Scope CurrentUser
@@ -59,6 +61,9 @@ Uninstall-PSResource LlmClusters -Scope CurrentUser
         $output | Should -Match "INSTALLED $([regex]::Escape($script:UserHome))"
         $output | Should -Match "ENGINE True $([regex]::Escape($script:UserHome))/\.local/share/LlmClusters/components/engine/"
         $output | Should -Match 'CLUSTERS [1-9]'
+        # The first local clustering fetched the model and ONNX Runtime from NuGet, and ran on them.
+        $output | Should -Match 'LOCAL 2 .*SentenceTransformers\.MiniLM\.dll'
+        $output | Should -Match 'LOCAL 2 .*libonnxruntime\.so'
         $output | Should -Match 'AFTER 0'
     }
 }

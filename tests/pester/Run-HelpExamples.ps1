@@ -6,7 +6,7 @@
     What a user would type or a host would show is stood in for: Get-Credential, Read-Host and Get-Secret answer with
     the loopback endpoint's credentials, and Invoke-Item opens nothing. Examples that connect to a ClickHouse server or
     to PostHog reach the loopback endpoint, which speaks both, with the host names and project id swapped for its own.
-    Local clustering embeds at most 300 items per example (-MaxSamples), demo data is 500 traces (-TraceCount), and
+    Local clustering embeds at most 100 items per example (-MaxSamples), demo data is 500 traces (-TraceCount), and
     Install-LlmClustersComponent runs with -WhatIf (Install.Tests.ps1 fetches for real), to keep the suite short.
 #>
 param(
@@ -29,7 +29,7 @@ $env:CLICKHOUSE_CONNECTION_STRING = "Host=127.0.0.1;Port=$Port"
 $env:POSTHOG_PERSONAL_API_KEY = $ApiKey
 # A connection that names no PostHog host would reach the real one: every connect reaches the endpoint's.
 $PSDefaultParameterValues['Connect-LlmAnalytics:PostHogHost'] = $postHog
-$PSDefaultParameterValues['Invoke-LlmClustering:MaxSamples'] = 300
+$PSDefaultParameterValues['Invoke-LlmClustering:MaxSamples'] = 100
 $PSDefaultParameterValues['New-LlmDemoData:TraceCount'] = 500
 $PSDefaultParameterValues['Install-LlmClustersComponent:WhatIf'] = $true
 
@@ -49,7 +49,7 @@ $results = foreach ($command in Get-Command -Module LlmClusters -CommandType Cmd
             -replace ' -Database posthog', '' `
             -replace 'https://(eu\.posthog\.com|posthog\.example\.com)', $postHog `
             -replace '-ProjectId 12345', '-ProjectId 1' `
-            -replace '-MaxSamples \d+', '-MaxSamples 300' `
+            -replace '-MaxSamples \d+', '-MaxSamples 100' `
             -replace '-TraceCount \d+', '-TraceCount 500'
         $clock = [Diagnostics.Stopwatch]::StartNew()
         $outcome = try {
