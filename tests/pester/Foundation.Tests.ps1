@@ -243,4 +243,16 @@ Describe 'Where no engine is published' {
         @($message).Count | Should -Be 1
         $message | Should -Match 'published for Linux x64 only, not for osx-arm64.*-Server.*-ProjectId'
     }
+
+    It 'reads a ClickHouse server and PostHog''s API there as anywhere' {
+        . (Join-Path $PSScriptRoot 'TestSource.ps1')
+        $endpoint = Start-Endpoint -TraceCount 200 -Seed 6
+        try {
+            $output = Invoke-InNewProcess "Import-Module '$env:LLMCLUSTERS_TEST_MODULE'; `$ErrorActionPreference = 'Stop'; Connect-LlmAnalytics -Server 127.0.0.1 -Port $($endpoint.Port) -TeamId 1; 'CLICKHOUSE ' + @(Get-LlmCluster).Count; Connect-LlmAnalytics -ProjectId 1 -PostHogHost 'http://127.0.0.1:$($endpoint.PostHogPort)' -ApiKey (ConvertTo-SecureString '$script:EndpointApiKey' -AsPlainText -Force); 'POSTHOG ' + @(Get-ClusterRun).Count" @{
+                LLMCLUSTERS_PLATFORM = 'osx-arm64'; LLMCLUSTERS_CHDB_LIBRARY = $null }
+        }
+        finally { Stop-Endpoint $endpoint }
+        $output | Should -Match 'CLICKHOUSE [1-9]'
+        $output | Should -Match 'POSTHOG [1-9]'
+    }
 }

@@ -34,7 +34,7 @@ Describe 'A long session of mixed statements' {
         for ($p = 0; $p -lt $script:Pipelines.Count; $p++) { $expected[$p] = (& $script:Pipelines[$p] | Out-String) }
         $random = [Random]::new(17)
         $statements = 0
-        for ($i = 0; $i -lt 60; $i++) {
+        for ($i = 0; $i -lt 40; $i++) {
             $p = $i % $script:Pipelines.Count
             (& $script:Pipelines[$p] | Out-String) | Should -Be $expected[$p] -Because "pipeline $p, round $i"
             $statements++
@@ -59,6 +59,6 @@ Describe 'A long session of mixed statements' {
             $rows[0].s | Should -Be "$n"
             $statements++
         }
-        $statements | Should -Be 180
+        $statements | Should -Be 120
     }
 }

@@ -36,8 +36,12 @@ public static class ModuleComponents
     /// <summary>Overrides the platform the module believes it runs on (a test of what another platform's user sees).</summary>
     public const string PlatformVariable = "LLMCLUSTERS_PLATFORM";
 
-    /// <summary>Where fetched parts go unless a folder is named: the per-user data folder's components/.</summary>
-    public static string DefaultFolder => Path.Combine(Sources.EmbeddedSource.DefaultDataRoot, "components");
+    /// <summary>Names the components folder the module looks in and fetches into (a shared or read-only image, an offline host).</summary>
+    public const string FolderVariable = "LLMCLUSTERS_COMPONENTS";
+
+    /// <summary>Where fetched parts go and are looked for: $LLMCLUSTERS_COMPONENTS, else the per-user data folder's components/.</summary>
+    public static string DefaultFolder =>
+        Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } named ? named : Path.Combine(Sources.EmbeddedSource.DefaultDataRoot, "components");
 
     /// <summary>This machine's runtime identifier (linux-x64, osx-arm64, win-x64...).</summary>
     public static string Platform =>

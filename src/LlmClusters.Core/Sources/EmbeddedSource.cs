@@ -39,8 +39,12 @@ public sealed class EmbeddedSource : IAnalyticsSource
 
     public static string DefaultDataPath => Path.Combine(DefaultDataRoot, "data");
 
-    /// <summary>Whether the engine library is where the module looks for it (see Native.ChdbLibrary).</summary>
-    public static bool EngineInPlace => Native.ChdbLibrary.Candidates().Any(File.Exists);
+    /// <summary>
+    /// Whether the engine library is where the module looks for it (see Native.ChdbLibrary), or the user named its path
+    /// (then nothing is fetched: loading it says what is wrong with that path).
+    /// </summary>
+    public static bool EngineInPlace =>
+        Environment.GetEnvironmentVariable(Native.ChdbLibrary.PathVariable) is { Length: > 0 } || Native.ChdbLibrary.Candidates().Any(File.Exists);
     public static string DemoDataPath => Path.Combine(DefaultDataRoot, "demo");
 
     public string? Pending => EmbeddedEngine.StillFinishing;
