@@ -46,32 +46,32 @@ public sealed class ComponentInstaller(HttpClient http, Uri? npmRegistry = null,
             return new ComponentInstall(component.Name, component.Package, component.Version, target, new FileInfo(target).Length, Downloaded: false);
 
         var directory = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(directory);
+        // Names of this fetch's own: two sessions fetching the same part never write into each other's files.
         var download = Path.Combine(directory, $".{component.FileName}.{Guid.NewGuid():N}.download");
-        var partial = target + ".partial";
+        var partial = Path.Combine(directory, $".{component.FileName}.{Guid.NewGuid():N}.partial");
         Uri? url = null;
         try
         {
+            Directory.CreateDirectory(directory);
             url = await PackageUrlAsync(component, cancellationToken).ConfigureAwait(false);
             var sha512 = await DownloadAsync(component, url, download, progress, cancellationToken).ConfigureAwait(false);
             if (sha512 != component.Sha512)
                 throw new ComponentUnavailableException(component,
-                    $"{component} from {url} does not match its pinned SHA-512 (got {sha512}); it was not used. " +
+                    $"{component} from {Shown(url)} does not match its pinned SHA-512 (got {sha512}); it was not used. " +
                     $"Check that {RegistryName(component)} serves the real package, then run Install-LlmClustersComponent again.");
             await ExtractAsync(component, download, partial, cancellationToken).ConfigureAwait(false);
             File.Move(partial, target, overwrite: true);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or JsonException or InvalidDataException
-                                      || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is not ComponentUnavailableException && !(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             throw new ComponentUnavailableException(component,
-                $"{component} could not be fetched from {url?.ToString() ?? RegistryName(component)} ({e.Message}). Without network access to it, " +
+                $"{component} could not be fetched from {Shown(url) ?? RegistryName(component)} ({e.Message}). Without access to it, " +
                 $"download {DownloadHint(component, url)} on another machine and place {component.FileInPackage} from it at {target}.", e);
         }
         finally
         {
-            File.Delete(download);
-            File.Delete(partial);
+            TryDelete(download);
+            TryDelete(partial);
         }
         return new ComponentInstall(component.Name, component.Package, component.Version, target, new FileInfo(target).Length, Downloaded: true);
     }
@@ -84,16 +84,23 @@ public sealed class ComponentInstaller(HttpClient http, Uri? npmRegistry = null,
             // The registry's document for one version names its tarball (scoped names keep their @ and escape the /).
             var metadata = new Uri(_npm, component.Package.Replace("/", "%2f", StringComparison.Ordinal) + "/" + component.Version);
             using var document = await http.GetFromJsonAsync<JsonDocument>(metadata, cancellationToken).ConfigureAwait(false)
-                                 ?? throw new JsonException($"{metadata} returned nothing.");
-            return new Uri(document.RootElement.GetProperty("dist").GetProperty("tarball").GetString()!);
+                                 ?? throw new JsonException($"{Shown(metadata)} returned nothing.");
+            return document.RootElement.TryGetProperty("dist", out var dist) && dist.TryGetProperty("tarball", out var tarball)
+                   && Uri.TryCreate(tarball.GetString(), UriKind.Absolute, out var address)
+                ? address
+                : throw new JsonException($"{Shown(metadata)} names no tarball for {component}.");
         }
 
         // NuGet's flat container (PackageBaseAddress) serves every package file at a fixed address.
         using var index = await http.GetFromJsonAsync<JsonDocument>(_nuGet, cancellationToken).ConfigureAwait(false)
-                          ?? throw new JsonException($"{_nuGet} returned nothing.");
-        var baseAddress = index.RootElement.GetProperty("resources").EnumerateArray()
-            .FirstOrDefault(r => r.GetProperty("@type").GetString()?.StartsWith("PackageBaseAddress/3.0.0", StringComparison.Ordinal) == true)
-            .GetProperty("@id").GetString() ?? throw new JsonException($"{_nuGet} names no PackageBaseAddress.");
+                          ?? throw new JsonException($"{Shown(_nuGet)} returned nothing.");
+        var baseAddress = (index.RootElement.TryGetProperty("resources", out var resources) && resources.ValueKind == JsonValueKind.Array
+                              ? resources.EnumerateArray()
+                                  .Where(r => r.TryGetProperty("@type", out var type) && type.GetString()?.StartsWith("PackageBaseAddress/3.0.0", StringComparison.Ordinal) == true)
+                                  .Select(r => r.TryGetProperty("@id", out var id) ? id.GetString() : null)
+                                  .FirstOrDefault(id => id is not null)
+                              : null)
+                          ?? throw new JsonException($"{Shown(_nuGet)} names no PackageBaseAddress.");
         var id = component.Package.ToLowerInvariant();
         var version = component.Version.ToLowerInvariant();
         return new Uri(WithSlash(baseAddress), $"{id}/{version}/{id}.{version}.nupkg");
@@ -171,10 +178,21 @@ public sealed class ComponentInstaller(HttpClient http, Uri? npmRegistry = null,
         await using (output.ConfigureAwait(false)) await data.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
     }
 
-    private string RegistryName(ModuleComponent component) => component.Registry == ComponentRegistry.Npm ? _npm.ToString() : _nuGet.ToString();
+    private string RegistryName(ModuleComponent component) => Shown(component.Registry == ComponentRegistry.Npm ? _npm : _nuGet)!;
+
+    /// <summary>An address as messages show it: never the user name, password or query a mirror's address may carry.</summary>
+    public static string? Shown(Uri? url) =>
+        url is null ? null : url.IsAbsoluteUri ? url.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : url.ToString();
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { /* a file still open elsewhere is left for the next fetch, which uses names of its own */ }
+        catch (UnauthorizedAccessException) { }
+    }
 
     private static string DownloadHint(ModuleComponent component, Uri? url) =>
-        url?.ToString() ?? (component.Registry == ComponentRegistry.Npm
+        Shown(url) ?? (component.Registry == ComponentRegistry.Npm
             ? $"{component.Package}-{component.Version}.tgz (npm pack {component})"
             : $"{component.Package}.{component.Version}.nupkg from nuget.org");
 

@@ -43,9 +43,14 @@ public static class ModuleComponents
     public static string DefaultFolder =>
         Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } named ? named : Path.Combine(Sources.EmbeddedSource.DefaultDataRoot, "components");
 
-    /// <summary>This machine's runtime identifier (linux-x64, osx-arm64, win-x64...).</summary>
+    /// <summary>
+    /// This machine's platform as packages name it (linux-x64, osx-arm64, win-x64...): from the operating system and the
+    /// process's architecture, since a distribution's own .NET reports identifiers such as ubuntu.24.04-x64.
+    /// </summary>
     public static string Platform =>
-        Environment.GetEnvironmentVariable(PlatformVariable) is { Length: > 0 } named ? named : RuntimeInformation.RuntimeIdentifier;
+        Environment.GetEnvironmentVariable(PlatformVariable) is { Length: > 0 } named ? named
+        : (OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : OperatingSystem.IsLinux() ? "linux" : RuntimeInformation.OSDescription)
+          + "-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
 
     /// <summary>Whether a part is published for this machine.</summary>
     public static bool IsAvailableHere(ModuleComponent component) =>

@@ -37,25 +37,14 @@ internal static class ChdbLibrary
         lock (Gate)
         {
             if (_resolverSet) return;
-            if (!ModuleComponents.IsAvailableHere(ModuleComponents.Engine))
+            // A library the user named is tried wherever the module runs; elsewhere the engine is published for one platform.
+            var named = Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 };
+            if (!named && !ModuleComponents.IsAvailableHere(ModuleComponents.Engine))
                 throw new EngineUnavailableException(
                     $"The embedded ClickHouse engine (chDB) is published for Linux x64 only, not for {ModuleComponents.Platform}.");
 
+            // Never fetched here (a command fetches it first, with a progress bar and Ctrl+C): this runs on the engine's thread.
             var handle = TryLoad(out var tried);
-            if (handle == IntPtr.Zero && Environment.GetEnvironmentVariable(PathVariable) is not { Length: > 0 })
-            {
-                // First use without the engine: fetch it (Connect-LlmAnalytics does so ahead, with a progress bar).
-                try
-                {
-                    new ComponentInstaller().InstallAsync(ModuleComponents.Engine, ModuleComponents.DefaultFolder, force: false, null, CancellationToken.None)
-                        .GetAwaiter().GetResult();
-                }
-                catch (ComponentUnavailableException e)
-                {
-                    throw new EngineUnavailableException(e.Message);
-                }
-                handle = TryLoad(out tried);
-            }
             if (handle == IntPtr.Zero)
                 throw new EngineUnavailableException(
                     $"The embedded ClickHouse engine library ({FileName}) was not found. Looked in: {string.Join(", ", tried)}. " +
@@ -65,6 +54,12 @@ internal static class ChdbLibrary
                 name == ChdbNative.LibraryName ? handle : IntPtr.Zero);
             _resolverSet = true;
         }
+    }
+
+    /// <summary>Whether the library is where it is looked for, the system's search path included (it is loaded to tell).</summary>
+    public static bool Findable()
+    {
+        lock (Gate) return _resolverSet || TryLoad(out _) != IntPtr.Zero;
     }
 
     private static IntPtr TryLoad(out List<string> tried)

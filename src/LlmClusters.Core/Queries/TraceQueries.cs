@@ -87,9 +87,9 @@ public static class TraceQueries
                 CacheWriteTokens = r.GetDouble("cache_write") is { } write ? (long)write : null,
                 TimeToFirstToken = r.GetDouble("ttft"),
                 IsError = r.GetBool("is_error"),
-                Error = ErrorText.Line(r.GetText("error"), r.GetText("error_normalized")),
+                Error = ErrorText.Line(r.GetText("error"), r.GetText("error_normalized"), Status(r)),
                 ErrorDetail = r.GetText("error"),
-                HttpStatus = r.GetDouble("http_status") is { } status and >= 100 and < 600 ? (int)status : null,
+                HttpStatus = Status(r),
                 Input = MessageText.FromJson(r.GetString("input")),
                 Output = MessageText.FromJson(r.GetString("output")),
             }));
@@ -100,6 +100,8 @@ public static class TraceQueries
     // A failure counts once: a step flagged because a step under it failed (LangChain flags every run the error
     // passes through) is not counted, nor a failed root when a step under it failed. A trace named by its root, else
     // (the OpenAI and Anthropic wrappers write no root) by its first generation: its span name, else its model.
+    private static int? Status(ResultRow r) => r.GetDouble("http_status") is { } status and >= 100 and < 600 ? (int)status : null;
+
     private static readonly string Totals = $"""
         ifNull(e_trace, '') AS trace_id,
             coalesce(anyIf(coalesce(nullIf(e_trace_name, ''), e_span_name), event = '$ai_trace'),
@@ -112,8 +114,8 @@ public static class TraceQueries
             sumIf(ifNull(e_output_tokens, 0), {Priced}) AS output_tokens,
             sumIf(ifNull(e_cache_read, 0), {Priced}) AS cache_read_tokens,
             sumIf(ifNull(e_cache_write, 0), {Priced}) AS cache_write_tokens,
-            groupArrayIf(coalesce(e_span_id, toString(uuid)), {Failed} AND event != '$ai_trace') AS failed_steps,
-            groupUniqArrayIf(ifNull(e_parent_id, ''), {Failed}) AS failed_parents,
+            groupArrayIf(coalesce(nullIf(e_span_id, ''), toString(uuid)), {Failed} AND event != '$ai_trace') AS failed_steps,
+            groupUniqArrayIf(assumeNotNull(e_parent_id), {Failed} AND ifNull(e_parent_id, '') != '') AS failed_parents,
             countIf({Failed} AND event = '$ai_trace') AS failed_roots,
             arrayCount(x -> NOT has(failed_parents, x), failed_steps) + if(empty(failed_steps) AND failed_roots > 0, 1, 0) AS error_count,
             count() AS event_count,

@@ -44,7 +44,7 @@ public sealed class EmbeddedSource : IAnalyticsSource
     /// (then nothing is fetched: loading it says what is wrong with that path).
     /// </summary>
     public static bool EngineInPlace =>
-        Environment.GetEnvironmentVariable(Native.ChdbLibrary.PathVariable) is { Length: > 0 } || Native.ChdbLibrary.Candidates().Any(File.Exists);
+        Environment.GetEnvironmentVariable(Native.ChdbLibrary.PathVariable) is { Length: > 0 } || Native.ChdbLibrary.Findable();
     public static string DemoDataPath => Path.Combine(DefaultDataRoot, "demo");
 
     public string? Pending => EmbeddedEngine.StillFinishing;

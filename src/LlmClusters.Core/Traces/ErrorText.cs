@@ -13,13 +13,18 @@ namespace LlmClusters.Core.Traces;
 /// </summary>
 public static partial class ErrorText
 {
-    /// <summary>The line for a failure: from the error the SDK wrote, else PostHog's normalized error; null when neither is there.</summary>
-    public static string? Line(string? error, string? normalized)
+    /// <summary>
+    /// The line for a failure: from the error the SDK wrote, else PostHog's normalized error; null when neither is there.
+    /// The status in front of the message is dropped only when it is the event's own (shown beside the line).
+    /// </summary>
+    public static string? Line(string? error, string? normalized, int? httpStatus = null)
     {
         var text = !string.IsNullOrWhiteSpace(error) ? error : normalized;
         if (string.IsNullOrWhiteSpace(text)) return null;
         var line = Innermost(text.Trim(), depth: 0);
-        line = LeadingStatus().Replace(line, "");
+        if (httpStatus is { } status && LeadingStatus().Match(line) is { Success: true } lead
+            && lead.Groups["status"].Value is var found && (found == "<N>" || found == status.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            line = line[lead.Length..];
         line = Whitespace().Replace(line, " ").Trim();
         return line.Length > 0 ? line : text.Trim();
     }
@@ -74,7 +79,7 @@ public static partial class ErrorText
     }
 
     // "429 Rate limit…", "<N> {…}" (the normalized form), "Error: 500 …": the status the SDK put in front of the message.
-    [GeneratedRegex(@"^(?:Error:\s*)?(?:\d{3}|<N>)\s+(?=\S)")]
+    [GeneratedRegex(@"^(?:Error:\s*)?(?<status>\d{3}|<N>)\s+(?=\S)")]
     private static partial Regex LeadingStatus();
 
     [GeneratedRegex(@"\s+")]

@@ -48,8 +48,9 @@ public static class MessageText
     {
         if (e.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String) return r.GetString();
         var type = e.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-        if (type is null && e.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Array && id.GetArrayLength() > 0)
-            type = id[id.GetArrayLength() - 1].GetString();
+        if (type is null && e.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Array && id.GetArrayLength() > 0
+            && id[id.GetArrayLength() - 1] is { ValueKind: JsonValueKind.String } last)
+            type = last.GetString();
         return type switch
         {
             "human" or "HumanMessage" or "HumanMessageChunk" => "user",

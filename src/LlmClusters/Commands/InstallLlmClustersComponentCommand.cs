@@ -56,7 +56,7 @@ public sealed class InstallLlmClustersComponentCommand : LlmClustersCmdlet
                 WriteObject(new ComponentInstall(component.Name, component.Package, component.Version, target, new FileInfo(target).Length, Downloaded: false));
                 continue;
             }
-            if (!ShouldProcess(target, $"Fetch {component} from {(component.Registry == ComponentRegistry.Npm ? ComponentInstaller.NpmRegistry : ComponentInstaller.NuGetSource)}")) continue;
+            if (!ShouldProcess(target, $"Fetch {component} from {ComponentInstaller.Shown(component.Registry == ComponentRegistry.Npm ? ComponentInstaller.NpmRegistry : ComponentInstaller.NuGetSource)}")) continue;
             if (TryAwait(token => InstallComponentAsync(component, folder, Force, token), component.Name, out var installed)) WriteObject(installed);
         }
     }

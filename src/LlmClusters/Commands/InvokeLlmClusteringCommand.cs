@@ -89,6 +89,7 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
         if (connection.Source == AnalyticsSourceKind.PostHog)
         {
             var path = LocalPath is null ? EmbeddedSource.DefaultDataPath : GetUnresolvedProviderPathFromPSPath(LocalPath);
+            EnsureEngine();
             local = new LlmAnalyticsConnection(Guard(() => new EmbeddedSource(path), path), postHogHost: connection.PostHogHost);
         }
         var target = local ?? connection;

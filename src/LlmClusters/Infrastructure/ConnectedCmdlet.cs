@@ -15,7 +15,14 @@ public abstract class ConnectedCmdlet : LlmClustersCmdlet
     public LlmAnalyticsConnection? Connection { get; set; }
 
     /// <summary>-Connection, else this runspace's current connection, found once per command; without one, the command ends with NotConnected.</summary>
-    protected LlmAnalyticsConnection ActiveConnection => Connection ?? (_current ??= Guard(ConnectionRegistry.CurrentOrDefault, null));
+    protected LlmAnalyticsConnection ActiveConnection => Connection ?? (_current ??= OpenCurrent());
+
+    // The first command of a session opens the default folder: the engine is fetched first if it is not here yet.
+    private LlmAnalyticsConnection OpenCurrent()
+    {
+        if (ConnectionRegistry.WouldOpenDefault) EnsureEngine();
+        return Guard(ConnectionRegistry.CurrentOrDefault, null);
+    }
 
     /// <summary>A query runner on the active connection, whose statements show under -Verbose.</summary>
     protected QueryRunner Runner() => ActiveConnection.CreateRunner(QueryObserver());

@@ -42,6 +42,12 @@ internal static class ConnectionRegistry
         get { lock (States) return Here.NotConnected; }
     }
 
+    /// <summary>Whether <see cref="CurrentOrDefault"/> would open the default folder (no connection yet, none refused).</summary>
+    public static bool WouldOpenDefault
+    {
+        get { lock (States) return Here.Current is null && Here.NotConnected is null; }
+    }
+
     /// <summary>This runspace's current connection; the default folder before any connect; NotConnectedException after a disconnect.</summary>
     public static LlmAnalyticsConnection CurrentOrDefault()
     {

@@ -241,7 +241,6 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         }
     }
 
-    /// <summary>Writes a warning; text from the data in it (ids, titles) is shown with its control characters escaped.</summary>
     /// <summary>After finding nothing with a team: " " and a sentence naming the teams the store does hold, when it holds none of that team; else "".</summary>
     protected string OtherTeams(LlmAnalyticsConnection connection) =>
         TryAwait(token => TeamCheck.OtherTeamsAsync(connection, QueryObserver(), token), connection.Location, out var hint, out _) && hint is not null ? " " + hint : "";
@@ -282,6 +281,7 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         WriteVerbose($"Fetched {component} into {installed.Path}.");
     }
 
+    /// <summary>Writes a warning; text from the data in it (ids, titles) is shown with its control characters escaped.</summary>
     protected internal void Warn(string message) => WriteWarning(Core.Formatting.TerminalText.Escape(message));
 
     /// <summary>Ends the command with this error, after <see cref="BeforeTerminating"/> has had its say.</summary>

@@ -39,9 +39,6 @@ internal sealed class PipelineInput(string cmdlet, string accepts)
         }
     }
 
-    /// <summary>Whether any piped object was refused.</summary>
-    public bool AnyRefused => _refused.Count > 0;
-
     /// <summary>Notes an object the cmdlet cannot use; nothing is written until <see cref="Errors"/>.</summary>
     public void Refuse(PSObject input) =>
         _refused[TypeName(input)] = _refused.GetValueOrDefault(TypeName(input)) + 1;

@@ -67,12 +67,14 @@ public sealed class ComponentInstallerTests : IDisposable
     public async Task Without_the_registry_the_error_names_the_file_to_place_by_hand()
     {
         var component = new ModuleComponent("Test", ComponentRegistry.Npm, "@chdb/lib-test", "1.2.3", "x", "package/libtest.so", null);
-        var closed = new Uri($"http://127.0.0.1:{_registry.Port}/nowhere/");
+        // A mirror's address may carry credentials: messages never show them.
+        var closed = new Uri($"http://reader:s3cret@127.0.0.1:{_registry.Port}/nowhere/?token=s3cret");
         _registry.Dispose();
 
         var refused = await Assert.ThrowsAsync<ComponentUnavailableException>(() => Installer(closed).InstallAsync(component, _folder, false, null, CancellationToken.None));
 
         Assert.Contains("@chdb/lib-test@1.2.3 could not be fetched", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", refused.Message, StringComparison.Ordinal);
         Assert.Contains($"place package/libtest.so from it at {component.PathUnder(_folder)}", refused.Message, StringComparison.Ordinal);
     }
 
