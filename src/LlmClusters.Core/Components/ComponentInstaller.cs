@@ -43,7 +43,7 @@ public sealed class ComponentInstaller(HttpClient http, Uri? npmRegistry = null,
                 $"{component.Name} ({component}) is published for {component.Platform} only, not for {ModuleComponents.Platform}.");
         var target = component.PathUnder(folder);
         if (File.Exists(target) && !force)
-            return new ComponentInstall(component.Name, component.Package, component.Version, target, new FileInfo(target).Length, Downloaded: false);
+            return ComponentInstall.At(component, target, downloaded: false);
 
         var directory = Path.GetDirectoryName(target)!;
         // Names of this fetch's own: two sessions fetching the same part never write into each other's files.
@@ -73,7 +73,7 @@ public sealed class ComponentInstaller(HttpClient http, Uri? npmRegistry = null,
             TryDelete(download);
             TryDelete(partial);
         }
-        return new ComponentInstall(component.Name, component.Package, component.Version, target, new FileInfo(target).Length, Downloaded: true);
+        return ComponentInstall.At(component, target, downloaded: true);
     }
 
     /// <summary>The package file's address, from the registry's metadata.</summary>

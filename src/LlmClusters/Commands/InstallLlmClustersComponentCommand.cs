@@ -47,13 +47,13 @@ public sealed class InstallLlmClustersComponentCommand : LlmClustersCmdlet
             if (!Force && Path is null && DependencyLoadContext.Carried(component) is { } carried)
             {
                 WriteVerbose($"{component} comes with the module, at {carried}.");
-                WriteObject(new ComponentInstall(component.Name, component.Package, component.Version, carried, new FileInfo(carried).Length, Downloaded: false));
+                WriteObject(ComponentInstall.At(component, carried, downloaded: false));
                 continue;
             }
             if (!Force && ComponentInstaller.IsInstalled(component, folder))
             {
                 WriteVerbose($"{component} is in place at {target}.");
-                WriteObject(new ComponentInstall(component.Name, component.Package, component.Version, target, new FileInfo(target).Length, Downloaded: false));
+                WriteObject(ComponentInstall.At(component, target, downloaded: false));
                 continue;
             }
             if (!ShouldProcess(target, $"Fetch {component} from {ComponentInstaller.Shown(component.Registry == ComponentRegistry.Npm ? ComponentInstaller.NpmRegistry : ComponentInstaller.NuGetSource)}")) continue;
