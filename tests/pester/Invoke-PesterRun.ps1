@@ -26,6 +26,9 @@ $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Normal'
 $result = Invoke-Pester -Configuration $configuration
 
-@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount } |
+@{
+    Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Skipped = $result.SkippedCount; SkippedNames = @($result.Skipped | ForEach-Object { $_.ExpandedPath })
+} |
     ConvertTo-Json | Set-Content -Path $SummaryPath
 exit ([int]($result.Result -ne 'Passed'))
