@@ -79,10 +79,43 @@ Describe "Format-LlmTrace on $Source" {
         $lines | Where-Object { $_ -match '^\s*(│\s*)*\s+user: ' } | Should -Not -BeNullOrEmpty
     }
 
-    It 'warns when a trace was listed without its events' {
-        $listed = Get-LlmTrace -RunId $script:Run.RunId -ClusterId 0 -First 1
-        $null = $listed | Format-LlmTrace -WarningVariable warned -WarningAction SilentlyContinue
-        $warned[0] | Should -Match 'Get-LlmTrace -TraceId'
+    It 'renders listed failures as the same trees as by id, reading them a batch per statement' {
+        $listed = @(Get-LlmTrace -ErrorOnly -Since (Get-Date).AddDays(-30) -First 50)
+        $listed.Count | Should -BeGreaterOrEqual 2
+        $output = $listed | Format-LlmTrace -Width 100 -Verbose 4>&1
+        $lines = @($output | Where-Object { $_ -is [string] })
+        $verbose = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        @($verbose | Where-Object Message -like 'TraceEvents on *').Count | Should -Be ([math]::Ceiling($listed.Count / 200))
+        $byId = Get-LlmTrace -TraceId $listed.TraceId | Format-LlmTrace -Width 100
+        $lines | Should -Be $byId
+        @($lines | Where-Object { $_ -like 'Trace *' }).Count | Should -Be $listed.Count
+        @($lines | Where-Object { $_ -match '^\s*(│\s*)*ERROR: ' }).Count | Should -BeGreaterOrEqual $listed.Count
+    }
+
+    It 'renders a cluster''s listed traces whole, in rank order' {
+        $listed = Get-LlmTrace -RunId $script:Run.RunId -ClusterId 0 -First 3
+        $lines = $listed | Format-LlmTrace -Width 100 -WarningVariable warned
+        $warned | Should -BeNullOrEmpty
+        ($lines | Where-Object { $_ -like 'Trace *' }) -replace '^Trace (\S+).*', '$1' | Should -Be $listed.TraceId
+        $lines | Where-Object { $_ -match '(├─|└─) generation ' } | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe "Get-LlmTrace -IncludeEvents on $Source" {
+    It 'fills listed traces with their events in one statement per batch' {
+        $output = Get-LlmTrace -ErrorOnly -Since (Get-Date).AddDays(-30) -First 50 -IncludeEvents -Verbose 4>&1
+        $traces = @($output | Where-Object { $_ -is [LlmClusters.Core.Model.LlmTrace] })
+        $traces.Count | Should -BeGreaterOrEqual 2
+        $traces | ForEach-Object { $_.Events.Count | Should -Be $_.EventCount }
+        $verbose = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        @($verbose | Where-Object Message -like 'TraceEvents on *').Count | Should -Be ([math]::Ceiling($traces.Count / 200))
+        ($traces | Select-Object -First 1 | ConvertTo-Json -Depth 4) | Should -Match '"Event": "\$ai_generation"'
+    }
+
+    It 'keeps a cluster listing''s rank and cluster' {
+        $traces = Get-LlmTrace -RunId $script:Run.RunId -ClusterId 1 -First 4 -IncludeEvents
+        $traces | ForEach-Object Rank | Should -Be @(0, 1, 2, 3)
+        $traces | ForEach-Object { $_.ClusterId | Should -Be 1; $_.Events.Count | Should -BeGreaterThan 0 }
     }
 }
 

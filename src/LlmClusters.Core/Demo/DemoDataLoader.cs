@@ -8,28 +8,53 @@ namespace LlmClusters.Core.Demo;
 /// </summary>
 public static class DemoDataLoader
 {
-    public const int BatchSize = 20_000;
+    /// <summary>
+    /// Characters of JSON per insert at most. The engine holds a statement's rows several times over while it parses
+    /// them (the bound text, its unescaped copy, the parsed block): 64 MB of demo rows in one insert peaked above 2 GB; 250 KB keeps making the demo near 500 MB (docs/performance.md).
+    /// </summary>
+    public const int BatchChars = 250_000;
 
-    public static async Task<DemoLoadSummary> LoadAsync(QueryRunner runner, DemoData data, IProgress<DemoLoadProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Loads data generated whole (tests, fixtures).</summary>
+    public static Task<DemoLoadSummary> LoadAsync(QueryRunner runner, DemoData data, IProgress<DemoLoadProgress>? progress, CancellationToken cancellationToken) =>
+        LoadAsync(runner, data.Options, data.Traces, () => data, progress, cancellationToken);
+
+    /// <summary>Generates and loads batch by batch: only one batch of rows is ever held.</summary>
+    public static Task<DemoLoadSummary> LoadAsync(QueryRunner runner, DemoGeneration stream, IProgress<DemoLoadProgress>? progress, CancellationToken cancellationToken) =>
+        LoadAsync(runner, stream.Options, stream.Traffic(), stream.Finish, progress, cancellationToken);
+
+    private static async Task<DemoLoadSummary> LoadAsync(QueryRunner runner, DemoDataOptions options, IEnumerable<DemoTrace> traffic, Func<DemoData> finish,
+        IProgress<DemoLoadProgress>? progress, CancellationToken cancellationToken)
     {
         runner.EnsureWritable();
         await runner.EnsureEventsTableAsync(cancellationToken).ConfigureAwait(false);
-        var total = data.EventCount;
         var written = 0;
-        var batch = new List<string>(BatchSize);
-        foreach (var e in data.Events())
+        var traces = 0;
+        var batch = new List<string>();
+        var chars = 0;
+        async Task Flush()
         {
-            batch.Add(e.JsonRow);
-            if (batch.Count < BatchSize) continue;
             await runner.InsertJsonRowsAsync(batch, cancellationToken).ConfigureAwait(false);
             written += batch.Count;
             batch.Clear();
-            progress?.Report(new DemoLoadProgress(written, total));
+            chars = 0;
+            progress?.Report(new DemoLoadProgress(traces, options.TraceCount));
         }
-        await runner.InsertJsonRowsAsync(batch, cancellationToken).ConfigureAwait(false);
-        written += batch.Count;
-        progress?.Report(new DemoLoadProgress(written, total));
-        return new DemoLoadSummary(runner.Source.Location, runner.Source.Table.Name, data.Options.Seed, data.Traces.Count, written, data.Runs.Count,
-            data.Options.End.AddDays(-data.Options.Days), data.Options.End);
+
+        foreach (var trace in traffic)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            traces++;
+            foreach (var e in trace.Events)
+            {
+                batch.Add(e.JsonRow);
+                chars += e.JsonRow.Length;
+            }
+            if (chars >= BatchChars) await Flush().ConfigureAwait(false);
+        }
+        var data = finish();
+        batch.AddRange(data.Runs.Select(r => r.Event.JsonRow));
+        await Flush().ConfigureAwait(false);
+        return new DemoLoadSummary(runner.Source.Location, runner.Source.Table.Name, options.Seed, data.Traces.Count, written, data.Runs.Count,
+            options.End.AddDays(-options.Days), options.End);
     }
 }

@@ -27,7 +27,7 @@ public static class DemoFolder
         var newest = await runner.SingleAsync(EventQueries.NewestEventTime(runner.Source.Table), cancellationToken).ConfigureAwait(false);
         if (newest is { } time && time > utcNow - MaxAge) return Outcome.Current;
         if (newest is not null) await runner.QueryAsync(EventQueries.TruncateEvents(runner.Source.Table), cancellationToken).ConfigureAwait(false);
-        await DemoDataLoader.LoadAsync(runner, DemoDataGenerator.Generate(options), progress, cancellationToken).ConfigureAwait(false);
+        await DemoDataLoader.LoadAsync(runner, DemoDataGenerator.Stream(options), progress, cancellationToken).ConfigureAwait(false);
         return newest is null ? Outcome.Loaded : Outcome.Refreshed;
     }
 }

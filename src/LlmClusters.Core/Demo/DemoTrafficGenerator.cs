@@ -30,9 +30,9 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
     // (that reads the user's and the assistant's lines, not the system message).
     private static readonly string[] ContextSentences = DemoTrafficCatalog.Kinds.SelectMany(k => k.Answers).Distinct().ToArray();
 
-    public List<DemoTrace> Generate()
+    /// <summary>The traces in the order they are made (callers sort them by start, as the runs read them).</summary>
+    public IEnumerable<DemoTrace> Traces()
     {
-        var traces = new List<DemoTrace>(options.TraceCount);
         var users = Math.Max(20, options.TraceCount / 4);
         var span = TimeSpan.FromDays(options.Days);
         for (var i = 0; i < options.TraceCount; i++)
@@ -41,10 +41,8 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
             var start = options.End - span + TimeSpan.FromTicks((long)(random.Unit() * (span.Ticks - TimeSpan.TicksPerMinute)));
             start = new DateTime(start.Ticks - start.Ticks % 10, DateTimeKind.Utc); // microseconds, as the column stores
             var distinctId = "user_" + random.Between(1, users).ToString(CultureInfo.InvariantCulture);
-            traces.Add(MakeTrace(kind, start, distinctId));
+            yield return MakeTrace(kind, start, distinctId);
         }
-        traces.Sort((a, b) => a.Start.CompareTo(b.Start));
-        return traces;
     }
 
     private DemoTrace MakeTrace(DemoTrafficKind kind, DateTime start, string distinctId)

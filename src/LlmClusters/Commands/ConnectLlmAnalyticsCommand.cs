@@ -128,7 +128,7 @@ public sealed class ConnectLlmAnalyticsCommand : LlmClustersCmdlet
             Await(token => runner.EnsureEventsTableAsync(token), path);
             if (!demo) return;
             var progress = Progress<DemoLoadProgress>(1, "Loading demo data into " + path,
-                p => ($"{p.EventsWritten:N0} of {p.EventsTotal:N0} events", p.EventsWritten * 100 / Math.Max(1, p.EventsTotal)));
+                p => (p.Status, p.Percent));
             var outcome = Await(token => DemoFolder.EnsureCurrentAsync(runner, new DemoDataOptions { TeamId = TeamId ?? 1 }, DateTime.UtcNow, progress, token), path);
             WriteVerbose(outcome switch
             {

@@ -7,10 +7,13 @@ using LlmClusters.Infrastructure;
 
 namespace LlmClusters.Commands;
 
-/// <summary>Renders traces as trees of spans, generations and embeddings, with the first lines of their messages.</summary>
+/// <summary>
+/// Renders traces as trees of spans, generations and embeddings, with the first lines of their messages. Listed
+/// traces (totals only) are read whole on the way, a batch at a time, so a listing renders as its trees.
+/// </summary>
 [Cmdlet(VerbsCommon.Format, "LlmTrace")]
 [OutputType(typeof(string))]
-public sealed class FormatLlmTraceCommand : PSCmdlet
+public sealed class FormatLlmTraceCommand : ConnectedCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public PSObject[] InputObject { get; set; } = [];
@@ -24,25 +27,54 @@ public sealed class FormatLlmTraceCommand : PSCmdlet
     [ValidateRange(40, 10_000)]
     public int Width { get; set; }
 
+    // Traces waiting to be rendered, in the order they came: those without events wait for a batch to be read, and
+    // whole ones behind them wait their turn, so the trees come out in the order of the input.
+    private readonly List<LlmTrace> _pending = [];
+    private int _listed;
+    private PipelineInput? _input;
+    private int _width;
+
+    protected override void BeginProcessing() => _width = Width > 0 ? Width : ConsoleWidth();
+
     protected override void ProcessRecord()
     {
-        var width = Width > 0 ? Width : ConsoleWidth();
         // Any object binds, so that objects of another kind get one message at the end, not one binding error each.
         foreach (var trace in (_input ??= new PipelineInput(MyInvocation.MyCommand.Name, "traces (Get-LlmTrace)")).Take<LlmTrace>(InputObject))
         {
-            if (trace.Events.Count == 0)
-                WriteWarning(TerminalText.Escape($"Trace {trace.TraceId} was listed without its events; read it with Get-LlmTrace -TraceId {trace.TraceId} to see its tree."));
-            foreach (var line in TraceTreeRenderer.Render(trace, Full, width)) WriteObject(line);
-            WriteObject(string.Empty);
+            _pending.Add(trace);
+            if (trace.Events.Count == 0) _listed++;
+            if (_listed == 0 || _listed >= TraceReader.BatchSize) Flush();
         }
     }
 
     protected override void EndProcessing()
     {
+        Flush();
         foreach (var error in _input?.Errors("Read the traces first: Get-ClusterItem | Get-LlmTrace | Format-LlmTrace.") ?? []) WriteError(error);
     }
 
-    private PipelineInput? _input;
+    /// <summary>Reads the waiting listed traces whole (one statement), renders everything waiting, and lets it go.</summary>
+    private void Flush()
+    {
+        IReadOnlyList<LlmTrace> traces = _pending;
+        if (_listed > 0)
+        {
+            var connection = ActiveConnection;
+            var reader = new TraceReader(connection, QueryObserver());
+            var (whole, gone) = Await(token => reader.WithEventsAsync(_pending.ToList(), token), connection.Location);
+            foreach (var trace in gone)
+                WriteWarning(TerminalText.Escape($"Trace {trace.TraceId} was listed, but its events are no longer on {connection.Location} " +
+                                                 "(PostHog's retention, or a store deleted since): it is left out."));
+            traces = whole;
+        }
+        foreach (var trace in traces)
+        {
+            foreach (var line in TraceTreeRenderer.Render(trace, Full, _width)) WriteObject(line);
+            WriteObject(string.Empty);
+        }
+        _pending.Clear();
+        _listed = 0;
+    }
 
     private int ConsoleWidth()
     {

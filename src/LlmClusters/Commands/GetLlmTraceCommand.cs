@@ -67,6 +67,10 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
     [Parameter(ParameterSetName = RecentSet)]
     public SwitchParameter ErrorOnly { get; set; }
 
+    /// <summary>Listings: each trace with its events, read a batch of traces per statement, as by -TraceId.</summary>
+    [Parameter]
+    public SwitchParameter IncludeEvents { get; set; }
+
     /// <summary>What was piped: a trace id as text, an object whose TraceId bound above, or a cluster (its traces by rank).</summary>
     [Parameter(ValueFromPipeline = true, DontShow = true)]
     public PSObject? InputObject { get; set; }
@@ -143,15 +147,32 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         if (from >= to)
             Terminate(ErrorMapper.InvalidTimeRange(Since, from, to));
         var recent = Await(token => reader.RecentAsync(from, to, Model, ErrorOnly, First, token, Provider), connection.Location);
-        foreach (var trace in recent) WriteObject(trace);
+        WriteListed(reader, recent, connection.Location);
         if (recent.Count == 0 && OtherTeams(connection) is { Length: > 0 } others) Warn(others.Trim());
+    }
+
+    /// <summary>Listed traces as they are, or under -IncludeEvents whole, each batch written as soon as it is read.</summary>
+    private void WriteListed(TraceReader reader, IReadOnlyList<LlmTrace> listed, object target)
+    {
+        if (!IncludeEvents)
+        {
+            foreach (var trace in listed) WriteObject(trace);
+            return;
+        }
+        foreach (var batch in listed.Chunk(TraceReader.BatchSize))
+        {
+            if (!TryAwait(token => reader.WithEventsAsync(batch, token), target, out var read)) return;
+            foreach (var trace in read.Traces) WriteObject(trace);
+            foreach (var trace in read.Gone)
+                WriteError(ErrorMapper.ToErrorRecord(new TraceNotFoundException(trace.TraceId, trace.StartTime ?? DateTime.UtcNow, trace.EndTime ?? DateTime.UtcNow), trace.TraceId));
+        }
     }
 
     private void WriteClusterTraces(TraceReader reader, ClusterRunId runId, int cluster)
     {
         var run = runId.RunId;
         if (!TryAwait(token => reader.ClusterTracesAsync(runId, cluster, First, token), run, out var listed)) return;
-        foreach (var trace in listed) WriteObject(trace);
+        WriteListed(reader, listed, run);
         if (listed.Count > 0) return;
         if (!TryAwait(token => Reader().ReadClustersAsync(runId, token), run, out var read)) return;
         if (read.Clusters.All(c => c.ClusterId != cluster))

@@ -57,10 +57,8 @@ public sealed class NewLlmDemoDataCommand : ConnectedCmdlet
             MaxSamples = MaxSamples,
             End = End is { } end ? ToUtc(end) : DemoDataOptions.DefaultEnd(DateTime.UtcNow),
         };
-        WriteProgress(new ProgressRecord(1, "Generating demo data", $"{TraceCount:N0} traces"));
-        var data = Await(token => Task.Run(() => DemoDataGenerator.Generate(options), token), target);
         var progress = Progress<DemoLoadProgress>(1, "Writing demo data to " + target,
-            p => ($"{p.EventsWritten:N0} of {p.EventsTotal:N0} events", p.EventsWritten * 100 / Math.Max(1, p.EventsTotal)));
-        WriteObject(Await(token => DemoDataLoader.LoadAsync(runner, data, progress, token), target));
+            p => (p.Status, p.Percent));
+        WriteObject(Await(token => Task.Run(() => DemoDataLoader.LoadAsync(runner, DemoDataGenerator.Stream(options), progress, token), token), target));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
@@ -156,5 +157,78 @@ public sealed class TraceReaderTests(EngineFixture engine)
         Assert.Equal("just text", trace.Events[0].Output);
         Assert.False(trace.Events[0].IsError);  // "TRUE" is not 'true', which PostHog compares with exactly
         Assert.Equal("user: {\"type\":\"mystery\"}", trace.Events[1].Input);  // an unknown part is shown as its JSON
+    }
+
+    private LlmAnalyticsConnection Connection(string source) => source switch
+    {
+        "ClickHouse" => engine.DemoConnectionOverClickHouse(),
+        "PostHog" => engine.DemoConnectionOverPostHog(),
+        _ => engine.DemoConnection(),
+    };
+
+    [Theory]
+    [InlineData("Embedded")]
+    [InlineData("ClickHouse")]
+    [InlineData("PostHog")]
+    public async Task Listed_traces_are_made_whole_as_by_id_in_one_statement_per_batch(string source)
+    {
+        using var connection = Connection(source);
+        var end = EngineFixture.DemoEnd;
+        var listed = await new TraceReader(connection).RecentAsync(end.AddDays(-14), end, null, true, 50, CancellationToken.None);
+        Assert.Equal(50, listed.Count);
+        Assert.All(listed, t => Assert.Empty(t.Events));
+        var observer = new CountingObserver();
+
+        var (whole, gone) = await new TraceReader(connection, observer).WithEventsAsync(listed, CancellationToken.None);
+
+        Assert.Empty(gone);
+        Assert.Equal(1, observer.Queries.Count(q => q == "TraceEvents"));
+        var (byId, _) = await new TraceReader(connection).ReadAsync(listed.Select(t => Request(new(t.TraceId, t.StartTime!.Value))).ToList(), CancellationToken.None);
+        Assert.Equal(JsonSerializer.Serialize(byId), JsonSerializer.Serialize(whole));
+        Assert.All(whole, t => Assert.Equal(t.EventCount, t.Events.Count));
+        Assert.All(whole, t => Assert.Contains(t.Events, e => e.IsError));
+    }
+
+    [Fact]
+    public async Task Many_listed_traces_take_one_statement_per_batch_and_keep_their_order_and_cluster()
+    {
+        var connection = engine.DemoConnection();
+        var end = EngineFixture.DemoEnd;
+        var listed = (await new TraceReader(connection).RecentAsync(end.AddDays(-14), end, null, false, 450, CancellationToken.None))
+            .Select((t, i) => t with { RunId = "1_trace_20260327_000000", ClusterId = 4, Rank = i }).ToList();
+        var observer = new CountingObserver();
+        var reader = new TraceReader(connection, observer);
+
+        var whole = new List<LlmTrace>();
+        foreach (var batch in listed.Chunk(TraceReader.BatchSize)) whole.AddRange((await reader.WithEventsAsync(batch, CancellationToken.None)).Traces);
+
+        Assert.Equal((int)Math.Ceiling(450.0 / TraceReader.BatchSize), observer.Queries.Count(q => q == "TraceEvents"));
+        Assert.Equal(listed.Select(t => t.TraceId), whole.Select(t => t.TraceId));
+        Assert.Equal(Enumerable.Range(0, 450), whole.Select(t => t.Rank!.Value));
+        Assert.All(whole, t => Assert.Equal(4, t.ClusterId));
+        Assert.All(whole, t => Assert.Equal(t.EventCount, t.Events.Count));
+    }
+
+    [Fact]
+    public async Task A_listed_trace_whose_events_are_gone_is_named_and_the_others_come_whole()
+    {
+        var at = new DateTime(2026, 4, 2, 10, 0, 0, DateTimeKind.Utc);
+        var source = await new EventWriter(engine.NewTable("gone"))
+            .Add("$ai_generation", at, new Dictionary<string, object?> { ["$ai_trace_id"] = "kept", ["$ai_model"] = "gpt-4o", ["$ai_is_error"] = true })
+            .Add("$ai_generation", at.AddMinutes(1), new Dictionary<string, object?> { ["$ai_trace_id"] = "dropped", ["$ai_model"] = "gpt-4o", ["$ai_is_error"] = true })
+            .WriteAsync();
+        var connection = new LlmAnalyticsConnection(source);
+        var listed = await new TraceReader(connection).RecentAsync(at.AddHours(-1), at.AddHours(1), null, true, 10, CancellationToken.None);
+        Assert.Equal(["dropped", "kept"], listed.Select(t => t.TraceId));
+        // Retention drops it after the listing.
+        await source.QueryAsync(new SqlQuery("Drop", $"DELETE FROM {source.Table.Quoted} WHERE JSONExtractString(properties, '$ai_trace_id') = 'dropped'") { Writes = true },
+            CancellationToken.None);
+
+        var (whole, gone) = await new TraceReader(connection).WithEventsAsync(listed, CancellationToken.None);
+
+        Assert.Equal("dropped", Assert.Single(gone).TraceId);
+        var kept = Assert.Single(whole);
+        Assert.Equal("kept", kept.TraceId);
+        Assert.Single(kept.Events);
     }
 }
