@@ -6,6 +6,7 @@ using ClickHouse.Driver;
 using ClickHouse.Driver.ADO;
 using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.ADO.Readers;
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
 using Polly;
@@ -143,7 +144,7 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
         sbyte or short or byte or ushort => Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture),
         uint u => (long)u,
         float f => (double)f,
-        DateTime d => d.Kind == DateTimeKind.Utc ? d : DateTime.SpecifyKind(d.Kind == DateTimeKind.Local ? d.ToUniversalTime() : d, DateTimeKind.Utc),
+        DateTime d => UtcTime.From(d),
         DateTimeOffset o => o.UtcDateTime,
         string => value,
         ITuple tuple => Enumerable.Range(0, tuple.Length).Select(i => Normalize(tuple[i])).ToArray(),

@@ -166,9 +166,7 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
         element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.ToString() : null;
 
     private static DateTime? Time(JsonElement element, string name) =>
-        Text(element, name) is { } text && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time)
-            ? DateTime.SpecifyKind(time, DateTimeKind.Utc)
-            : null;
+        Text(element, name) is { } text && UtcTime.TryParse(text, out var time) ? time : null;
 
     private async Task<QueryResult> RunPageAsync(HogQLQuery query, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using LlmClusters.Core.Model;
 namespace LlmClusters.Core.Demo;
 
 /// <summary>Makes realistic, deterministic PostHog LLM-analytics data: the same options give the same events.</summary>
@@ -21,7 +22,6 @@ public static class DemoDataGenerator
     {
         if (options.TraceCount < 1) throw new ArgumentOutOfRangeException(nameof(options), "TraceCount must be at least 1.");
         if (options.Days < 7) throw new ArgumentOutOfRangeException(nameof(options), "Days must be at least 7, the widest run window.");
-        var end = options.End.Kind == DateTimeKind.Utc ? options.End : DateTime.SpecifyKind(options.End.ToUniversalTime(), DateTimeKind.Utc);
-        return new DemoGeneration(options with { End = end }, keepRows);
+        return new DemoGeneration(options with { End = UtcTime.From(options.End) }, keepRows);
     }
 }

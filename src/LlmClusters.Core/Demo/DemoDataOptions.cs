@@ -1,3 +1,5 @@
+using LlmClusters.Core.Model;
+
 namespace LlmClusters.Core.Demo;
 
 /// <summary>What demo data to make. The same options (seed and end included) always give the same events.</summary>
@@ -27,7 +29,7 @@ public sealed record DemoDataOptions
     /// <summary>The last whole hour that lies at least 15 minutes back, so every run event is already in the past.</summary>
     public static DateTime DefaultEnd(DateTime utcNow)
     {
-        var t = utcNow.ToUniversalTime().AddMinutes(-15);
+        var t = UtcTime.From(utcNow).AddMinutes(-15);
         return new DateTime(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc);
     }
 }

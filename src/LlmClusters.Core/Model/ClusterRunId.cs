@@ -70,7 +70,7 @@ public sealed record ClusterRunId
         }
         var label = rest.Count > 0 ? string.Join('_', rest) : null;
         if (label is "") return false;
-        parsed = new ClusterRunId(runId, teamId, level, DateTime.SpecifyKind(windowEnd, DateTimeKind.Utc), jobId, label, legacy);
+        parsed = new ClusterRunId(runId, teamId, level, UtcTime.From(windowEnd), jobId, label, legacy);
         return true;
     }
 

@@ -35,8 +35,7 @@ public static class PostHogLinks
 
     /// <summary>A time as PostHog's links write it: ISO-8601 in UTC.</summary>
     public static string Iso(DateTime at) =>
-        (at.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : at.ToUniversalTime())
-        .ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        UtcTime.From(at).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static string Project(Uri host, long? team) =>
         host.GetLeftPart(UriPartial.Path).TrimEnd('/') + (team is > 0 ? "/project/" + team.Value.ToString(CultureInfo.InvariantCulture) : "");

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using LlmClusters.Core.Sources;
+using LlmClusters.Core.Model;
 
 namespace LlmClusters.Core.Queries;
 
@@ -84,8 +85,7 @@ public static partial class HogQLTranslator
     /// <summary>A value as JSON carries it to PostHog: times as ISO-8601 UTC text, everything else as its JSON kind.</summary>
     private static object? Value(object? value) => value switch
     {
-        DateTime d => (d.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : d.ToUniversalTime())
-            .ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+        DateTime d => UtcTime.From(d).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
         DateTimeOffset o => o.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
         Guid g => g.ToString("D"),
         Enum e => e.ToString(),

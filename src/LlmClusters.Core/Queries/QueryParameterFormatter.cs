@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text;
+using LlmClusters.Core.Model;
 
 namespace LlmClusters.Core.Queries;
 
@@ -36,7 +37,7 @@ public static class QueryParameterFormatter
     /// </summary>
     public static string FormatDateTime(DateTime value)
     {
-        var utc = value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime();
+        var utc = UtcTime.From(value);
         var format = utc.Ticks % TimeSpan.TicksPerSecond == 0 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm:ss.ffffff";
         return utc.ToString(format, CultureInfo.InvariantCulture);
     }

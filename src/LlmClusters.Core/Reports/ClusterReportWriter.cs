@@ -41,7 +41,7 @@ public static class ClusterReportWriter
             // epoch milliseconds (as precise as the links' ISO time).
             t = placed.Select(i => i.TraceId),
             e = placed.Select(i => i.Level == ClusterLevel.trace ? null : i.GenerationId),
-            s = placed.Select(i => (i.Timestamp ?? i.WindowStart) is { } at ? (long?)new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)).ToUnixTimeMilliseconds() : null),
+            s = placed.Select(i => (i.Timestamp ?? i.WindowStart) is { } at ? (long?)new DateTimeOffset(UtcTime.From(at)).ToUnixTimeMilliseconds() : null),
         };
         // The default encoder escapes <, > and &, so no title can close the script element.
         var json = JsonSerializer.Serialize(data);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
+using LlmClusters.Core.Model;
 
 namespace LlmClusters.Core.Sources;
 
@@ -95,7 +96,7 @@ public static class ClickHouseValueReader
             "Decimal" or "Decimal32" or "Decimal64" or "Decimal128" or "Decimal256" => decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
             "Bool" => reader.TokenType == JsonTokenType.True || text == "true",
             "UUID" => Guid.Parse(text),
-            "Date" or "Date32" => DateTime.SpecifyKind(DateTime.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture), DateTimeKind.Utc),
+            "Date" or "Date32" => UtcTime.From(DateTime.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture)),
             "DateTime" or "DateTime64" => ParseDateTime(text),
             _ => text,
         };
@@ -111,7 +112,7 @@ public static class ClickHouseValueReader
 
     // The engine runs with session_timezone=UTC, so every DateTime it prints is UTC.
     private static DateTime ParseDateTime(string text) =>
-        DateTime.SpecifyKind(DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc);
+        UtcTime.Parse(text);
 
     private static string Unwrap(string type, string wrapper) =>
         type.StartsWith(wrapper + "(", StringComparison.Ordinal) && type.EndsWith(')')

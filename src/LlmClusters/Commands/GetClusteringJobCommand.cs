@@ -34,7 +34,7 @@ public sealed class GetClusteringJobCommand : ConnectedCmdlet
     {
         var connection = ActiveConnection;
         var now = DateTime.UtcNow;
-        var since = Since is { } s ? ToUtc(s) : now.AddDays(-90);
+        var since = Since is { } s ? UtcTime.From(s) : now.AddDays(-90);
         var jobs = Await(token => Reader().ListJobsAsync(since, now.AddMinutes(1), token), connection.Location);
         var names = Name?.Select(n => new Wildcard(n)).ToList();
         var selected = jobs.Where(j => (Id is null || Id.Contains(j.Id, StringComparer.OrdinalIgnoreCase)) && (names is null || names.Any(n => n.IsMatch(j.Name)))).ToList();

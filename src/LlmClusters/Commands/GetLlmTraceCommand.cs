@@ -107,8 +107,8 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         }
         // Without bounds: the piped item's window, else a day either side of its time, else the last 30 days; always with PostHog's margin.
         var now = DateTime.UtcNow;
-        var since = Since is { } s ? ToUtc(s) : Timestamp is { } t ? ToUtc(t).AddDays(-1) : now.AddDays(-30);
-        var until = Until is { } u ? ToUtc(u) : Timestamp is { } t2 ? ToUtc(t2).AddDays(1) : now.AddMinutes(1);
+        var since = Since is { } s ? UtcTime.From(s) : Timestamp is { } t ? UtcTime.From(t).AddDays(-1) : now.AddDays(-30);
+        var until = Until is { } u ? UtcTime.From(u) : Timestamp is { } t2 ? UtcTime.From(t2).AddDays(1) : now.AddMinutes(1);
         if (since >= until) Terminate(ErrorMapper.InvalidTimeRange(Since, since, until));
         since -= TraceQueries.Margin;
         until += TraceQueries.Margin;
@@ -142,8 +142,8 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         if (ParameterSetName != RecentSet || _piped) return;
 
         var now = DateTime.UtcNow;
-        var from = Since is { } f ? ToUtc(f) : now.AddDays(-1);
-        var to = Until is { } e ? ToUtc(e) : now.AddMinutes(1);
+        var from = Since is { } f ? UtcTime.From(f) : now.AddDays(-1);
+        var to = Until is { } e ? UtcTime.From(e) : now.AddMinutes(1);
         if (from >= to)
             Terminate(ErrorMapper.InvalidTimeRange(Since, from, to));
         var recent = Await(token => reader.RecentAsync(from, to, Model, ErrorOnly, First, token, Provider), connection.Location);

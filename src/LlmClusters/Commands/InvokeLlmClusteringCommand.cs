@@ -168,9 +168,9 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
         if (MinK > MaxK)
             Terminate(ErrorMapper.Refusal(ErrorKinds.InvalidClusterCountRange, MinK,
                 $"-MinK ({MinK}) must not be larger than -MaxK ({MaxK})."));
-        var until = Until is { } u ? ToUtc(u) : DateTime.UtcNow;
+        var until = Until is { } u ? UtcTime.From(u) : DateTime.UtcNow;
         until = new DateTime(until.Ticks - until.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
-        var since = Since is { } s ? ToUtc(s) : until.AddDays(-7);
+        var since = Since is { } s ? UtcTime.From(s) : until.AddDays(-7);
         if (since >= until) Terminate(ErrorMapper.InvalidTimeRange(Since, since, until));
 
         var options = new ClusteringOptions

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
 using LlmClusters.Infrastructure;
@@ -30,7 +31,7 @@ public sealed class InvokeLlmQueryCommand : ConnectedCmdlet
     private static object? Unwrap(object? value) => value switch
     {
         PSObject wrapped => Unwrap(wrapped.BaseObject),
-        DateTime time => ToUtc(time),
+        DateTime time => UtcTime.From(time),
         object[] items => items.Select(Unwrap).ToArray(),
         _ => value,
     };

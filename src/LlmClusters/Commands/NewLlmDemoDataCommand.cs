@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using LlmClusters.Core.Demo;
+using LlmClusters.Core.Model;
 using LlmClusters.Infrastructure;
 
 namespace LlmClusters.Commands;
@@ -55,7 +56,7 @@ public sealed class NewLlmDemoDataCommand : ConnectedCmdlet
             TraceCount = TraceCount,
             TeamId = TeamId,
             MaxSamples = MaxSamples,
-            End = End is { } end ? ToUtc(end) : DemoDataOptions.DefaultEnd(DateTime.UtcNow),
+            End = End is { } end ? UtcTime.From(end) : DemoDataOptions.DefaultEnd(DateTime.UtcNow),
         };
         var progress = Progress<DemoLoadProgress>(1, "Writing demo data to " + target,
             p => (p.Status, p.Percent));

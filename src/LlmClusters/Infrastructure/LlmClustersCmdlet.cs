@@ -195,14 +195,6 @@ public abstract class LlmClustersCmdlet : PSCmdlet
     /// <summary>Shows each statement of core work under -Verbose.</summary>
     protected IQueryObserver QueryObserver() => new VerboseQueryObserver(this);
 
-    /// <summary>
-    /// The core works in UTC. A time that says its zone (Get-Date, a time with Z or an offset) is converted; one that
-    /// does not ([datetime]'2026-03-01', a time read back from CSV, where Export-Csv leaves the zone out) is read as
-    /// UTC, the zone of every time the module writes, so that exported items find their traces again on any machine.
-    /// </summary>
-    internal static DateTime ToUtc(DateTime value) =>
-        value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime();
-
     /// <summary>The run a command reads: the one named, else the newest (of a level); null, with a warning, when there is none.</summary>
     protected ClusterRunId? RunIdOrNewest(ClusterRunId? runId, ClusterLevel? level, LlmAnalyticsConnection connection)
     {
