@@ -149,7 +149,7 @@ public static class ClusterQueries
         if (filter.TeamId is { } team) { parameters["team_id"] = team; where.Add("team_id = " + P("team_id", "Int64")); }
         if (filter.RunIds is { Count: > 0 } ids) { parameters["run_ids"] = ids.ToArray(); where.Add("run_id IN " + P("run_ids", "Array(String)")); }
         if (filter.JobIds is { Count: > 0 } jobIds) { parameters["job_ids"] = jobIds.ToArray(); where.Add("job_id IN " + P("job_ids", "Array(String)")); }
-        if (filter.JobName is { } name) { parameters["job_name"] = WildcardPattern.ToRegex(name); where.Add("match(job_name, " + P("job_name", "String") + ")"); }
+        if (filter.JobName is { } name) { parameters["job_name"] = Wildcard.ToRegex(name); where.Add("match(job_name, " + P("job_name", "String") + ")"); }
 
         return new SqlQuery<RunListRow>(nameof(ListRuns), $"""
             SELECT

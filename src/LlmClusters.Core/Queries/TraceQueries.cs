@@ -172,8 +172,8 @@ public static class TraceQueries
         parameters["first"] = first;
         // Events without a trace id belong to no trace: they would all be lumped into one nameless "trace".
         var having = new List<string> { "trace_id != ''" };
-        if (model is not null) { parameters["model"] = WildcardPattern.ToRegex(model); having.Add("arrayExists(m -> match(m, " + P("model", "String") + "), models)"); }
-        if (provider is not null) { parameters["provider"] = WildcardPattern.ToRegex(provider); having.Add("arrayExists(p -> match(p, " + P("provider", "String") + "), providers)"); }
+        if (model is not null) { parameters["model"] = Wildcard.ToRegex(model); having.Add("arrayExists(m -> match(m, " + P("model", "String") + "), models)"); }
+        if (provider is not null) { parameters["provider"] = Wildcard.ToRegex(provider); having.Add("arrayExists(p -> match(p, " + P("provider", "String") + "), providers)"); }
         if (errorOnly) having.Add("error_count > 0");
         return new SqlQuery<TraceTotalsRow>(nameof(RecentTraces), $"""
             {TotalsPerTrace(table, teamId is not null, listedOnly: false)}

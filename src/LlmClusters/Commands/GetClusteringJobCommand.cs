@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using LlmClusters.Completers;
-using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Sources;
 using LlmClusters.Infrastructure;

@@ -1,11 +1,12 @@
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
 
-namespace LlmClusters.Tests.Queries;
+namespace LlmClusters.Tests.Model;
 
-/// <summary>PowerShell's wildcards as RE2 for the database's match(): checked against PowerShell's own matching, in the engine.</summary>
+/// <summary>PowerShell's wildcards, here and as RE2 for the database's match(): checked against PowerShell's own matching, in the engine.</summary>
 [Collection(EngineCollectionDefinition.Name)]
-public sealed class WildcardPatternTests(EngineFixture engine)
+public sealed class WildcardTests(EngineFixture engine)
 {
     public static TheoryData<string, string, bool> Cases() => new()
     {
@@ -22,15 +23,17 @@ public sealed class WildcardPatternTests(EngineFixture engine)
         { "literal `*star", "literal *star", true },
         { "literal `*star", "literal xstar", false },
         { "# tag", "# tag", true },
+        { "Travel [b]ooking*", "travel Booking help", true },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task The_engine_matches_as_PowerShell_does(string wildcard, string text, bool matches)
+    public async Task Here_and_in_the_engine_it_matches_as_PowerShell_does(string wildcard, string text, bool matches)
     {
         Assert.Equal(matches, new System.Management.Automation.WildcardPattern(wildcard, System.Management.Automation.WildcardOptions.IgnoreCase).IsMatch(text));
+        Assert.Equal(matches, new Wildcard(wildcard).IsMatch(text));
         var result = await engine.Source.QueryAsync(new SqlQuery("Match", "SELECT match({text:String}, {pattern:String}) AS matched",
-            new Dictionary<string, object?> { ["text"] = text, ["pattern"] = WildcardPattern.ToRegex(wildcard) }), CancellationToken.None);
+            new Dictionary<string, object?> { ["text"] = text, ["pattern"] = Wildcard.ToRegex(wildcard) }), CancellationToken.None);
         Assert.Equal(matches, Convert.ToBoolean(result.Rows[0][0], System.Globalization.CultureInfo.InvariantCulture));
     }
 }
