@@ -56,6 +56,11 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
     }
 
     public AnalyticsSourceKind Kind => AnalyticsSourceKind.PostHog;
+
+    public bool ChoosesColumns => true;
+    public bool ChecksStatements => true;
+    public bool ScopedToOneTeam => true;
+    public bool WritesRunsElsewhere => true;
     public bool IsReadOnly => true;
     public string Location => _options.Location;
 

@@ -25,7 +25,7 @@ public sealed class EventImporter(QueryRunner runner)
     /// </summary>
     public async Task<ImportResult> ImportAsync(string path, ImportOptions options, CancellationToken cancellationToken)
     {
-        if (runner.Source.Kind != AnalyticsSourceKind.Embedded)
+        if (!runner.Source.AcceptsImports)
             throw new ImportFailedException(path, "files are imported into the embedded store only; connect to it first (Connect-LlmAnalytics -Path <folder>).");
         if (runner.Source.IsReadOnly) throw new ImportFailedException(path, runner.Source.WriteRefused().Message);
         var format = FormatOf(path) ?? throw new ImportFailedException(path, "it is not a .jsonl, .jsonl.gz, .json, .ndjson or .parquet file.");

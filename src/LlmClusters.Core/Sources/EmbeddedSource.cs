@@ -18,6 +18,10 @@ public sealed class EmbeddedSource : IAnalyticsSource
     public static readonly TimeSpan DefaultQueryTimeout = TimeSpan.FromMinutes(5);
 
     public AnalyticsSourceKind Kind => AnalyticsSourceKind.Embedded;
+
+    public bool UpgradesInPlace => true;
+    public bool AcceptsImports => true;
+    public bool UsesProcessEngine => true;
     /// <summary>Where the engine opens the store: the folder itself, or the mirror of a read-only one (see <see cref="ReadOnlyStore"/>).</summary>
     public string DataPath { get; }
 

@@ -22,6 +22,29 @@ public interface IAnalyticsSource : IDisposable
     /// <summary>The time limit of a statement that names none (zero: none).</summary>
     TimeSpan QueryTimeout { get; }
 
+    // What differs between sources is asked of the source, never of its kind: a new source answers these itself.
+
+    /// <summary>The source reads each property from the cheapest column itself (PostHog's HogQL): its table is never described.</summary>
+    bool ChoosesColumns => false;
+
+    /// <summary>The module's own store: made in PostHog's current layout and upgraded in place when an earlier release wrote it.</summary>
+    bool UpgradesInPlace => false;
+
+    /// <summary>Files can be imported into it (Import-LlmEvent).</summary>
+    bool AcceptsImports => false;
+
+    /// <summary>It runs on the process's one embedded engine, which every runspace shares.</summary>
+    bool UsesProcessEngine => false;
+
+    /// <summary>The source checks each statement itself (PostHog's own parser), so the module's check before a user's statement is not run.</summary>
+    bool ChecksStatements => false;
+
+    /// <summary>The source sees one team only (a PostHog project key): no other team's events can be why nothing was found.</summary>
+    bool ScopedToOneTeam => false;
+
+    /// <summary>Runs can never be written here (PostHog's API is read only): Invoke-LlmClustering writes them to a local data folder instead.</summary>
+    bool WritesRunsElsewhere => false;
+
     /// <summary>Work the next statement will wait for before it runs (said to the user), or null.</summary>
     string? Pending => null;
 

@@ -111,7 +111,7 @@ public sealed class QueryRunner
     /// </summary>
     public async Task<EventsTable> DescribedTableAsync(CancellationToken cancellationToken)
     {
-        if (Source.Kind == AnalyticsSourceKind.PostHog) return Source.Table;
+        if (Source.ChoosesColumns) return Source.Table;
         if (Described.TryGetValue(Source, out var known)) return known;
         var columns = await ListAsync(EventQueries.PropertyColumnsOf(Source.Table), cancellationToken).ConfigureAwait(false);
         var table = Source.Table with
@@ -132,7 +132,7 @@ public sealed class QueryRunner
     {
         if (Source.IsReadOnly)
         {
-            if (Source.Kind != AnalyticsSourceKind.Embedded) return;
+            if (!Source.UpgradesInPlace) return;
             var names = await ListAsync(EventQueries.PropertyColumnsOf(Source.Table), cancellationToken).ConfigureAwait(false);
             if (names.Any(c => c.Name == "properties") && names.Count < 3)
                 Notice($"{Source.Table} on {Source.Location} was written by an earlier release and cannot be upgraded while it is read-only: " +
@@ -142,7 +142,7 @@ public sealed class QueryRunner
         if (Source.Table.Database is not null) await QueryAsync(EventQueries.CreateDatabase(Source.Table), cancellationToken).ConfigureAwait(false);
         await QueryAsync(EventQueries.CreateEventsTable(Source.Table), cancellationToken).ConfigureAwait(false);
         // Only the module's own store is upgraded: a ClickHouse server's table (a self-hosted PostHog's own) is read as it is.
-        if (Source.Kind != AnalyticsSourceKind.Embedded) return;
+        if (!Source.UpgradesInPlace) return;
 
         Described.Remove(Source);
         var table = await DescribedTableAsync(cancellationToken).ConfigureAwait(false);

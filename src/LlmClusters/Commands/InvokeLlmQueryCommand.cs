@@ -47,7 +47,7 @@ public sealed class InvokeLlmQueryCommand : ConnectedCmdlet
         // PostHog reads HogQL with a parser of its own, and refuses there what it cannot run; a statement that is not a
         // query is marked as a write, which the source refuses as such.
         var writes = !UserStatement.IsHogQLQuery(Sql);
-        if (runner.Source.Kind != AnalyticsSourceKind.PostHog && !Check(runner, out writes)) return;
+        if (!runner.Source.ChecksStatements && !Check(runner, out writes)) return;
 
         var parameters = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (Parameter is not null)
