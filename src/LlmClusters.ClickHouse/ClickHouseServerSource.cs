@@ -128,8 +128,8 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new AnalyticsQueryException(query.Name, 159, "TIMEOUT_EXCEEDED",
-                $"The statement ran past its time limit of {limit.TotalSeconds:0} s and the server did not end it.");
+            throw new AnalyticsQueryException(query.Name, FailureKind.QueryTimeout,
+                $"The statement ran past its time limit of {limit.TotalSeconds:0} s and the server did not end it.", 159, "TIMEOUT_EXCEEDED");
         }
         catch (Exception e) when (Translate(query, e) is { } translated)
         {
@@ -157,9 +157,8 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
     {
         ClickHouseServerException { ErrorCode: AuthenticationFailed } => new SourceUnreachableException(
             $"The ClickHouse server at {_options.Host}:{_options.Port} refused the login of user '{_options.User}'. Check -Credential (user and password).", true, e),
-        ClickHouseServerException server => AnalyticsQueryException.FromClickHouseText(query.Name, server.Message) is { Code: > 0 } parsed
-            ? parsed
-            : new AnalyticsQueryException(query.Name, server.ErrorCode, string.Empty, server.Message),
+        // The server's code comes in X-ClickHouse-Exception-Code (the driver's ErrorCode), its text in the body.
+        ClickHouseServerException server => AnalyticsQueryException.FromClickHouseText(query.Name, server.Message, server.ErrorCode),
         HttpRequestException or SocketException or TimeoutRejectedException => new SourceUnreachableException(
             $"The ClickHouse server at {_options.Host}:{_options.Port} cannot be reached as user '{_options.User}' ({e.Message}). " +
             "Check -Server, -Port and -UseTls, and that the server accepts HTTP connections from here.", false, e),

@@ -107,7 +107,7 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new AnalyticsQueryException(name, 159, "TIMEOUT_EXCEEDED", $"The query ran past its time limit of {limit.TotalSeconds:0} s and was cancelled in PostHog.");
+            throw new AnalyticsQueryException(name, FailureKind.QueryTimeout, $"The query ran past its time limit of {limit.TotalSeconds:0} s and was cancelled in PostHog.");
         }
     }
 
@@ -197,7 +197,7 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
         using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), default, cancellationToken).ConfigureAwait(false);
         var root = document.RootElement;
         if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String && error.GetString() is { Length: > 0 } message)
-            throw new AnalyticsQueryException(query.Name, 0, string.Empty, Scrub(message));
+            throw new AnalyticsQueryException(query.Name, FailureKind.QueryFailed, Scrub(message));
         var names = root.TryGetProperty("columns", out var c) && c.ValueKind == JsonValueKind.Array ? c.EnumerateArray().Select(n => n.ToString()).ToList() : [];
         var types = root.TryGetProperty("types", out var t) && t.ValueKind == JsonValueKind.Array
             ? t.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Array ? x[x.GetArrayLength() - 1].ToString() : x.ToString()).ToList()
@@ -289,7 +289,7 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
                 (RetryAfter(response) is { } wait ? $"; it asks to wait {wait.TotalSeconds:0} s" : "") + ". Wait and run again, or query less often.", false),
             >= 500 => new SourceUnreachableException(
                 $"PostHog at {host} failed ({(int)response.StatusCode}) and still did after {_options.Retries + 1} tries: {detail}", false),
-            _ => new AnalyticsQueryException(what, 0, string.Empty, detail),
+            _ => new AnalyticsQueryException(what, FailureKind.QueryFailed, detail),
         };
     }
 

@@ -1,8 +1,11 @@
+using LlmClusters.Core.Model;
+
 namespace LlmClusters.Core.Clusters;
 
 /// <summary>The run event exists but its $ai_clusters is not a JSON array, so no cluster can be read from it.</summary>
 public sealed class InvalidRunPayloadException(string runId)
-    : Exception($"The run '{runId}' has no readable clusters: its $ai_clusters property is missing or is not a valid JSON array. The run event is damaged; pick another run (Get-ClusterRun).")
+    : LlmClustersException(FailureKind.InvalidRunPayload, $"The run '{runId}' has no readable clusters: its $ai_clusters property is missing or is not a valid JSON array. The run event is damaged; pick another run (Get-ClusterRun).")
 {
     public string RunId { get; } = runId;
+    public override object? Target => RunId;
 }

@@ -32,7 +32,7 @@ public static partial class HogQLTranslator
             var type = match.Groups["type"].Value.Trim();
             if (!query.Parameters.TryGetValue(name, out var value))
                 // As ClickHouse answers a placeholder without a value (UNKNOWN_QUERY_PARAMETER).
-                throw new AnalyticsQueryException(query.Name, 456, "UNKNOWN_QUERY_PARAMETER", $"The query uses the parameter {name}, which has no value: pass it with -Parameter.");
+                throw new AnalyticsQueryException(query.Name, FailureKind.InvalidQuery, $"The query uses the parameter {name}, which has no value: pass it with -Parameter.", 456, "UNKNOWN_QUERY_PARAMETER");
             return Placeholder(name, type, value, values, PrecededByIn(query.Text, match.Index));
         });
         text = SqlCalls.Rewrite(text, "accurateCastOrNull", args => args.Count != 2 ? null : args[1].Trim() switch

@@ -1,12 +1,16 @@
 using System.Text.RegularExpressions;
+using LlmClusters.Core.Model;
 
 namespace LlmClusters.Core.Sources;
 
-/// <summary>The database refused or failed a statement. Keeps ClickHouse's error code and name so scripts can tell errors apart.</summary>
-public sealed partial class AnalyticsQueryException : Exception
+/// <summary>
+/// The database refused or failed a statement. Its kind is decided by the source that ran it; ClickHouse's error code
+/// and name are kept (where the engine gave them) so scripts can tell errors apart.
+/// </summary>
+public sealed partial class AnalyticsQueryException : LlmClustersException
 {
-    public AnalyticsQueryException(string queryName, int code, string errorName, string message)
-        : base(message)
+    public AnalyticsQueryException(string queryName, FailureKind kind, string message, int code = 0, string errorName = "")
+        : base(kind, message)
     {
         QueryName = queryName;
         Code = code;
@@ -22,15 +26,30 @@ public sealed partial class AnalyticsQueryException : Exception
     /// <summary>ClickHouse's error name, such as SYNTAX_ERROR, or an empty string.</summary>
     public string ErrorName { get; }
 
-    /// <summary>Reads ClickHouse's "Code: N. DB::Exception: text (NAME) (version ...)" form; any other text is kept whole.</summary>
-    public static AnalyticsQueryException FromClickHouseText(string queryName, string text)
+    /// <summary>
+    /// The failure as ClickHouse reports it, for the two sources that run ClickHouse itself (the embedded engine and a
+    /// server): its "Code: N. DB::Exception: text (NAME) (version ...)" form read, its code made the module's kind.
+    /// Any other text is kept whole, as a failed query.
+    /// </summary>
+    public static AnalyticsQueryException FromClickHouseText(string queryName, string text, int code = 0)
     {
         var trimmed = text.Trim();
         var match = ClickHouseError().Match(trimmed);
-        if (!match.Success) return new AnalyticsQueryException(queryName, 0, string.Empty, trimmed);
-        var message = match.Groups["message"].Value.Trim();
-        return new AnalyticsQueryException(queryName, int.Parse(match.Groups["code"].Value), match.Groups["name"].Value, message);
+        if (!match.Success) return new AnalyticsQueryException(queryName, KindOf(code), trimmed, code);
+        code = int.Parse(match.Groups["code"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return new AnalyticsQueryException(queryName, KindOf(code), match.Groups["message"].Value.Trim(), code, match.Groups["name"].Value);
     }
+
+    /// <summary>ClickHouse's error codes (src/Common/ErrorCodes.cpp) as the module's kinds.</summary>
+    public static FailureKind KindOf(int clickHouseCode) => clickHouseCode switch
+    {
+        62 => FailureKind.SqlSyntaxError,                       // SYNTAX_ERROR
+        60 or 81 => FailureKind.TableNotFound,                  // UNKNOWN_TABLE, UNKNOWN_DATABASE
+        47 or 46 or 43 or 53 or 456 => FailureKind.InvalidQuery, // UNKNOWN_IDENTIFIER, UNKNOWN_FUNCTION, ILLEGAL_TYPE_OF_ARGUMENT, TYPE_MISMATCH, UNKNOWN_QUERY_PARAMETER
+        164 => FailureKind.SourceReadOnly,                      // READONLY
+        159 => FailureKind.QueryTimeout,                        // TIMEOUT_EXCEEDED
+        _ => FailureKind.QueryFailed,
+    };
 
     [GeneratedRegex(@"^Code:\s*(?<code>\d+)\.\s*(?:DB::Exception:\s*)?(?<message>.*?)(?:\s*\((?<name>[A-Z][A-Z0-9_]+)\))?(?:\s*\(version .*\))?\.?$", RegexOptions.Singleline)]
     private static partial Regex ClickHouseError();

@@ -1,3 +1,4 @@
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Native;
 
 namespace LlmClusters.Core.Sources;
@@ -13,13 +14,13 @@ internal static partial class EmbeddedEngine
         if (failure.Code != QueryWasCancelled) job.Done.TrySetException(failure);
         else if (job.Killed == KillReason.Cancelled) job.Done.TrySetCanceled();
         else if (job.Killed == KillReason.Watchdog) job.Done.TrySetException(PastTimeLimit(job));
-        else if (job.Killed == KillReason.Shutdown) job.Done.TrySetException(new AnalyticsQueryException(job.Name, QueryWasCancelled, "QUERY_WAS_CANCELLED",
-            "The statement was stopped because the process is exiting."));
+        else if (job.Killed == KillReason.Shutdown) job.Done.TrySetException(new AnalyticsQueryException(job.Name, FailureKind.QueryFailed,
+            "The statement was stopped because the process is exiting.", QueryWasCancelled, "QUERY_WAS_CANCELLED"));
         else job.Done.TrySetException(failure);
     }
 
     private static AnalyticsQueryException PastTimeLimit(Job job) =>
-        new(job.Name, TimeoutExceeded, "TIMEOUT_EXCEEDED", $"The statement ran past its time limit of {job.TimeLimit.TotalSeconds:0} s and was stopped.");
+        new(job.Name, FailureKind.QueryTimeout, $"The statement ran past its time limit of {job.TimeLimit.TotalSeconds:0} s and was stopped.", TimeoutExceeded, "TIMEOUT_EXCEEDED");
 
     /// <summary>
     /// chDB 26.5.3 keeps what a failed statement wrote before it failed (at least its header) in the connection's output

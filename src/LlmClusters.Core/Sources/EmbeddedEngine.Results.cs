@@ -1,3 +1,4 @@
+using LlmClusters.Core.Model;
 using System.Threading.Channels;
 using LlmClusters.Core.Native;
 
@@ -101,10 +102,10 @@ internal static partial class EmbeddedEngine
                 asideBytes += chunk.Length;
                 if (asideBytes <= SetAsideLimit) continue;
                 Stop();
-                job.Done.TrySetException(new AnalyticsQueryException(job.Name, 0, "RESULT_SET_ASIDE_TOO_LARGE",
+                job.Done.TrySetException(new AnalyticsQueryException(job.Name, FailureKind.QueryFailed,
                     $"Another statement needed the engine while this result was still being read (a command run for each of its rows, or another " +
                     $"runspace's), and more than {SetAsideLimit / 1024 / 1024} MiB of it would have had to wait in memory. Collect the result first " +
-                    "($rows = Invoke-LlmQuery ...) and then work on each row, or ask for fewer rows."));
+                    "($rows = Invoke-LlmQuery ...) and then work on each row, or ask for fewer rows.", 0, "RESULT_SET_ASIDE_TOO_LARGE"));
                 return;
             }
             switch (Deliver(job, output, chunk, out inFlight))

@@ -1,10 +1,12 @@
+using LlmClusters.Core.Model;
+
 namespace LlmClusters.Core.Sources;
 
 /// <summary>The embedded engine cannot run here; the message names the sources that can.</summary>
-public sealed class EngineUnavailableException : Exception
+public sealed class EngineUnavailableException : LlmClustersException
 {
     public EngineUnavailableException(string reason)
-        : base(reason + " Use another source instead: 'Connect-LlmAnalytics -Server <host>' for a ClickHouse server, or 'Connect-LlmAnalytics -ProjectId <id>' for the PostHog API.")
+        : base(FailureKind.EngineUnavailable, reason + " Use another source instead: 'Connect-LlmAnalytics -Server <host>' for a ClickHouse server, or 'Connect-LlmAnalytics -ProjectId <id>' for the PostHog API.")
     {
     }
 }

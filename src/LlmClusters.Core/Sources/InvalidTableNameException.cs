@@ -1,4 +1,6 @@
+using LlmClusters.Core.Model;
+
 namespace LlmClusters.Core.Sources;
 
 /// <summary>A table name that is not an identifier (letters, digits and underscores, optionally database.table).</summary>
-public sealed class InvalidTableNameException(string message) : ArgumentException(message);
+public sealed class InvalidTableNameException(string message) : LlmClustersException(FailureKind.InvalidTableName, message);

@@ -75,4 +75,9 @@ internal static class ErrorKinds
     /// <summary>All of them, for the test that compares them with about_LlmClusters.</summary>
     public static IReadOnlyList<ErrorKind> All { get; } = typeof(ErrorKinds).GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.FieldType == typeof(ErrorKind)).Select(f => (ErrorKind)f.GetValue(null)!).ToList();
+
+    private static readonly Dictionary<string, ErrorKind> ById = All.ToDictionary(k => k.Id, StringComparer.Ordinal);
+
+    /// <summary>The error a core failure is reported as: the one of the same name (a test checks that each has one).</summary>
+    public static ErrorKind For(Core.Model.FailureKind kind) => ById.TryGetValue(kind.ToString(), out var found) ? found : UnexpectedError;
 }

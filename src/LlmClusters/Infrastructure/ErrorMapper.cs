@@ -1,55 +1,37 @@
 using System.Management.Automation;
-using LlmClusters.Core.Clustering;
-using LlmClusters.Core.Clusters;
-using LlmClusters.Core.Import;
-using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Sources;
-using LlmClusters.Core.Traces;
 
 namespace LlmClusters.Infrastructure;
 
 /// <summary>One place that turns core exceptions into error records with a stable id, a real category and a fix.</summary>
 internal static class ErrorMapper
 {
+    /// <summary>
+    /// A failure as its error record: a project exception by its kind (decided where it happened, by the source or
+    /// reader that threw it), with the message a statement's failure needs; anything else as a write failure or unexpected.
+    /// </summary>
     public static ErrorRecord ToErrorRecord(Exception error, object? target) => error switch
     {
-        AnalyticsQueryException { Code: 62 } q => Record(q, ErrorKinds.SqlSyntaxError, target,
-            $"The SQL has a syntax error: {q.Message} Correct the statement and run it again."),
-        AnalyticsQueryException { Code: 60 or 81 } q => Record(q, ErrorKinds.TableNotFound, target,
-            // ClickHouse follows the table's name with the whole statement ("in scope SELECT ..."): the name is what helps.
-            $"{q.Message.Split(" in scope ", 2)[0].TrimEnd('.')}. Check -Table (and -Database) on Connect-LlmAnalytics, or load data first (New-LlmDemoData)."),
-        AnalyticsQueryException { Code: 47 or 46 or 43 or 53 or 456 } q => Record(q, ErrorKinds.InvalidQuery, target,
-            $"The database rejected the query ({q.ErrorName}): {q.Message}"),
-        AnalyticsQueryException { Code: 164 } q => Record(q, ErrorKinds.SourceReadOnly, target,
-            $"The connection only reads, and '{q.QueryName}' would change data ({q.Message}). Connect to a folder you can write (Connect-LlmAnalytics -Path) to add data."),
-        AnalyticsQueryException { Code: 159 } q => Record(q, ErrorKinds.QueryTimeout, target,
-            $"The query '{q.QueryName}' ran past its time limit and was stopped: {q.Message} Narrow it (a shorter window with -Since and -Until), " +
-            "or allow more time: Connect-LlmAnalytics -QueryTimeoutSeconds for every statement, Invoke-LlmQuery -TimeoutSeconds for one (0 for no limit)."),
-        AnalyticsQueryException q => Record(q, ErrorKinds.QueryFailed, target,
-            $"The query '{q.QueryName}' failed" + (q.Code > 0 ? $" (ClickHouse error {q.Code} {q.ErrorName})" : "") + $": {q.Message}"),
-        RunNotFoundException e => Record(e, ErrorKinds.RunNotFound, e.RunId, e.Message),
-        InvalidRunPayloadException e => Record(e, ErrorKinds.InvalidRunPayload, e.RunId, e.Message),
-        ImportFailedException e => Record(e, ErrorKinds.ImportFailed, e.Path, e.Message),
-        TraceNotFoundException e => Record(e, ErrorKinds.TraceNotFound, e.TraceId, e.Message),
-        MetricsNotAvailableException e => Record(e, ErrorKinds.MetricsNotAvailable, e.RunId, e.Message),
-        SourceUnreachableException { LoginRefused: true } e => Record(e, ErrorKinds.LoginFailed, target, e.Message),
-        SourceUnreachableException e => Record(e, ErrorKinds.ServerUnreachable, target, e.Message),
-        NothingToClusterException e => Record(e, ErrorKinds.NothingToCluster, target, e.Message),
-        TooManyClustersException e => Record(e, ErrorKinds.TooManyClusters, e.K, e.Message),
-        FilterFailedException e => Record(e, ErrorKinds.FilterFailed, e.TraceId, e.Message),
-        ProjectNotFoundException e => Record(e, ErrorKinds.ProjectNotFound, target, e.Message),
-        ReadOnlySourceException e => Record(e, ErrorKinds.SourceReadOnly, target, e.Message),
-        NotConnectedException e => Record(e, ErrorKinds.NotConnected, target, e.Message),
-        DataFolderInUseException e => Record(e, ErrorKinds.DataFolderInUse, e.Path, e.Message),
-        EngineNotRespondingException e => Record(e, ErrorKinds.EngineNotResponding, target, e.Message),
-        EngineUnavailableException e => Record(e, ErrorKinds.EngineUnavailable, target, e.Message),
-        Core.Components.ComponentUnavailableException e => Record(e, ErrorKinds.ComponentUnavailable, e.Component.Name, e.Message),
-        InvalidDataFolderException e => Record(e, ErrorKinds.InvalidDataPath, e.Path, e.Message),
-        InvalidTableNameException e => Record(e, ErrorKinds.InvalidTableName, target, e.Message),
-        InvalidConnectionStringException e => Record(e, ErrorKinds.InvalidConnectionString, target, e.Message),
+        AnalyticsQueryException q => Record(q, ErrorKinds.For(q.Kind), target, StatementMessage(q)),
+        LlmClustersException e => Record(e, ErrorKinds.For(e.Kind), e.Target ?? target, e.Message),
         IOException or UnauthorizedAccessException => Record(error, ErrorKinds.WriteFailed, target, $"'{target}' cannot be written: {error.Message}"),
         _ => Record(error, ErrorKinds.UnexpectedError, target, error.Message),
+    };
+
+    private static string StatementMessage(AnalyticsQueryException q) => q.Kind switch
+    {
+        FailureKind.SqlSyntaxError => $"The SQL has a syntax error: {q.Message} Correct the statement and run it again.",
+        // ClickHouse follows the table's name with the whole statement ("in scope SELECT ..."): the name is what helps.
+        FailureKind.TableNotFound =>
+            $"{q.Message.Split(" in scope ", 2)[0].TrimEnd('.')}. Check -Table (and -Database) on Connect-LlmAnalytics, or load data first (New-LlmDemoData).",
+        FailureKind.InvalidQuery => $"The database rejected the query ({q.ErrorName}): {q.Message}",
+        FailureKind.SourceReadOnly =>
+            $"The connection only reads, and '{q.QueryName}' would change data ({q.Message}). Connect to a folder you can write (Connect-LlmAnalytics -Path) to add data.",
+        FailureKind.QueryTimeout =>
+            $"The query '{q.QueryName}' ran past its time limit and was stopped: {q.Message} Narrow it (a shorter window with -Since and -Until), " +
+            "or allow more time: Connect-LlmAnalytics -QueryTimeoutSeconds for every statement, Invoke-LlmQuery -TimeoutSeconds for one (0 for no limit).",
+        _ => $"The query '{q.QueryName}' failed" + (q.Code > 0 ? $" (ClickHouse error {q.Code} {q.ErrorName})" : "") + $": {q.Message}",
     };
 
     /// <summary>A run does not have the cluster asked for; names the ones it has.</summary>

@@ -1,5 +1,8 @@
+using LlmClusters.Core.Model;
+
 namespace LlmClusters.Infrastructure;
 
 /// <summary>A command needs a connection and this session has none (after Disconnect-LlmAnalytics, or a connect that failed).</summary>
 internal sealed class NotConnectedException(string why)
-    : Exception($"Not connected: {why}. Connect with Connect-LlmAnalytics (-Path <folder>, -Demo, -Server <host> or -ProjectId <id>), or pass -Connection.");
+    : LlmClustersException(FailureKind.NotConnected,
+        $"Not connected: {why}. Connect with Connect-LlmAnalytics (-Path <folder>, -Demo, -Server <host> or -ProjectId <id>), or pass -Connection.");

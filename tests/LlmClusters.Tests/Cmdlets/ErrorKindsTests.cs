@@ -24,4 +24,34 @@ public sealed class ErrorKindsTests
         var record = ErrorMapper.ToErrorRecord(new Core.Clusters.RunNotFoundException("1_trace_20260101_000000", "here"), null);
         Assert.Equal(ErrorKinds.RunNotFound.RecommendedAction, record.ErrorDetails.RecommendedAction);
     }
+
+    [Fact]
+    public void Every_core_failure_kind_is_an_error_the_module_lists()
+    {
+        var ids = ErrorKinds.All.Select(k => k.Id).ToHashSet(StringComparer.Ordinal);
+        Assert.All(Enum.GetValues<Core.Model.FailureKind>(), kind => Assert.Contains(kind.ToString(), ids));
+    }
+
+    [Fact]
+    public void Every_project_exception_derives_from_the_one_base()
+    {
+        var assemblies = new[] { typeof(Core.Model.LlmClustersException).Assembly, typeof(ErrorMapper).Assembly,
+            typeof(ClickHouse.ClickHouseServerSource).Assembly, typeof(PostHog.PostHogApiSource).Assembly };
+        var exceptions = assemblies.SelectMany(a => a.GetTypes()).Where(t => typeof(Exception).IsAssignableFrom(t)).ToList();
+        Assert.NotEmpty(exceptions);
+        Assert.All(exceptions, t => Assert.True(typeof(Core.Model.LlmClustersException).IsAssignableFrom(t), t.FullName));
+    }
+
+    [Theory]
+    [InlineData("Code: 62. DB::Exception: Syntax error: failed at position 8 (SYNTAX_ERROR) (version 26.5.3.1)", 0, "SqlSyntaxError")]
+    [InlineData("Code: 60. DB::Exception: Unknown table expression identifier 'nope' in scope SELECT 1 FROM nope. (UNKNOWN_TABLE)", 0, "TableNotFound")]
+    [InlineData("Code: 164. DB::Exception: Cannot execute query in readonly mode. (READONLY)", 0, "SourceReadOnly")]
+    [InlineData("text the driver gave without ClickHouse's form", 159, "QueryTimeout")]
+    [InlineData("text the driver gave without ClickHouse's form", 0, "QueryFailed")]
+    public void A_ClickHouse_failure_becomes_its_error_by_kind(string text, int headerCode, string errorId)
+    {
+        var failure = Core.Sources.AnalyticsQueryException.FromClickHouseText("Q", text, headerCode);
+        var record = ErrorMapper.ToErrorRecord(failure, "target");
+        Assert.Equal(errorId, record.FullyQualifiedErrorId);
+    }
 }
