@@ -112,6 +112,28 @@ Describe "Get-LlmTrace -IncludeEvents on $Source" {
         ($traces | Select-Object -First 1 | ConvertTo-Json -Depth 4) | Should -Match '"Event": "\$ai_generation"'
     }
 
+    It 'renders traces saved with Export-Clixml as they were saved, reading nothing' {
+        $saved = Join-Path $TestDrive 'failures.xml'
+        $whole = Get-LlmTrace -ErrorOnly -Since (Get-Date).AddDays(-30) -First 5 -IncludeEvents
+        $whole | Export-Clixml $saved
+        $output = Import-Clixml $saved | Format-LlmTrace -Width 100 -Verbose 4>&1
+        @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) | Should -BeNullOrEmpty
+        @($output | Where-Object { $_ -is [string] }) | Should -Be ($whole | Format-LlmTrace -Width 100)
+        # Read back without their events (Import-Csv), they are read like a listing.
+        $whole | Export-Csv (Join-Path $TestDrive 'failures.csv')
+        Import-Csv (Join-Path $TestDrive 'failures.csv') | Format-LlmTrace -Width 100 | Should -Be ($whole | Format-LlmTrace -Width 100)
+    }
+
+    It 'says when a recent listing is cut at its default size' {
+        $all = @(Get-LlmTrace -Since (Get-Date).AddDays(-30) -First 1000)
+        $all.Count | Should -BeGreaterThan 20
+        $listed = @(Get-LlmTrace -Since (Get-Date).AddDays(-30) -WarningVariable cut -WarningAction SilentlyContinue)
+        $listed.Count | Should -Be 20
+        $cut[0] | Should -Match 'More than 20 traces match'
+        $null = Get-LlmTrace -Since (Get-Date).AddDays(-30) -First 20 -WarningVariable asked -WarningAction SilentlyContinue
+        $asked | Should -BeNullOrEmpty
+    }
+
     It 'keeps a cluster listing''s rank and cluster' {
         $traces = Get-LlmTrace -RunId $script:Run.RunId -ClusterId 1 -First 4 -IncludeEvents
         $traces | ForEach-Object Rank | Should -Be @(0, 1, 2, 3)

@@ -55,9 +55,9 @@ public sealed class TraceReader
     /// Listed traces (totals only) made whole, in order, by one statement per batch of <see cref="BatchSize"/>: each
     /// read as Get-LlmTrace -TraceId reads a piped item without a window (a day either side of its time, with PostHog's
     /// margin), keeping where it was listed from. Traces that hold their events pass through; listed ones whose events
-    /// are gone by now (retention, a deleted store) come back as gone.
+    /// are gone by now (retention, a deleted store) come back as gone, with the bounds they were looked for in.
     /// </summary>
-    public async Task<(IReadOnlyList<LlmTrace> Traces, IReadOnlyList<LlmTrace> Gone)> WithEventsAsync(IReadOnlyList<LlmTrace> listed, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<LlmTrace> Traces, IReadOnlyList<TraceRequest> Gone)> WithEventsAsync(IReadOnlyList<LlmTrace> listed, CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
         var requests = listed.Where(t => t.Events.Count == 0).DistinctBy(t => t.TraceId).Select(t => new TraceRequest(t.TraceId,
@@ -65,15 +65,13 @@ public sealed class TraceReader
                 t.RunId is not null && ClusterRunId.TryParse(t.RunId, out var run, out _) ? run.TeamId : null))
             .ToList();
         if (requests.Count == 0) return (listed, []);
-        var (read, _) = await ReadAsync(requests, cancellationToken).ConfigureAwait(false);
+        var (read, gone) = await ReadAsync(requests, cancellationToken).ConfigureAwait(false);
         var whole = read.ToDictionary(t => t.TraceId, StringComparer.Ordinal);
         var traces = new List<LlmTrace>(listed.Count);
-        var gone = new List<LlmTrace>();
         foreach (var trace in listed)
         {
             if (trace.Events.Count > 0) traces.Add(trace);
             else if (whole.TryGetValue(trace.TraceId, out var found)) traces.Add(found with { RunId = trace.RunId, ClusterId = trace.ClusterId, Rank = trace.Rank });
-            else gone.Add(trace);
         }
         return (traces, gone);
     }

@@ -39,18 +39,26 @@ public sealed class FormatLlmTraceCommand : ConnectedCmdlet
     protected override void ProcessRecord()
     {
         // Any object binds, so that objects of another kind get one message at the end, not one binding error each.
-        foreach (var trace in (_input ??= new PipelineInput(MyInvocation.MyCommand.Name, "traces (Get-LlmTrace)")).Take<LlmTrace>(InputObject))
+        _input ??= new PipelineInput(MyInvocation.MyCommand.Name, "traces (Get-LlmTrace, or Import-Clixml of them)");
+        foreach (var input in InputObject)
         {
+            if (input is null) continue;
+            if (PipedTrace.From(input) is not { } trace)
+            {
+                _input.Refuse(input);
+                continue;
+            }
             _pending.Add(trace);
             if (trace.Events.Count == 0) _listed++;
-            if (_listed == 0 || _listed >= TraceReader.BatchSize) Flush();
+            // Whole traces behind a listed one wait for its batch, but never more than a batch of them.
+            if (_listed == 0 || _listed >= TraceReader.BatchSize || _pending.Count >= TraceReader.BatchSize) Flush();
         }
     }
 
     protected override void EndProcessing()
     {
         Flush();
-        foreach (var error in _input?.Errors("Read the traces first: Get-ClusterItem | Get-LlmTrace | Format-LlmTrace.") ?? []) WriteError(error);
+        foreach (var error in _input?.Errors("Read the traces first: Get-LlmTrace -TraceId <id> | Format-LlmTrace, or Get-ClusterItem | Get-LlmTrace | Format-LlmTrace.") ?? []) WriteError(error);
     }
 
     /// <summary>Reads the waiting listed traces whole (one statement), renders everything waiting, and lets it go.</summary>
@@ -78,6 +86,8 @@ public sealed class FormatLlmTraceCommand : ConnectedCmdlet
 
     private int ConsoleWidth()
     {
+        // Written to a file or a pipe (a cron job, > out.txt), there is no console to fit: the host would say 80.
+        if (Console.IsOutputRedirected) return 120;
         try
         {
             var width = Host.UI.RawUI.BufferSize.Width;

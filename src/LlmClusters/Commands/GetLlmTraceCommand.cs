@@ -146,7 +146,15 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         var to = Until is { } e ? UtcTime.From(e) : now.AddMinutes(1);
         if (from >= to)
             Terminate(ErrorMapper.InvalidTimeRange(Since, from, to));
-        var recent = Await(token => reader.RecentAsync(from, to, Model, ErrorOnly, First, token, Provider), connection.Location);
+        // Without -First, one more than the default is asked for, so that a cut listing says so (in an incident, the
+        // 21st failure matters as much as the first).
+        var capped = !MyInvocation.BoundParameters.ContainsKey(nameof(First));
+        var recent = Await(token => reader.RecentAsync(from, to, Model, ErrorOnly, capped ? First + 1 : First, token, Provider), connection.Location);
+        if (capped && recent.Count > First)
+        {
+            recent = recent.Take(First).ToList();
+            Warn($"More than {First} traces match in the window; these are the newest {First}. Use -First (up to 100,000) for more.");
+        }
         WriteListed(reader, recent, connection.Location);
         if (recent.Count == 0 && OtherTeams(connection) is { Length: > 0 } others) Warn(others.Trim());
     }
@@ -163,8 +171,8 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         {
             if (!TryAwait(token => reader.WithEventsAsync(batch, token), target, out var read)) return;
             foreach (var trace in read.Traces) WriteObject(trace);
-            foreach (var trace in read.Gone)
-                WriteError(ErrorMapper.ToErrorRecord(new TraceNotFoundException(trace.TraceId, trace.StartTime ?? DateTime.UtcNow, trace.EndTime ?? DateTime.UtcNow), trace.TraceId));
+            foreach (var gone in read.Gone)
+                WriteError(ErrorMapper.ToErrorRecord(new TraceNotFoundException(gone.TraceId, gone.Since, gone.Until, listed: true), gone.TraceId));
         }
     }
 
