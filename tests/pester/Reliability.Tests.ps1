@@ -39,6 +39,33 @@ AfterAll {
     Remove-Item $script:DataPath -Recurse -Force -ErrorAction SilentlyContinue
 }
 
+
+Describe 'Traces that vanish between listing and formatting' {
+    It 'warns once for the trace whose events are gone, and renders the others' {
+        $at = (Get-Date).ToUniversalTime().AddMinutes(-2)
+        try {
+            foreach ($id in 'vanishing-trace', 'kept-trace') {
+                $properties = @{ '$ai_trace_id' = $id; '$ai_model' = 'gpt-4o'; '$ai_is_error' = 'true'; '$ai_error' = 'boom' } | ConvertTo-Json -Compress
+                Invoke-LlmQuery "INSERT INTO events (uuid, event, properties, timestamp, team_id, distinct_id) SELECT generateUUIDv4(), '`$ai_generation', {p:String}, {t:DateTime64(6)}, 1, 'u'" `
+                    -Parameter @{ p = $properties; t = $at } -Confirm:$false
+            }
+            $listed = Get-LlmTrace -ErrorOnly -Since (Get-Date).AddMinutes(-5) | Where-Object TraceId -in 'vanishing-trace', 'kept-trace'
+            ($listed.TraceId | Sort-Object) | Should -Be @('kept-trace', 'vanishing-trace')
+            # Retention drops one after it was listed.
+            Invoke-LlmQuery "DELETE FROM events WHERE JSONExtractString(properties, '`$ai_trace_id') = {id:String}" -Parameter @{ id = 'vanishing-trace' } -Confirm:$false
+
+            $lines = $listed | Format-LlmTrace -Width 100 -WarningVariable warned -WarningAction SilentlyContinue
+
+            $warned.Count | Should -Be 1
+            $warned[0] | Should -Match 'Trace vanishing-trace was listed, but its events are no longer'
+            @($lines | Where-Object { $_ -like 'Trace *' }) | Should -Be @('Trace kept-trace  gpt-4o')
+            $lines | Should -Contain '   ERROR: boom'
+        }
+        finally {
+            Invoke-LlmQuery "DELETE FROM events WHERE JSONExtractString(properties, '`$ai_trace_id') IN ('vanishing-trace', 'kept-trace')" -Confirm:$false
+        }
+    }
+}
 Describe 'A failed statement leaves nothing behind' {
     It 'answers the next statement with its own rows after a failure while rows were being written' {
         { Invoke-LlmQuery "SELECT toString(throwIf(number = 3, 'boom')) AS s FROM numbers(10)" -ErrorAction Stop } | Should -Throw -ErrorId 'QueryFailed,LlmClusters.Commands.InvokeLlmQueryCommand'
