@@ -67,6 +67,7 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
     public AnalyticsSourceKind Kind => AnalyticsSourceKind.ClickHouse;
     public string Location => _options.Location;
     public EventsTable Table => _options.Table;
+    public EventsTable? DescribedTable { get; set; }
     public TimeSpan QueryTimeout => _options.QueryTimeout;
 
     /// <summary>How much longer than a statement's limit the client waits for the server to end it and say so.</summary>

@@ -69,6 +69,7 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
     /// column it has for each.
     /// </summary>
     public EventsTable Table { get; } = EventsTable.Default with { Columns = PropertyColumns.ChosenBySource };
+    public EventsTable? DescribedTable { get; set; }
 
     /// <summary>PostHog also stops a query on its side (60 s on PostHog Cloud); this bounds the whole paged answer.</summary>
     public TimeSpan QueryTimeout => _options.RequestTimeout;

@@ -33,6 +33,7 @@ public sealed class EmbeddedSource : IAnalyticsSource
 
     public string Location => IsReadOnly ? Folder + " (read-only)" : Folder;
     public EventsTable Table { get; }
+    public EventsTable? DescribedTable { get; set; }
 
     /// <summary>The time limit of a statement that names none (zero: none); the engine itself ends a statement that runs longer.</summary>
     public TimeSpan QueryTimeout { get; }

@@ -13,6 +13,12 @@ public interface IAnalyticsSource : IDisposable
     /// <summary>The events table as a quoted identifier, ready to stand in SQL text.</summary>
     EventsTable Table { get; }
 
+    /// <summary>
+    /// The table with the property columns the database said it has (QueryRunner.DescribedTableAsync), asked once and
+    /// kept here, by the one object per connection that knows its table; null until then, and after an upgrade.
+    /// </summary>
+    EventsTable? DescribedTable { get; set; }
+
     /// <summary>The source only reads: the module never changes data there (PostHog's API, a read-only folder).</summary>
     bool IsReadOnly => false;
 

@@ -7,9 +7,6 @@ namespace LlmClusters.Core.Sources;
 /// <summary>Runs named queries on a source and tells an observer what ran and how long it took.</summary>
 public sealed class QueryRunner
 {
-    // What each source's table was found to hold, asked once per source (a connection keeps its source).
-    private static readonly ConditionalWeakTable<IAnalyticsSource, EventsTable> Described = new();
-
     private readonly IQueryObserver? _observer;
     private readonly Action? _wrote;
 
@@ -112,14 +109,14 @@ public sealed class QueryRunner
     public async Task<EventsTable> DescribedTableAsync(CancellationToken cancellationToken)
     {
         if (Source.ChoosesColumns) return Source.Table;
-        if (Described.TryGetValue(Source, out var known)) return known;
+        if (Source.DescribedTable is { } known) return known;
         var columns = await ListAsync(EventQueries.PropertyColumnsOf(Source.Table), cancellationToken).ConfigureAwait(false);
         var table = Source.Table with
         {
             Columns = (columns.Contains(new("mat_$ai_trace_id", "Nullable(String)")) ? PropertyColumns.TraceId : PropertyColumns.None) |
                       (columns.Contains(new("properties_group_ai", "Map(String, String)")) ? PropertyColumns.AiGroup : PropertyColumns.None),
         };
-        Described.AddOrUpdate(Source, table);
+        Source.DescribedTable = table;
         return table;
     }
 
@@ -144,7 +141,7 @@ public sealed class QueryRunner
         // Only the module's own store is upgraded: a ClickHouse server's table (a self-hosted PostHog's own) is read as it is.
         if (!Source.UpgradesInPlace) return;
 
-        Described.Remove(Source);
+        Source.DescribedTable = null;
         var table = await DescribedTableAsync(cancellationToken).ConfigureAwait(false);
         var unfilled = await SingleAsync(EventQueries.PartsWithoutPropertyColumns(Source.Table), cancellationToken).ConfigureAwait(false);
         if (table.Columns == PropertyColumns.All && unfilled == 0) return;
@@ -154,6 +151,6 @@ public sealed class QueryRunner
         await QueryAsync(EventQueries.AddPropertyColumns(Source.Table), cancellationToken).ConfigureAwait(false);
         foreach (var column in new[] { "mat_$ai_trace_id", "properties_group_ai" })
             await QueryAsync(EventQueries.MaterializeColumn(Source.Table, column), cancellationToken).ConfigureAwait(false);
-        Described.AddOrUpdate(Source, Source.Table with { Columns = PropertyColumns.All });
+        Source.DescribedTable = Source.Table with { Columns = PropertyColumns.All };
     }
 }
