@@ -4,6 +4,7 @@ using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
 using LlmClusters.Infrastructure;
+using LlmClusters.Sessions;
 
 namespace LlmClusters.Commands;
 

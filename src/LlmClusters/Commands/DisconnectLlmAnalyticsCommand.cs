@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using LlmClusters.Core.Sources;
 using LlmClusters.Infrastructure;
+using LlmClusters.Sessions;
 
 namespace LlmClusters.Commands;
 

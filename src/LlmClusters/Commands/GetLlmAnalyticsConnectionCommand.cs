@@ -2,6 +2,7 @@ using System.Management.Automation;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Sources;
 using LlmClusters.Infrastructure;
+using LlmClusters.Sessions;
 
 namespace LlmClusters.Commands;
 

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using LlmClusters.Core.Model;
-using LlmClusters.Infrastructure;
+using LlmClusters.Sessions;
 
 namespace LlmClusters.Completers;
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using LlmClusters.Core.Sources;
+using LlmClusters.Sessions;
 
 namespace LlmClusters.Infrastructure;
 

@@ -51,4 +51,33 @@ public sealed class SourceRulesTests
         var translating = Files().Where(f => f.Path != "LlmClusters.Core/Model/Wildcard.cs" && Regex.IsMatch(f.Text, @"case '\*'")).Select(f => f.Path);
         Assert.Empty(translating);
     }
+
+    [Fact]
+    public void The_cmdlet_projects_namespaces_form_no_cycle()
+    {
+        // Read from each file's namespace and using directives (types of the project's own namespaces are never
+        // written fully qualified there). The core's layers get the same rule once its namespaces point one way.
+        var edges = Files().Where(f => f.Path.StartsWith("LlmClusters/", StringComparison.Ordinal))
+            .Select(f => (From: Regex.Match(f.Text, @"^namespace (LlmClusters\.[\w.]+);", RegexOptions.Multiline).Groups[1].Value,
+                To: Regex.Matches(f.Text, @"^using (LlmClusters\.(?!Core)[\w.]+);", RegexOptions.Multiline).Select(m => m.Groups[1].Value)))
+            .SelectMany(f => f.To.Where(t => t != f.From).Select(t => (f.From, To: t)))
+            .Distinct().ToList();
+        Assert.Contains(edges, e => e.From == "LlmClusters.Commands");   // the graph was read
+
+        var cycles = edges.Where(e => Reaches(edges, e.To, e.From)).Select(e => $"{e.From} -> {e.To}").ToList();
+        Assert.Empty(cycles);
+    }
+
+    private static bool Reaches(List<(string From, string To)> edges, string start, string goal)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var next = new Stack<string>([start]);
+        while (next.TryPop(out var at))
+        {
+            if (at == goal) return true;
+            if (!seen.Add(at)) continue;
+            foreach (var edge in edges.Where(e => e.From == at)) next.Push(edge.To);
+        }
+        return false;
+    }
 }

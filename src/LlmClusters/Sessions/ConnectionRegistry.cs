@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Sources;
 
-namespace LlmClusters.Infrastructure;
+namespace LlmClusters.Sessions;
 
 /// <summary>
 /// The current connection of each runspace (a runbook host, ForEach-Object -Parallel and web hosts run several at once):

@@ -1,6 +1,6 @@
 using LlmClusters.Core.Model;
 
-namespace LlmClusters.Infrastructure;
+namespace LlmClusters.Sessions;
 
 /// <summary>A command needs a connection and this session has none (after Disconnect-LlmAnalytics, or a connect that failed).</summary>
 internal sealed class NotConnectedException(string why)
