@@ -41,7 +41,7 @@ public sealed partial class AnalyticsQueryException : LlmClustersException
     }
 
     /// <summary>ClickHouse's error codes (src/Common/ErrorCodes.cpp) as the module's kinds.</summary>
-    public static FailureKind KindOf(int clickHouseCode) => clickHouseCode switch
+    private static FailureKind KindOf(int clickHouseCode) => clickHouseCode switch
     {
         62 => FailureKind.SqlSyntaxError,                       // SYNTAX_ERROR
         60 or 81 => FailureKind.TableNotFound,                  // UNKNOWN_TABLE, UNKNOWN_DATABASE

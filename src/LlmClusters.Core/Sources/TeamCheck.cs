@@ -12,8 +12,8 @@ public static class TeamCheck
     /// <summary>A sentence naming the teams the store holds when it holds none of the connection's team; null otherwise (or on PostHog, where a key sees one team).</summary>
     public static async Task<string?> OtherTeamsAsync(LlmAnalyticsConnection connection, IQueryObserver? observer, CancellationToken cancellationToken)
     {
+        if (connection.TeamId is not { } team || connection.AnalyticsSource.ScopedToOneTeam) return null;
         var runner = connection.CreateRunner(observer);
-        if (connection.TeamId is not { } team || runner.Source.ScopedToOneTeam) return null;
         var teams = await runner.ListAsync(ConnectionQueries.TeamsHeld(runner.Source.Table), cancellationToken).ConfigureAwait(false);
         if (teams.Count == 0 || teams.Contains(team)) return null;
         return $"The store holds no LLM events of team {team}, only of team{(teams.Count == 1 ? "" : "s")} {string.Join(", ", teams)}: " +

@@ -40,7 +40,7 @@ public sealed class GetClusteringJobCommand : ConnectedCmdlet
         foreach (var job in selected) WriteObject(job);
 
         // PostHog's API lists every job; elsewhere jobs are only known by the runs they wrote in the window.
-        var fromApi = connection.CreateRunner(null).Source is IClusteringJobSource;
+        var fromApi = connection.AnalyticsSource is IClusteringJobSource;
         foreach (var id in (Id ?? []).Where(id => !selected.Any(j => string.Equals(j.Id, id, StringComparison.OrdinalIgnoreCase))))
             WriteError(ErrorMapper.Refusal(ErrorKinds.JobNotFound, id,
                 fromApi ? $"{connection.Location} has no clustering job with id {id}. Run Get-ClusteringJob to list them."

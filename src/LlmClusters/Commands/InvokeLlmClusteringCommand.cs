@@ -86,7 +86,7 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
 
         // PostHog's API is only read: the run goes to a local data folder instead, and the user is told where.
         LlmAnalyticsConnection? local = null;
-        if (connection.CreateRunner(null).Source.WritesRunsElsewhere)
+        if (connection.AnalyticsSource.WritesRunsElsewhere)
         {
             var path = LocalPath is null ? EmbeddedSource.DefaultDataPath : GetUnresolvedProviderPathFromPSPath(LocalPath);
             EnsureEngine();

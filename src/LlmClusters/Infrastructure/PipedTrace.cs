@@ -46,7 +46,7 @@ internal static class PipedTrace
     private static IEnumerable<object?> Items(object value) => value switch
     {
         string text => text.Split(", ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-        IEnumerable items => items.Cast<object?>().Select(i => i is PSObject { BaseObject: not PSCustomObject } wrapped && wrapped.BaseObject is string s ? s : i),
+        IEnumerable items => items.Cast<object?>().Select(i => i is PSObject { BaseObject: string s } ? s : i),
         _ => [value],
     };
 }

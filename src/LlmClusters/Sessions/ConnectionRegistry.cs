@@ -90,7 +90,7 @@ internal static class ConnectionRegistry
             var here = Here;
             foreach (var (runspace, state) in States)
                 if (!ReferenceEquals(state, here) && runspace.RunspaceStateInfo.State == RunspaceState.Opened
-                    && state.Current?.CreateRunner(null).Source.UsesProcessEngine == true) return true;
+                    && state.Current?.AnalyticsSource.UsesProcessEngine == true) return true;
             return false;
         }
     }
