@@ -7,6 +7,7 @@ using LlmClusters.Core.Demo;
 using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 
 // build.ps1 Bench: 1,000,000 demo events in a fresh embedded folder, then the module's metrics against PostHog's

@@ -1,4 +1,4 @@
-using LlmClusters.Core.Sources;
+using LlmClusters.Core.Queries;
 
 namespace LlmClusters.ClickHouse;
 

@@ -1,4 +1,5 @@
 using LlmClusters.Core.Demo;
+using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
 using LlmClusters.Tests.Sources;
 

@@ -1,5 +1,6 @@
 using LlmClusters.Core.Demo;
-using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Tests;

@@ -1,3 +1,4 @@
+using LlmClusters.Core.Model;
 namespace LlmClusters.Core.Clusters;
 
 /// <summary>One cluster object of a run event's $ai_clusters, items in rank order.</summary>

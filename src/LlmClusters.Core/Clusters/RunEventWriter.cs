@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
 

@@ -1,4 +1,3 @@
-using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
 
 namespace LlmClusters.Core.Comparison;

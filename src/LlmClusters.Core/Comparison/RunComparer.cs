@@ -2,6 +2,7 @@ using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Comparison;

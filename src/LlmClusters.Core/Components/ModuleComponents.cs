@@ -39,9 +39,16 @@ public static class ModuleComponents
     /// <summary>Names the components folder the module looks in and fetches into (a shared or read-only image, an offline host).</summary>
     public const string FolderVariable = "LLMCLUSTERS_COMPONENTS";
 
+    /// <summary>
+    /// The per-user data folder, which holds the components, the default data folder and the demo: $XDG_DATA_HOME (or
+    /// ~/.local/share) on Linux, LocalApplicationData elsewhere.
+    /// </summary>
+    public static string DataRoot =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "LlmClusters");
+
     /// <summary>Where fetched parts go and are looked for: $LLMCLUSTERS_COMPONENTS, else the per-user data folder's components/.</summary>
     public static string DefaultFolder =>
-        Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } named ? named : Path.Combine(Sources.EmbeddedSource.DefaultDataRoot, "components");
+        Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } named ? named : Path.Combine(DataRoot, "components");
 
     /// <summary>
     /// This machine's platform as packages name it (linux-x64, osx-arm64, win-x64...): from the operating system and the

@@ -33,6 +33,15 @@ public sealed record ClusterRunId
     public DateTime DayStart { get; }
 
     public DateTime DayEnd { get; }
+
+    /// <summary>A run's event can land after midnight of the day its id names: it is looked for this far into the next day.</summary>
+    internal static readonly TimeSpan DayGrace = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// The end of the span in which the run's event is looked for, from <see cref="DayStart"/>: the one rule for where
+    /// a run is, PostHog's UI's day plus <see cref="DayGrace"/>.
+    /// </summary>
+    internal DateTime EventSearchEnd => DayStart.AddDays(1) + DayGrace;
     public string? JobId { get; }
     public string? RunLabel { get; }
     public bool IsLegacy { get; }

@@ -65,7 +65,7 @@ public sealed record LlmCluster
     /// AvgLatency sums each trace's generations, its window excludes the end): shown here, apart, because they are not
     /// the figures PostHog's clusters page shows for trace- and generation-level runs. Null when the run has none.
     /// </summary>
-    public Clusters.RunEventMetrics? StoredMetrics { get; init; }
+    public RunEventMetrics? StoredMetrics { get; init; }
 
     public override string ToString() => $"{ClusterId}: {Title}";
 }

@@ -1,3 +1,4 @@
+using LlmClusters.Core.Formatting;
 namespace LlmClusters.Core.Model;
 
 /// <summary>One event of a trace: the trace root, a span, a generation or an embedding, with its messages as text.</summary>
@@ -25,7 +26,7 @@ public sealed record TraceEvent
 
     public bool IsError { get; init; }
 
-    /// <summary>What went wrong, in one line (see <see cref="Traces.ErrorText"/>).</summary>
+    /// <summary>What went wrong, in one line (see <see cref="ErrorText"/>).</summary>
     public string? Error { get; init; }
 
     /// <summary>The error as the SDK wrote it: often the JSON of the thrown error, with its stack and the provider's body.</summary>

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using LlmClusters.Core.Components;
-using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Native;
 

@@ -1,7 +1,5 @@
-using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries.Rows;
-using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Queries;
 
@@ -15,9 +13,6 @@ namespace LlmClusters.Core.Queries;
 public static class ClusterQueries
 {
     public static readonly IReadOnlyList<string> RunEvents = ["$ai_trace_clusters", "$ai_generation_clusters", "$ai_evaluation_clusters"];
-
-    /// <summary>A run's event can land after midnight of the day its id names; look that far into the next day.</summary>
-    public static readonly TimeSpan RunDayGrace = TimeSpan.FromHours(6);
 
     /// <summary>A bound-parameter placeholder: the database, not this code, puts the value in.</summary>
     internal static string P(string name, string type) => "{" + name + ":" + type + "}";
@@ -119,7 +114,7 @@ public static class ClusterQueries
                 FROM {table.Quoted}
                 WHERE event IN {P("events", "Array(String)")}
                   AND timestamp >= {P("day_start" + suffix, "DateTime64(6, 'UTC')")} AND timestamp < {P("day_end" + suffix, "DateTime64(6, 'UTC')")}
-                  {(teamFilter ? "AND team_id = " + P("team_id", "Int64") : "")}
+                  {TeamFilter.Condition(teamFilter)}
                   AND position(properties, {P("run_id" + suffix, "String")}) > 0
                   AND tupleElement(f, '$ai_clustering_run_id') = {P("run_id" + suffix, "String")}
                 ORDER BY timestamp DESC
@@ -145,8 +140,8 @@ public static class ClusterQueries
             ["until"] = filter.Until,
             ["first"] = filter.First,
         };
+        TeamFilter.Bind(parameters, filter.TeamId);
         var where = new List<string>();
-        if (filter.TeamId is { } team) { parameters["team_id"] = team; where.Add("team_id = " + P("team_id", "Int64")); }
         if (filter.RunIds is { Count: > 0 } ids) { parameters["run_ids"] = ids.ToArray(); where.Add("run_id IN " + P("run_ids", "Array(String)")); }
         if (filter.JobIds is { Count: > 0 } jobIds) { parameters["job_ids"] = jobIds.ToArray(); where.Add("job_id IN " + P("job_ids", "Array(String)")); }
         if (filter.JobName is { } name) { parameters["job_name"] = Wildcard.ToRegex(name); where.Add("match(job_name, " + P("job_name", "String") + ")"); }
@@ -161,7 +156,7 @@ public static class ClusterQueries
                 FROM {table.Quoted}
                 WHERE event IN {P("events", "Array(String)")}
                   AND timestamp >= {P("since", "DateTime64(6, 'UTC')")} AND timestamp < {P("until", "DateTime64(6, 'UTC')")}
-                  {string.Concat(where.Select(w => "AND " + w + " "))}
+                  {TeamFilter.Condition(filter.TeamId)} {string.Concat(where.Select(w => "AND " + w + " "))}
                 ORDER BY timestamp DESC
                 LIMIT 1 BY if(run_id = '', toString(uuid), run_id)
             )
@@ -182,12 +177,12 @@ public static class ClusterQueries
                 (SELECT count() FROM {table.Quoted}
                  WHERE event IN {P("events", "Array(String)")}
                    AND timestamp >= {P("day_start", "DateTime64(6, 'UTC')")} AND timestamp < {P("day_end", "DateTime64(6, 'UTC')")}
-                   {(teamFilter ? "AND team_id = " + P("team_id", "Int64") : "")}
+                   {TeamFilter.Condition(teamFilter)}
                    AND position(properties, {P("run_id", "String")}) > 0) AS copies
             FROM {table.Quoted}
             WHERE event IN {P("events", "Array(String)")}
               AND timestamp >= {P("day_start", "DateTime64(6, 'UTC')")} AND timestamp < {P("day_end", "DateTime64(6, 'UTC')")}
-              {(teamFilter ? "AND team_id = " + P("team_id", "Int64") : "")}
+              {TeamFilter.Condition(teamFilter)}
               AND position(properties, {P("run_id", "String")}) > 0
               AND run_id = {P("run_id", "String")}
             ORDER BY timestamp DESC
@@ -199,9 +194,9 @@ public static class ClusterQueries
         var parameters = into ?? new Dictionary<string, object?>();
         parameters["events"] = RunEvents;
         parameters["day_start" + suffix] = runId.DayStart;
-        parameters["day_end" + suffix] = runId.DayStart.AddDays(1) + RunDayGrace;
+        parameters["day_end" + suffix] = runId.EventSearchEnd;
         parameters["run_id" + suffix] = runId.RunId;
-        if (teamId is { } team) parameters["team_id"] = team;
+        TeamFilter.Bind(parameters, teamId);
         return parameters;
     }
 
@@ -294,7 +289,7 @@ public static class ClusterQueries
     public static SqlQuery<JobSeenRow> JobsSeenOnRuns(EventsTable table, DateTime since, DateTime until, long? teamId)
     {
         var parameters = new Dictionary<string, object?> { ["events"] = RunEvents, ["since"] = since, ["until"] = until };
-        if (teamId is { } team) parameters["team_id"] = team;
+        TeamFilter.Bind(parameters, teamId);
         return new SqlQuery<JobSeenRow>(nameof(JobsSeenOnRuns), $"""
             SELECT
                 job_id,
@@ -308,7 +303,7 @@ public static class ClusterQueries
                 FROM {table.Quoted}
                 WHERE event IN {P("events", "Array(String)")}
                   AND timestamp >= {P("since", "DateTime64(6, 'UTC')")} AND timestamp < {P("until", "DateTime64(6, 'UTC')")}
-                  {(teamId is null ? "" : "AND team_id = " + P("team_id", "Int64"))}
+                  {TeamFilter.Condition(teamId)}
             )
             WHERE job_id != ''
             GROUP BY job_id

@@ -1,6 +1,5 @@
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries.Rows;
-using LlmClusters.Core.Sources;
 using static LlmClusters.Core.Queries.ClusterQueries;
 
 namespace LlmClusters.Core.Queries;
@@ -18,7 +17,7 @@ public static class ClusteringQueries
         IReadOnlyList<KeyValuePair<string, string>>? propertyFilter)
     {
         var parameters = new Dictionary<string, object?> { ["since"] = since, ["until"] = until, ["limit"] = limit, ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        if (teamId is { } team) parameters["team_id"] = team;
+        TeamFilter.Bind(parameters, teamId);
         var conditions = (propertyFilter ?? []).Select((filter, i) =>
         {
             parameters[$"filter_key_{i}"] = filter.Key;
@@ -28,7 +27,7 @@ public static class ClusteringQueries
         var traceId = $"ifNull({EventProperties.TextOf(table, "$ai_trace_id")}, '')";
         var window = $"""
             timestamp >= {P("since", "DateTime64(6, 'UTC')")} AND timestamp < {P("until", "DateTime64(6, 'UTC')")}
-                  {(teamId is null ? "" : "AND team_id = " + P("team_id", "Int64"))}
+                  {TeamFilter.Condition(teamId)}
             """;
         var text = level == ClusterLevel.generation
             ? $"""

@@ -1,6 +1,5 @@
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries.Rows;
-using LlmClusters.Core.Sources;
 using static LlmClusters.Core.Queries.ClusterQueries;
 
 namespace LlmClusters.Core.Queries;

@@ -1,4 +1,3 @@
-using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Queries;
 

@@ -1,5 +1,4 @@
 using LlmClusters.Core.Queries.Rows;
-using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Queries;
 

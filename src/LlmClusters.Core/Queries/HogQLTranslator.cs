@@ -1,7 +1,6 @@
 using System.Collections;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using LlmClusters.Core.Sources;
 using LlmClusters.Core.Model;
 
 namespace LlmClusters.Core.Queries;

@@ -1,6 +1,5 @@
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries.Rows;
-using LlmClusters.Core.Sources;
 using static LlmClusters.Core.Queries.ClusterQueries;
 
 namespace LlmClusters.Core.Queries;
@@ -79,7 +78,7 @@ public static class MetricsQueries
                         FROM {table.Quoted}
                         WHERE event IN {events}
                           AND timestamp >= {P("window_start", "DateTime64(6, 'UTC')")} AND timestamp {(page ? "<=" : "<")} {P("window_end", "DateTime64(6, 'UTC')")}
-                          {(teamFilter ? "AND team_id = " + P("team_id", "Int64") : "")}
+                          {TeamFilter.Condition(teamFilter)}
                           {(membersOnly ? $"AND {(byGeneration ? "toString(uuid)" : $"ifNull({EventProperties.TextOf(table, "$ai_trace_id")}, '')")} GLOBAL IN (SELECT item FROM members)" : "")}
                     )
                     GROUP BY item, dimension
@@ -119,7 +118,7 @@ public static class MetricsQueries
             ["window_start"] = windowStart, ["window_end"] = windowEnd,
             ["member_clusters"] = clusterIds.Select(c => (long)c).ToArray(), ["member_items"] = items.ToArray(),
         };
-        if (teamId is { } team) parameters["team_id"] = team;
+        TeamFilter.Bind(parameters, teamId);
         return new SqlQuery<ClusterFiguresRow>(nameof(MembershipMetrics), $"""
             WITH
                 members AS (
@@ -208,7 +207,7 @@ public static class MetricsQueries
     public static SqlQuery<WindowFiguresRow> WindowItemFigures(EventsTable table, ClusterLevel level, DateTime windowStart, DateTime windowEnd, long? teamId)
     {
         var parameters = new Dictionary<string, object?> { ["window_start"] = windowStart, ["window_end"] = windowEnd };
-        if (teamId is { } team) parameters["team_id"] = team;
+        TeamFilter.Bind(parameters, teamId);
         return new SqlQuery<WindowFiguresRow>(nameof(WindowItemFigures), $"""
             WITH
                 {Items(table, level, MetricsDimension.None, teamId is not null, membersOnly: false, MetricsDefinition.Page)}

@@ -1,7 +1,6 @@
+using LlmClusters.Core.Formatting;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries.Rows;
-using LlmClusters.Core.Sources;
-using LlmClusters.Core.Traces;
 using static LlmClusters.Core.Queries.ClusterQueries;
 
 namespace LlmClusters.Core.Queries;
@@ -37,14 +36,14 @@ public static class TraceQueries
     private static Dictionary<string, object?> Bounds(DateTime since, DateTime until, long? teamId)
     {
         var parameters = new Dictionary<string, object?> { ["since"] = since, ["until"] = until };
-        if (teamId is { } team) parameters["team_id"] = team;
+        TeamFilter.Bind(parameters, teamId);
         return parameters;
     }
 
     private static string Where(bool teamFilter) => $"""
         event IN {LlmEvents}
               AND timestamp >= {P("since", "DateTime64(6, 'UTC')")} AND timestamp < {P("until", "DateTime64(6, 'UTC')")}
-              {(teamFilter ? "AND team_id = " + P("team_id", "Int64") : "")}
+              {TeamFilter.Condition(teamFilter)}
         """;
 
     /// <summary>Every event of these traces between the bounds, in order, with their inputs and outputs.</summary>

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Queries;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
 
 namespace LlmClusters.Core.Reports;

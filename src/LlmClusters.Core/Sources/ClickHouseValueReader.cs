@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using LlmClusters.Core.Model;
+using LlmClusters.Core.Queries;
 
 namespace LlmClusters.Core.Sources;
 

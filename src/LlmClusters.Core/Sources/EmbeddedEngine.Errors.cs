@@ -1,5 +1,6 @@
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Native;
+using LlmClusters.Core.Queries;
 
 namespace LlmClusters.Core.Sources;
 

@@ -1,6 +1,7 @@
-using LlmClusters.Core.Model;
 using System.Threading.Channels;
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Native;
+using LlmClusters.Core.Queries;
 
 namespace LlmClusters.Core.Sources;
 

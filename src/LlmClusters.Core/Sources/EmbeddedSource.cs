@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using LlmClusters.Core.Components;
 using LlmClusters.Core.Queries;
 
 namespace LlmClusters.Core.Sources;
@@ -38,11 +39,7 @@ public sealed class EmbeddedSource : IAnalyticsSource
     /// <summary>The time limit of a statement that names none (zero: none); the engine itself ends a statement that runs longer.</summary>
     public TimeSpan QueryTimeout { get; }
 
-    /// <summary>The per-user data folder: $XDG_DATA_HOME (or ~/.local/share) on Linux, LocalApplicationData elsewhere.</summary>
-    public static string DefaultDataRoot =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "LlmClusters");
-
-    public static string DefaultDataPath => Path.Combine(DefaultDataRoot, "data");
+    public static string DefaultDataPath => Path.Combine(ModuleComponents.DataRoot, "data");
 
     /// <summary>
     /// Whether the engine library is where the module looks for it (see Native.ChdbLibrary), or the user named its path
@@ -50,7 +47,7 @@ public sealed class EmbeddedSource : IAnalyticsSource
     /// </summary>
     public static bool EngineInPlace =>
         Environment.GetEnvironmentVariable(Native.ChdbLibrary.PathVariable) is { Length: > 0 } || Native.ChdbLibrary.Findable();
-    public static string DemoDataPath => Path.Combine(DefaultDataRoot, "demo");
+    public static string DemoDataPath => Path.Combine(ModuleComponents.DataRoot, "demo");
 
     public string? Pending => EmbeddedEngine.StillFinishing;
 

@@ -1,3 +1,4 @@
+using LlmClusters.Core.Queries;
 namespace LlmClusters.Core.Sources;
 
 /// <summary>Rows of typed values (see <see cref="ClickHouseValueReader"/>), with the columns that name them, all held at once.</summary>

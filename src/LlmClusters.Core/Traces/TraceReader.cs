@@ -2,6 +2,7 @@ using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Queries.Rows;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Core.Traces;

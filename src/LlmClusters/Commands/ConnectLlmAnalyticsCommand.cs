@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using LlmClusters.Core.Demo;
-using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 using LlmClusters.Infrastructure;
 using LlmClusters.Sessions;

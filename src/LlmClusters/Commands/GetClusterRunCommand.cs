@@ -79,7 +79,7 @@ public sealed class GetClusterRunCommand : ConnectedCmdlet
         var now = DateTime.UtcNow;
         // Named runs are looked for on their own UTC days, as PostHog's UI does, unless a window is given.
         var since = Since is { } s ? UtcTime.From(s) : _runIds.Count > 0 ? _runIds.Min(r => r.DayStart) : now.AddDays(-7);
-        var until = Until is { } u ? UtcTime.From(u) : _runIds.Count > 0 ? _runIds.Max(r => r.DayStart).AddDays(1) + ClusterQueries.RunDayGrace : now.AddMinutes(1);
+        var until = Until is { } u ? UtcTime.From(u) : _runIds.Count > 0 ? _runIds.Max(r => r.EventSearchEnd) : now.AddMinutes(1);
         if (since >= until)
             Terminate(ErrorMapper.InvalidTimeRange(Since, since, until));
 

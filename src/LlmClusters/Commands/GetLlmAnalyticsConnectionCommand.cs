@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using LlmClusters.Core.Model;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 using LlmClusters.Infrastructure;
 using LlmClusters.Sessions;

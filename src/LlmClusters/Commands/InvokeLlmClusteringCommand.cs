@@ -2,10 +2,11 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using LlmClusters.Core.Clustering;
-using LlmClusters.Core.Components;
 using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Components;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 using LlmClusters.Infrastructure;
 
@@ -132,7 +133,7 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
         var runId = ClusterRunId.Parse(result.RunId);
         var runs = Await(token => new ClusterReader(target, QueryObserver()).ListRunsAsync(new RunFilter
         {
-            Since = runId.DayStart, Until = runId.DayStart.AddDays(1) + ClusterQueries.RunDayGrace, RunIds = [result.RunId], First = 1,
+            Since = runId.DayStart, Until = runId.EventSearchEnd, RunIds = [result.RunId], First = 1,
         }, token), result.RunId);
         foreach (var run in runs) WriteObject(run);
     }

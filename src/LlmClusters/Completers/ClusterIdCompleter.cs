@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Management.Automation;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
+using LlmClusters.Core.Sessions;
 
 namespace LlmClusters.Completers;
 

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using LlmClusters.Core.Model;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Sessions;
 
 namespace LlmClusters.Completers;

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using LlmClusters.Core.Clusters;
-using LlmClusters.Core.Model;
+using LlmClusters.Core.Sessions;
 
 namespace LlmClusters.Completers;
 

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
-using LlmClusters.Core.Model;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Traces;
 
 namespace LlmClusters.Completers;

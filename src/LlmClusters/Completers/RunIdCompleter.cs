@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Management.Automation;
 using LlmClusters.Core.Clusters;
-using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sessions;
 
 namespace LlmClusters.Completers;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using LlmClusters.Core.Clusters;
-using LlmClusters.Core.Model;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 using LlmClusters.Sessions;
 

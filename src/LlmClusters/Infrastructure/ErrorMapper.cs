@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using LlmClusters.Core.Model;
-using LlmClusters.Core.Sources;
+using LlmClusters.Core.Queries;
 
 namespace LlmClusters.Infrastructure;
 

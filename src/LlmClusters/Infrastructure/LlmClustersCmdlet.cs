@@ -3,7 +3,9 @@ using System.Management.Automation;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Components;
 using LlmClusters.Core.Model;
+using LlmClusters.Core.Native;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Infrastructure;

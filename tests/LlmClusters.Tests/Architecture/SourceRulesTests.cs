@@ -53,31 +53,18 @@ public sealed class SourceRulesTests
     }
 
     [Fact]
-    public void The_cmdlet_projects_namespaces_form_no_cycle()
+    public void The_team_filter_is_written_once()
     {
-        // Read from each file's namespace and using directives (types of the project's own namespaces are never
-        // written fully qualified there). The core's layers get the same rule once its namespaces point one way.
-        var edges = Files().Where(f => f.Path.StartsWith("LlmClusters/", StringComparison.Ordinal))
-            .Select(f => (From: Regex.Match(f.Text, @"^namespace (LlmClusters\.[\w.]+);", RegexOptions.Multiline).Groups[1].Value,
-                To: Regex.Matches(f.Text, @"^using (LlmClusters\.(?!Core)[\w.]+);", RegexOptions.Multiline).Select(m => m.Groups[1].Value)))
-            .SelectMany(f => f.To.Where(t => t != f.From).Select(t => (f.From, To: t)))
-            .Distinct().ToList();
-        Assert.Contains(edges, e => e.From == "LlmClusters.Commands");   // the graph was read
-
-        var cycles = edges.Where(e => Reaches(edges, e.To, e.From)).Select(e => $"{e.From} -> {e.To}").ToList();
-        Assert.Empty(cycles);
+        var filtering = Files().Where(f => f.Path != "LlmClusters.Core/Queries/TeamFilter.cs" && Regex.IsMatch(f.Text, @"AND team_id\s*=|parameters\[""team_id""\]")).Select(f => f.Path);
+        Assert.Empty(filtering);
+        Assert.Contains(Files(), f => f.Text.Contains("TeamFilter.Condition(", StringComparison.Ordinal));
     }
 
-    private static bool Reaches(List<(string From, string To)> edges, string start, string goal)
+    [Fact]
+    public void A_runs_day_is_decided_in_one_place()
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var next = new Stack<string>([start]);
-        while (next.TryPop(out var at))
-        {
-            if (at == goal) return true;
-            if (!seen.Add(at)) continue;
-            foreach (var edge in edges.Where(e => e.From == at)) next.Push(edge.To);
-        }
-        return false;
+        // Where a run's event is looked for: the UTC day its id names and the grace after it (ClusterRunId.EventSearchEnd).
+        var deciding = Files().Where(f => f.Path != "LlmClusters.Core/Model/ClusterRunId.cs" && Regex.IsMatch(f.Text, @"DayStart\.AddDays|DayGrace")).Select(f => f.Path);
+        Assert.Empty(deciding);
     }
 }

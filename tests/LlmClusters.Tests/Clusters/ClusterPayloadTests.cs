@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Tests.Clusters;

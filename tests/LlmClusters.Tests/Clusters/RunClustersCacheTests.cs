@@ -1,5 +1,5 @@
-using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Model;
+using LlmClusters.Core.Sessions;
 
 namespace LlmClusters.Tests.Clusters;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LlmClusters.Core.Queries;
 using LlmClusters.Infrastructure;
 
 namespace LlmClusters.Tests.Cmdlets;
@@ -50,7 +51,7 @@ public sealed class ErrorKindsTests
     [InlineData("text the driver gave without ClickHouse's form", 0, "QueryFailed")]
     public void A_ClickHouse_failure_becomes_its_error_by_kind(string text, int headerCode, string errorId)
     {
-        var failure = Core.Sources.AnalyticsQueryException.FromClickHouseText("Q", text, headerCode);
+        var failure = AnalyticsQueryException.FromClickHouseText("Q", text, headerCode);
         var record = ErrorMapper.ToErrorRecord(failure, "target");
         Assert.Equal(errorId, record.FullyQualifiedErrorId);
     }

@@ -1,5 +1,6 @@
 using LlmClusters.Core.Comparison;
 using LlmClusters.Core.Model;
+using LlmClusters.Core.Sessions;
 
 namespace LlmClusters.Tests.Comparison;
 

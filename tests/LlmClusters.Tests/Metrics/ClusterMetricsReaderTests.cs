@@ -1,8 +1,9 @@
-using LlmClusters.Core.Sources;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sessions;
+using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Tests.Metrics;
 

@@ -1,6 +1,5 @@
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
-using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Tests.Queries;
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text;
+using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Tests.Sources;

@@ -1,5 +1,4 @@
 using LlmClusters.Core.Queries;
-using LlmClusters.Core.Sources;
 
 namespace LlmClusters.Tests.Sources;
 

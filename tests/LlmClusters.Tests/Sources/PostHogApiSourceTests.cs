@@ -6,6 +6,7 @@ using LlmClusters.Core.Comparison;
 using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 using LlmClusters.Core.Traces;
 using LlmClusters.PostHog;

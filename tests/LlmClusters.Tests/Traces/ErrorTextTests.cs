@@ -1,5 +1,4 @@
 using LlmClusters.Core.Formatting;
-using LlmClusters.Core.Traces;
 
 namespace LlmClusters.Tests.Traces;
 

@@ -1,4 +1,4 @@
-using LlmClusters.Core.Traces;
+using LlmClusters.Core.Formatting;
 
 namespace LlmClusters.Tests.Traces;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LlmClusters.Core.Import;
 using LlmClusters.Core.Model;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 using LlmClusters.Core.Traces;
 

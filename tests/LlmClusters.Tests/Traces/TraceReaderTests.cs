@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 using LlmClusters.Core.Traces;
 

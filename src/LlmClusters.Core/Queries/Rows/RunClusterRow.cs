@@ -1,4 +1,4 @@
-using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Model;
 
 namespace LlmClusters.Core.Queries.Rows;
 

@@ -1,6 +1,6 @@
 using LlmClusters.Core.Model;
 
-namespace LlmClusters.Core.Clusters;
+namespace LlmClusters.Core.Sessions;
 
 /// <summary>
 /// A connection's memory of the runs it has read (their clusters, not their items), as read and as measured, so that

@@ -1,4 +1,4 @@
-namespace LlmClusters.Core.Sources;
+namespace LlmClusters.Core.Queries;
 
 /// <summary>
 /// Which of PostHog's columns filled from <c>properties</c> at insert time an events table has. Each saves a query

@@ -1,4 +1,4 @@
-namespace LlmClusters.Core.Clusters;
+namespace LlmClusters.Core.Model;
 
 /// <summary>
 /// A cluster's metrics object as PostHog's clustering workflow stores it on a run (trace_clustering/aggregates.py), by

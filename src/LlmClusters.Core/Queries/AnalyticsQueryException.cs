@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using LlmClusters.Core.Model;
 
-namespace LlmClusters.Core.Sources;
+namespace LlmClusters.Core.Queries;
 
 /// <summary>
 /// The database refused or failed a statement. Its kind is decided by the source that ran it; ClickHouse's error code

@@ -1,7 +1,7 @@
-using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Sources;
 
-namespace LlmClusters.Core.Sources;
+namespace LlmClusters.Core.Sessions;
 
 /// <summary>
 /// Why a connection with a team may find nothing: the store holds other teams only. PostHog's S3 batch export writes

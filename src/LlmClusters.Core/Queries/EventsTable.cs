@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using LlmClusters.Core.Sources;
 
-namespace LlmClusters.Core.Sources;
+namespace LlmClusters.Core.Queries;
 
 /// <summary>
 /// The name of the table holding PostHog's events, optionally with its database. Identifiers cannot be bound as

@@ -1,4 +1,4 @@
-namespace LlmClusters.Core.Sources;
+namespace LlmClusters.Core.Queries;
 
 /// <summary>The columns of a result, shared by its rows, with their positions looked up by name.</summary>
 public sealed class ColumnSet

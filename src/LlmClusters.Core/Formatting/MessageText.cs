@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace LlmClusters.Core.Traces;
+namespace LlmClusters.Core.Formatting;
 
 /// <summary>
 /// Turns the JSON of $ai_input, $ai_output_choices or a span's state into readable text, in the shapes PostHog's SDKs

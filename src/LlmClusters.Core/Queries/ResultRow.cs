@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LlmClusters.Core.Sources;
+namespace LlmClusters.Core.Queries;
 
 /// <summary>
 /// One row of a result, read by column name with the database's types converted to the model's. Only the readers

@@ -1,6 +1,6 @@
 using LlmClusters.Core.Model;
 
-namespace LlmClusters.Core.Sources;
+namespace LlmClusters.Core.Native;
 
 /// <summary>The embedded engine cannot run here; the message names the sources that can.</summary>
 public sealed class EngineUnavailableException : LlmClustersException

@@ -1,7 +1,6 @@
-using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Sources;
 
-namespace LlmClusters.Core.Model;
+namespace LlmClusters.Core.Sessions;
 
 /// <summary>Where the module's queries run: what <c>Connect-LlmAnalytics</c> makes and every other cmdlet takes as -Connection.</summary>
 public sealed class LlmAnalyticsConnection : IDisposable
@@ -37,6 +36,12 @@ public sealed class LlmAnalyticsConnection : IDisposable
 
     /// <summary>The runs this connection has read, remembered for a while (see <see cref="RunClustersCache"/>).</summary>
     internal RunClustersCache Runs { get; } = new();
+
+    /// <summary>
+    /// Whether the user holds this connection (Connect-LlmAnalytics -PassThru wrote it), so that making another one
+    /// current, disconnecting or closing the runspace leaves it open for a later -Connection.
+    /// </summary>
+    internal bool HandedOut { get; set; }
 
     /// <summary>A runner on this connection's source; anything it writes makes the connection forget the runs it read.</summary>
     public QueryRunner CreateRunner(IQueryObserver? observer) => new(AnalyticsSource, observer, Runs.Clear);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace LlmClusters.Core.Traces;
+namespace LlmClusters.Core.Formatting;
 
 /// <summary>
 /// One short line for a failure. PostHog's SDKs write <c>$ai_error</c> as the JSON of the thrown error (name, message,
