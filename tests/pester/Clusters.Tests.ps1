@@ -150,6 +150,48 @@ Describe "Get-LlmCluster on $Source" {
     }
 }
 
+Describe "Naming a run with what one has on $Source" {
+    # -RunId takes an id, a run, a cluster or an item (RunParameter): a cluster or an item also names its cluster.
+    It 'takes a run, a cluster or an item as -RunId' {
+        $run = Get-ClusterRun -JobName 'Default - traces' -First 1
+        (Get-LlmCluster -RunId $run -NoMetrics).Count | Should -Be $run.ClusterCount
+        $cluster = Get-LlmCluster -RunId $run -NoMetrics | Where-Object ClusterId -ne -1 | Select-Object -First 1
+        $one = Get-LlmCluster -RunId $cluster -NoMetrics
+        @($one).Count | Should -Be 1
+        $one.ClusterId | Should -Be $cluster.ClusterId
+        $items = Get-ClusterItem -RunId $cluster
+        $items.ClusterId | Select-Object -Unique | Should -Be $cluster.ClusterId
+        (Get-ClusterItem -RunId $items[0]).Count | Should -Be $items.Count
+        (Get-ClusterRun -RunId $cluster).RunId | Should -Be $run.RunId
+        (Measure-ClusterMetrics -RunId $cluster).ClusterId | Should -Be $cluster.ClusterId
+        (Get-LlmTrace -RunId $cluster -ClusterId $cluster.ClusterId -First 2).Count | Should -Be 2
+    }
+
+    It 'compares runs given as objects' {
+        $runs = Get-ClusterRun -JobName 'Default - traces'
+        $byObject = Compare-ClusterRun -ReferenceRunId $runs[1] -DifferenceRunId $runs[0]
+        $byId = Compare-ClusterRun -ReferenceRunId $runs[1].RunId -DifferenceRunId $runs[0].RunId
+        ($byObject | ConvertTo-Json -Depth 3) | Should -Be ($byId | ConvertTo-Json -Depth 3)
+    }
+
+    It 'takes copies read back from a file, piped or as -RunId' {
+        $run = Get-ClusterRun -JobName 'Default - traces' -First 1
+        $csv = Join-Path $TestDrive 'clusters.csv'
+        Get-LlmCluster -RunId $run -NoMetrics | Export-Csv $csv
+        $copies = Import-Csv $csv
+        ($copies | Get-LlmCluster -NoMetrics).Count | Should -Be $run.ClusterCount
+        (Get-LlmCluster -RunId $copies[0] -NoMetrics).ClusterId | Should -Be $copies[0].ClusterId
+        $xml = Join-Path $TestDrive 'run.xml'
+        $run | Export-Clixml $xml
+        (Get-LlmCluster -RunId (Import-Clixml $xml) -NoMetrics).Count | Should -Be $run.ClusterCount
+    }
+
+    It 'refuses an object that names no run, with the module''s sentence' {
+        { Get-LlmCluster -RunId ([pscustomobject]@{ Name = 'x' }) -ErrorAction Stop } | Should -Throw -ExpectedMessage '*names no clustering run*'
+        { Get-LlmCluster -RunId ([pscustomobject]@{ RunId = 'not_a_run' }) -ErrorAction Stop } | Should -Throw -ExpectedMessage "*'not_a_run' is not a clustering run id*"
+    }
+}
+
 Describe "Get-ClusterItem on $Source" {
     It 'writes the top items of each piped cluster by rank' {
         $clusters = Get-LlmCluster

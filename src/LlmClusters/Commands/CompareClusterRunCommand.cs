@@ -3,6 +3,7 @@ using LlmClusters.Completers;
 using LlmClusters.Core.Comparison;
 using LlmClusters.Core.Model;
 using LlmClusters.Infrastructure;
+using LlmClusters.Parameters;
 
 namespace LlmClusters.Commands;
 
@@ -17,12 +18,12 @@ public sealed class CompareClusterRunCommand : ConnectedCmdlet
     [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RunIdCompleter))]
-    public ClusterRunId ReferenceRunId { get; set; } = null!;
+    public RunParameter ReferenceRunId { get; set; } = null!;
 
     [Parameter(ParameterSetName = ByIdSet, Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RunIdCompleter))]
-    public ClusterRunId DifferenceRunId { get; set; } = null!;
+    public RunParameter DifferenceRunId { get; set; } = null!;
 
     /// <summary>Runs (from Get-ClusterRun): each is compared with the previous one of the same job and level.</summary>
     [Parameter(ParameterSetName = PipelineSet, Mandatory = true, ValueFromPipeline = true)]
@@ -50,7 +51,7 @@ public sealed class CompareClusterRunCommand : ConnectedCmdlet
     protected override void EndProcessing()
     {
         var pairs = ParameterSetName == ByIdSet
-            ? [(ReferenceRunId.RunId, DifferenceRunId.RunId)]
+            ? [(ReferenceRunId.RunId.RunId, DifferenceRunId.RunId.RunId)]
             // Each run against the one before it of the same job (manual runs together) and level, oldest first.
             : _runs.DistinctBy(r => r.RunId)
                 .GroupBy(r => (r.JobId ?? "", r.Level))

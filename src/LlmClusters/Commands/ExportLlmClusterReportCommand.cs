@@ -5,6 +5,7 @@ using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Reports;
 using LlmClusters.Infrastructure;
+using LlmClusters.Parameters;
 
 namespace LlmClusters.Commands;
 
@@ -36,7 +37,7 @@ public sealed class ExportLlmClusterReportCommand : ConnectedCmdlet
     [Parameter(ParameterSetName = RunLiteralSet, Position = 0)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RunIdCompleter))]
-    public ClusterRunId? RunId { get; set; }
+    public RunParameter? RunId { get; set; }
 
     /// <summary>Clusters from Get-LlmCluster, all of one run: the report shows those.</summary>
     [Parameter(ParameterSetName = ClusterSet, Mandatory = true, ValueFromPipeline = true)]
@@ -67,7 +68,7 @@ public sealed class ExportLlmClusterReportCommand : ConnectedCmdlet
         if (runIds.Count > 1)
             Terminate(ErrorMapper.Refusal(ErrorKinds.SeveralRuns, runIds,
                 $"A report shows one run, but the piped clusters come from {runIds.Count} runs. Pipe the clusters of one run (Get-LlmCluster -RunId <id>)."));
-        if ((ForClusters ? (runIds.Count == 0 ? null : ParseRunId(runIds[0])) : RunIdOrNewest(RunId, null, connection)) is not { } parsed) return;
+        if ((ForClusters ? (runIds.Count == 0 ? null : ParseRunId(runIds[0])) : RunIdOrNewest(RunId?.RunId, null, connection)) is not { } parsed) return;
         var runId = parsed.RunId;
         var file = OutputFile();
         if (!ShouldProcess(file, $"Write the cluster report of {runId}")) return;

@@ -3,6 +3,7 @@ using LlmClusters.Completers;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Infrastructure;
+using LlmClusters.Parameters;
 
 namespace LlmClusters.Commands;
 
@@ -11,10 +12,10 @@ namespace LlmClusters.Commands;
 [OutputType(typeof(ClusterRun))]
 public sealed class GetClusterRunCommand : ConnectedCmdlet
 {
-    /// <summary>Runs to look up; from the pipeline, run ids or objects with a RunId.</summary>
+    /// <summary>Runs to look up, by id or as runs, clusters or items; from the pipeline, run ids or objects with a RunId.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(RunIdCompleter))]
-    public ClusterRunId[]? RunId { get; set; }
+    public RunParameter[]? RunId { get; set; }
 
     [Parameter]
     public ClusterLevel? Level { get; set; }
@@ -57,19 +58,19 @@ public sealed class GetClusterRunCommand : ConnectedCmdlet
         if (InputObject is not null && runIds is null && JobId is not { Length: > 0 })
         {
             // A run id as text, or an object whose RunId did not bind because it is not a run id.
-            if ((PipelineInput.Text(InputObject) ?? PipelineInput.Property(InputObject, "RunId") as string) is not { } text)
+            if (!TryReadPipedRun(InputObject, out var read))
             {
                 (_input ??= new PipelineInput(MyInvocation.MyCommand.Name, "run ids, runs, or clustering jobs (Get-ClusteringJob)")).Refuse(InputObject);
                 return;
             }
             _sawRunIds = true;
-            if (ParseRunId(text) is { } parsed) _runIds.Add(parsed);
+            if (read is not null) _runIds.Add(read.RunId);
             return;
         }
         foreach (var job in JobId ?? []) if (!string.IsNullOrEmpty(job)) _jobIds.Add(job);
         if (runIds is null) return;
         _sawRunIds = true;
-        _runIds.AddRange(runIds);
+        _runIds.AddRange(runIds.Select(r => r.RunId));
     }
 
     protected override void EndProcessing()

@@ -4,6 +4,7 @@ using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Traces;
 using LlmClusters.Infrastructure;
+using LlmClusters.Parameters;
 
 namespace LlmClusters.Commands;
 
@@ -40,7 +41,7 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
     [Parameter(ParameterSetName = ClusterSet, Mandatory = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(RunIdCompleter))]
-    public ClusterRunId RunId { get; set; } = null!;
+    public RunParameter RunId { get; set; } = null!;
 
     [Parameter(ParameterSetName = ClusterSet, Mandatory = true)]
     [ArgumentCompleter(typeof(ClusterIdCompleter))]
@@ -93,8 +94,8 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         {
             _piped = true;
             if (TraceId is { Length: > 0 } && MyInvocation.BoundParameters.ContainsKey(nameof(TraceId))) ids = TraceId;
-            else if (PipelineInput.Text(InputObject) is { } text) ids = [text];
-            else if (PipelineInput.Property(InputObject, "RunId") is string run && PipelineInput.Integer(InputObject, "ClusterId") is { } cluster)
+            else if (PipedObject.Text(InputObject) is { } text) ids = [text];
+            else if (PipedObject.Property(InputObject, "RunId") is string run && PipedObject.Integer(InputObject, "ClusterId") is { } cluster)
             {
                 _clusters.Add((run, cluster));
                 return;
@@ -113,7 +114,7 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         since -= TraceQueries.Margin;
         until += TraceQueries.Margin;
         // An item names its run, and so the project its trace's link opens in.
-        var team = InputObject is not null && PipelineInput.Property(InputObject, "RunId") is string runId && ClusterRunId.TryParse(runId, out var parsed, out _) ? parsed.TeamId : (long?)null;
+        var team = InputObject is not null && PipedObject.Property(InputObject, "RunId") is string runId && ClusterRunId.TryParse(runId, out var parsed, out _) ? parsed.TeamId : (long?)null;
         foreach (var id in ids.Where(i => !string.IsNullOrWhiteSpace(i)))
             _requests[id] = _requests.TryGetValue(id, out var known)
                 ? known with { Since = Min(known.Since, since), Until = Max(known.Until, until) }
@@ -137,7 +138,7 @@ public sealed class GetLlmTraceCommand : ConnectedCmdlet
         }
         foreach (var (run, cluster) in _clusters.Distinct())
             if (ParseRunId(run) is { } runId) WriteClusterTraces(reader, runId, cluster);
-        if (ParameterSetName == ClusterSet) WriteClusterTraces(reader, RunId, ClusterId);
+        if (ParameterSetName == ClusterSet) WriteClusterTraces(reader, RunId.RunId, ClusterId);
         foreach (var error in _input?.Errors("For a cluster's traces, pipe the cluster itself or its items (Get-ClusterItem).") ?? []) WriteError(error);
         if (ParameterSetName != RecentSet || _piped) return;
 

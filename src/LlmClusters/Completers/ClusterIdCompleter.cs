@@ -2,8 +2,8 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using LlmClusters.Core.Clusters;
-using LlmClusters.Core.Model;
 using LlmClusters.Core.Sessions;
+using LlmClusters.Parameters;
 
 namespace LlmClusters.Completers;
 
@@ -13,13 +13,15 @@ public sealed class ClusterIdCompleter : ConnectionCompleter
     protected override IEnumerable<CompletionResult> Complete(LlmAnalyticsConnection connection, string prefix, IDictionary boundParameters, CancellationToken cancellationToken)
     {
         var reader = new ClusterReader(connection);
-        var runId = boundParameters["RunId"] switch
+        var named = boundParameters["RunId"] switch
         {
-            string s => s,
-            string[] { Length: > 0 } a => a[0],
-            _ => reader.NewestRunAsync(null, DateTime.UtcNow, cancellationToken).GetAwaiter().GetResult()?.RunId,
+            object[] { Length: > 0 } several => several[0],
+            var one => one,
         };
-        if (runId is null || !ClusterRunId.TryParse(runId, out var parsed, out _)) return [];
+        // A run named as -RunId takes it (an id, a run, a cluster), else the newest run.
+        var runId = named ?? reader.NewestRunAsync(null, DateTime.UtcNow, cancellationToken).GetAwaiter().GetResult()?.RunId;
+        if (runId is null || !RunParameter.TryFrom(PSObject.AsPSObject(runId), out var run, out _)) return [];
+        var parsed = run.RunId;
         return reader.ReadClustersAsync(parsed, cancellationToken).GetAwaiter().GetResult().Clusters
             .Select(c => (Id: c.ClusterId.ToString(CultureInfo.InvariantCulture), Cluster: c))
             .Where(p => p.Id.StartsWith(prefix, StringComparison.Ordinal))

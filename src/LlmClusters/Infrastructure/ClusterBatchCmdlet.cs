@@ -1,6 +1,7 @@
 using System.Management.Automation;
-using LlmClusters.Core.Model;
 using LlmClusters.Completers;
+using LlmClusters.Core.Model;
+using LlmClusters.Parameters;
 
 namespace LlmClusters.Infrastructure;
 
@@ -14,10 +15,13 @@ public abstract class ClusterBatchCmdlet : ConnectedCmdlet
     private readonly ClusterBatch _batch = new();
     private PipelineInput? _input;
 
-    /// <summary>The run to read; from the pipeline, a run id or an object's RunId. Without one, the newest run.</summary>
+    /// <summary>
+    /// The run to read: a run id, or a run, cluster or item (a cluster or an item also names its cluster); from the
+    /// pipeline, a run id or an object's RunId. Without one, the newest run.
+    /// </summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(RunIdCompleter))]
-    public ClusterRunId? RunId { get; set; }
+    public RunParameter? RunId { get; set; }
 
     /// <summary>The clusters to read (all of the run's when none); from the pipeline, an object's ClusterId.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -36,20 +40,17 @@ public abstract class ClusterBatchCmdlet : ConnectedCmdlet
 
     protected sealed override void ProcessRecord()
     {
-        var runId = RunId;
-        if (runId is null && InputObject is not null)
+        var run = RunId;
+        // A piped run id as text, or an object whose RunId did not bind because it is not a run id.
+        if (run is null && InputObject is not null)
         {
-            // A piped run id as text, or an object whose RunId did not bind because it is not a run id.
-            var text = PipelineInput.Text(InputObject) ?? PipelineInput.Property(InputObject, "RunId") as string;
-            if (text is null)
-            {
+            if (!TryReadPipedRun(InputObject, out run))
                 (_input ??= new PipelineInput(MyInvocation.MyCommand.Name, "run ids, or objects with a RunId (Get-ClusterRun, Get-LlmCluster, Get-ClusterItem)")).Refuse(InputObject);
-                return;
-            }
-            if ((runId = ParseRunId(text)) is null) return;
+            if (run is null) return;
         }
-        if (RunIdOrNewest(runId, NewestOfLevel, ActiveConnection) is not { } resolved) return;
-        if (_batch.Add(resolved, ClusterId) is { } finished) Flush(finished.RunId, finished.ClusterIds);
+        if (RunIdOrNewest(run?.RunId, NewestOfLevel, ActiveConnection) is not { } resolved) return;
+        var clusterIds = ClusterId ?? (run?.ClusterId is { } named ? [named] : null);
+        if (_batch.Add(resolved, clusterIds) is { } finished) Flush(finished.RunId, finished.ClusterIds);
     }
 
     protected sealed override void EndProcessing()

@@ -7,6 +7,7 @@ using LlmClusters.Core.Native;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
+using LlmClusters.Parameters;
 
 namespace LlmClusters.Infrastructure;
 
@@ -211,6 +212,23 @@ public abstract class LlmClustersCmdlet : PSCmdlet
         }
         WriteVerbose($"Reading the newest run, {newest.RunId}.");
         return ParseRunId(newest.RunId);
+    }
+
+    /// <summary>
+    /// The run a piped object names (see <see cref="RunParameter"/>): false when it names none; true with null when its
+    /// run id is malformed, after writing an InvalidRunId error.
+    /// </summary>
+    protected bool TryReadPipedRun(PSObject input, out RunParameter? run)
+    {
+        if (RunParameter.TryFrom(input, out var read, out var problem))
+        {
+            run = read;
+            return true;
+        }
+        run = null;
+        if (problem is null) return false;
+        WriteError(ErrorMapper.Refusal(ErrorKinds.InvalidRunId, PipedObject.Text(input) ?? PipedObject.Property(input, "RunId"), problem));
+        return true;
     }
 
     /// <summary>Parses a run id, or writes an InvalidRunId error and returns null.</summary>

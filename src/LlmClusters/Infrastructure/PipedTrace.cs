@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Reflection;
 using LlmClusters.Core.Model;
+using LlmClusters.Parameters;
 
 namespace LlmClusters.Infrastructure;
 
@@ -17,8 +18,8 @@ internal static class PipedTrace
     public static LlmTrace? From(PSObject input)
     {
         if (input.BaseObject is LlmTrace trace) return trace;
-        if (PipelineInput.Property(input, nameof(LlmTrace.TraceId)) is not { } id || string.IsNullOrWhiteSpace(id.ToString())
-            || PipelineInput.Property(input, nameof(LlmTrace.EventCount)) is null || PipelineInput.Property(input, nameof(LlmTrace.UiUrl)) is null)
+        if (PipedObject.Property(input, nameof(LlmTrace.TraceId)) is not { } id || string.IsNullOrWhiteSpace(id.ToString())
+            || PipedObject.Property(input, nameof(LlmTrace.EventCount)) is null || PipedObject.Property(input, nameof(LlmTrace.UiUrl)) is null)
             return null;
         return Copy<LlmTrace>(input);
     }
@@ -30,7 +31,7 @@ internal static class PipedTrace
         var copy = Activator.CreateInstance<T>();
         foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
         {
-            if (PipelineInput.Property(input, property.Name) is not { } value) continue;
+            if (PipedObject.Property(input, property.Name) is not { } value) continue;
             object? converted = property.PropertyType switch
             {
                 var t when t == typeof(NameList) => new NameList(Items(value).Select(i => i?.ToString() ?? "").Where(n => n.Length > 0).ToList()),

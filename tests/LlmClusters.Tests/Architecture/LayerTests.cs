@@ -41,7 +41,7 @@ public sealed class LayerTests(LayerTests.CompiledModule compiled) : IClassFixtu
         ("sessions", ["LlmClusters.Core.Sessions"]),
         ("services", ["LlmClusters.Core.Clusters", "LlmClusters.Core.Traces", "LlmClusters.Core.Metrics", "LlmClusters.Core.Clustering",
             "LlmClusters.Core.Comparison", "LlmClusters.Core.Import", "LlmClusters.Core.Demo", "LlmClusters.Core.Reports", "LlmClusters.Embeddings"]),
-        ("cmdlets", ["LlmClusters.Commands", "LlmClusters.Completers", "LlmClusters.Infrastructure", "LlmClusters.Sessions"]),
+        ("cmdlets", ["LlmClusters.Commands", "LlmClusters.Completers", "LlmClusters.Infrastructure", "LlmClusters.Parameters", "LlmClusters.Sessions"]),
     ];
 
     public static TheoryData<string> LayerNames() => [.. Layers[..^1].Select(l => l.Name)];
