@@ -31,19 +31,18 @@ public sealed class ClusterMetricsReader
         var rows = await _runner.ListAsync(MetricsQueries.ClusterMetrics(table, runId, run.Run.WindowStart!.Value, run.Run.WindowEnd!.Value,
             _connection.TeamId, RunItems(run), by, definition), cancellationToken).ConfigureAwait(false);
 
-        var runCost = rows.Sum(r => r.ItemsWithCost > 0 ? r.TotalCost ?? 0 : 0);
+        var runCost = rows.Sum(r => r.TotalCost ?? 0);
         var byDimension = rows.GroupBy(r => r.Dimension).ToDictionary(g => g.Key, g => (Errors: g.Sum(r => r.Errors), Items: g.Sum(r => r.Items)));
         var metrics = new List<ClusterMetrics>();
         foreach (var cluster in run.Clusters)
         {
             var mine = rows.Where(r => r.ClusterId == cluster.ClusterId).ToList();
-            if (mine.Count == 0 && by == MetricsDimension.None) mine.Add(new ClusterFiguresRow(cluster.ClusterId, "", 0));
+            if (mine.Count == 0 && by == MetricsDimension.None) mine.Add(new ClusterFiguresRow(cluster.ClusterId, "", 0, ClusterFigures.None));
             foreach (var row in mine)
             {
                 var totals = byDimension.GetValueOrDefault(row.Dimension);
                 var comparison = ErrorRateComparison.Compare(row.Errors, row.Items, totals.Errors - row.Errors, totals.Items - row.Items);
-                var totalCost = row.ItemsWithCost > 0 ? row.TotalCost : null;
-                metrics.Add(new ClusterMetrics
+                metrics.Add(ClusterFigureSetter.Fill(new ClusterMetrics
                 {
                     RunId = run.Run.RunId,
                     ClusterId = cluster.ClusterId,
@@ -52,32 +51,15 @@ public sealed class ClusterMetricsReader
                     Model = by == MetricsDimension.Model ? row.Dimension : null,
                     Provider = by == MetricsDimension.Provider ? row.Dimension : null,
                     ItemCount = row.Items,
-                    TotalCost = totalCost,
-                    CostShare = totalCost is { } cost && runCost > 0 ? cost / runCost : null,
-                    AvgCost = row.AvgCost,
-                    P95Cost = row.P95Cost,
-                    AvgLatency = row.AvgLatency,
-                    AvgGenerationLatency = row.AvgGenerationLatency,
-                    P50Latency = row.P50Latency,
-                    P95Latency = row.P95Latency,
-                    P99Latency = row.P99Latency,
-                    AvgTokens = row.AvgTokens,
-                    InputTokens = row.InputTokens,
-                    OutputTokens = row.OutputTokens,
-                    ErrorCount = row.Errors,
+                    CostShare = row.TotalCost is { } cost && runCost > 0 ? cost / runCost : null,
                     ErrorRate = row.Items > 0 ? (double)row.Errors / row.Items : null,
-                    FailedEventCount = row.FailedEvents,
                     ErrorRateLift = comparison.Lift,
                     ErrorRatePValue = comparison.PValue,
                     ErrorRateTest = comparison.Test,
-                    TopModel = row.TopModel,
-                    ModelCount = row.ModelCount,
-                    FirstSeen = row.FirstSeen,
-                    LastSeen = row.LastSeen,
                     WindowStart = run.Run.WindowStart,
                     WindowEnd = run.Run.WindowEnd,
                     UiUrl = cluster.UiUrl,
-                });
+                }, row.Figures));
             }
         }
         return metrics;
@@ -138,8 +120,9 @@ public sealed class ClusterMetricsReader
                 g.Sum(counted) is var n && n > 0 ? Finite(g.Sum(r => (mean(r) ?? 0) * counted(r)) / n) : null;
             var count = g.Sum(r => r.Items);
             var errors = g.Sum(r => r.Errors);
-            return new RunEventMetrics(count, Mean(r => r.AvgCost, r => r.ItemsWithCost), Mean(r => r.AvgLatency, r => r.ItemsWithLatency),
-                Mean(r => r.AvgTokens, r => r.ItemsWithTokens), g.Sum(r => r.ItemsWithCost) > 0 ? g.Sum(r => r.TotalCost ?? 0) : null, errors,
+            return new RunEventMetrics(count, Mean(r => r.Number(nameof(ClusterMetrics.AvgCost)), r => r.ItemsWithCost),
+                Mean(r => r.Number(nameof(ClusterMetrics.AvgLatency)), r => r.ItemsWithLatency),
+                Mean(r => r.Number(nameof(ClusterMetrics.AvgTokens)), r => r.ItemsWithTokens), g.Sum(r => r.ItemsWithCost) > 0 ? g.Sum(r => r.TotalCost ?? 0) : null, errors,
                 count > 0 ? (double)errors / count : null);
         });
     }
@@ -160,16 +143,12 @@ public sealed class ClusterMetricsReader
     private async Task<RunClusters> MeasureClustersAsync(RunClusters run, CancellationToken cancellationToken)
     {
         var metrics = (await MeasureAsync(run, MetricsDimension.None, cancellationToken).ConfigureAwait(false)).ToDictionary(m => m.ClusterId);
+        // A cluster none of whose items had an event in the window is measured too: nothing to average, and no error rate.
         return run with
         {
             Clusters = run.Clusters.Select(c => metrics.TryGetValue(c.ClusterId, out var m)
-                ? c with
-                {
-                    ItemCount = m.ItemCount, TotalCost = m.TotalCost, AvgCost = m.AvgCost, AvgLatency = m.AvgLatency, AvgTokens = m.AvgTokens,
-                    ErrorCount = m.ErrorCount, ErrorRate = m.ErrorRate, FailedEventCount = m.FailedEventCount, MetricsSource = MetricsSource.Computed,
-                }
-                // No item of the cluster had an event in the window: nothing to average, and no error rate.
-                : c with { ItemCount = 0, ErrorCount = 0, FailedEventCount = 0, MetricsSource = MetricsSource.Computed }).ToList(),
+                ? ClusterFigureSetter.Copy(m, c with { ItemCount = m.ItemCount, ErrorRate = m.ErrorRate, MetricsSource = MetricsSource.Computed })
+                : c).ToList(),
         };
     }
 

@@ -130,41 +130,14 @@ public static class MetricsQueries
             """, parameters, ReadClusterFigures);
     }
 
-    /// <summary>
-    /// The exact quantile of sorted values, as ClickHouse's quantileExact picks it (the value at index floor(p * n)),
-    /// which HogQL does not expose; NULL for no values.
-    /// </summary>
-    private static string ExactQuantile(string sorted, string p) =>
-        $"if(empty({sorted}), NULL, arrayElement({sorted}, {Integer($"floor({p} * length({sorted}))")} + 1))";
-
-    /// <summary>PostHog's per-cluster figures over the items joined to their clusters.</summary>
+    /// <summary>PostHog's per-cluster figures (<see cref="ClusterFigures"/>) over the items joined to their clusters.</summary>
     private static readonly string PerCluster = $"""
             SELECT
                 m.cluster_id AS cluster_id,
                 i.dimension AS dimension,
                 count() AS item_count,
-                sumIf(i.cost, i.cost > 0) AS total_cost,
-                avgIf(i.cost, i.cost > 0) AS avg_cost,
-                arraySort(groupArrayIf(i.cost, i.cost > 0)) AS costs,
-                {ExactQuantile("costs", "0.95")} AS p95_cost,
-                avgIf(i.latency, i.latency > 0) AS avg_latency,
-                arraySort(groupArrayIf(i.latency, i.latency > 0)) AS latencies,
-                [{ExactQuantile("latencies", "0.5")}, {ExactQuantile("latencies", "0.95")}, {ExactQuantile("latencies", "0.99")}] AS latency_quantiles,
-                avgIf(i.generation_latency, i.generation_latency > 0) AS avg_generation_latency,
-                countIf(i.cost > 0) AS items_with_cost,
-                countIf(i.latency > 0) AS items_with_latency,
-                countIf(i.input_tokens + i.output_tokens > 0) AS items_with_tokens,
-                avgIf(i.input_tokens + i.output_tokens, i.input_tokens + i.output_tokens > 0) AS avg_tokens,
-                sum(i.input_tokens) AS input_tokens,
-                sum(i.output_tokens) AS output_tokens,
-                countIf(i.failed_events > 0) AS error_count,
-                sum(i.failed_events) AS failed_event_count,
-                sumMap(i.models, arrayMap(model -> 1, i.models)) AS model_uses,
-                if(empty(tupleElement(model_uses, 1)), NULL,
-                   arrayElement(tupleElement(model_uses, 1), indexOf(tupleElement(model_uses, 2), arrayMax(tupleElement(model_uses, 2))))) AS top_model,
-                length(tupleElement(model_uses, 1)) AS model_count,
-                min(i.first_seen) AS first_seen,
-                max(i.last_seen) AS last_seen
+                {ClusterFigures.Inputs},
+                {ClusterFigures.Columns}
             FROM items AS i
             GLOBAL INNER JOIN members AS m ON i.item = m.item
             GROUP BY cluster_id, dimension
@@ -172,33 +145,13 @@ public static class MetricsQueries
         """;
 
     /// <summary>Reads the columns of <see cref="PerCluster"/>.</summary>
-    private static ClusterFiguresRow ReadClusterFigures(ResultRow r)
-    {
-        var latencies = r.GetFiniteDoubles("latency_quantiles");
-        return new ClusterFiguresRow(r.GetInt32("cluster_id") ?? 0, r.GetStringOrEmpty("dimension"), r.GetInt64("item_count") ?? 0)
+    private static ClusterFiguresRow ReadClusterFigures(ResultRow r) =>
+        new(r.GetInt32("cluster_id") ?? 0, r.GetStringOrEmpty("dimension"), r.GetInt64("item_count") ?? 0, ClusterFigures.Read(r))
         {
             ItemsWithCost = r.GetInt64("items_with_cost") ?? 0,
             ItemsWithLatency = r.GetInt64("items_with_latency") ?? 0,
             ItemsWithTokens = r.GetInt64("items_with_tokens") ?? 0,
-            TotalCost = r.GetFiniteDouble("total_cost"),
-            AvgCost = r.GetFiniteDouble("avg_cost"),
-            P95Cost = r.GetFiniteDouble("p95_cost"),
-            AvgLatency = r.GetFiniteDouble("avg_latency"),
-            AvgGenerationLatency = r.GetFiniteDouble("avg_generation_latency"),
-            P50Latency = latencies.ElementAtOrDefault(0),
-            P95Latency = latencies.ElementAtOrDefault(1),
-            P99Latency = latencies.ElementAtOrDefault(2),
-            AvgTokens = r.GetFiniteDouble("avg_tokens"),
-            InputTokens = r.GetInt64("input_tokens") ?? 0,
-            OutputTokens = r.GetInt64("output_tokens") ?? 0,
-            Errors = r.GetInt64("error_count") ?? 0,
-            FailedEvents = r.GetInt64("failed_event_count") ?? 0,
-            TopModel = r.GetString("top_model"),
-            ModelCount = r.GetInt32("model_count") ?? 0,
-            FirstSeen = r.GetDateTime("first_seen"),
-            LastSeen = r.GetDateTime("last_seen"),
         };
-    }
 
     /// <summary>
     /// The per-item figures of every item in a window, with no run and no membership: the floor the metrics query is
