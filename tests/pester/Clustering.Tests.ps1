@@ -17,6 +17,10 @@ Describe 'Invoke-LlmClustering' {
         $run.TotalItemsAnalyzed | Should -Be 250
         $run.ClusteringMethod | Should -Be 'hdbscan'
         $run.Params.EmbeddingModel | Should -Be 'sentence-transformers/all-MiniLM-L6-v2'
+        # PostHog's cap on a cluster's share, recorded where PostHog records it; a run made under it never collapses.
+        $run.Params.MaxClusterSizeFraction | Should -Be 0.5
+        ($run.Params.ClusteringMethodParams | ConvertFrom-Json).max_cluster_size_fraction | Should -Be 0.5
+        $run.Collapsed | Should -BeFalse
         (Get-ClusterRun -First 1).RunId | Should -Be $run.RunId
         $clusters = $run | Get-LlmCluster
         $clusters.Count | Should -Be $run.ClusterCount
@@ -85,6 +89,8 @@ Describe 'Invoke-LlmClustering' {
         { Invoke-LlmClustering -Method kmeans -MinClusterSizeFraction 0.1 } | Should -Throw -ErrorId 'MinClusterSizeNeedsHdbscan,LlmClusters.Commands.InvokeLlmClusteringCommand'
         { Invoke-LlmClustering -MinClusterSize 10 -MinClusterSizeFraction 0.1 } | Should -Throw -ErrorId 'MinClusterSizeGivenTwice,LlmClusters.Commands.InvokeLlmClusteringCommand'
         { Invoke-LlmClustering -MinClusterSizeFraction 0.01 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        { Invoke-LlmClustering -Method kmeans -MaxClusterSizeFraction 0.4 } | Should -Throw -ErrorId 'MaxClusterSizeNeedsHdbscan,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        { Invoke-LlmClustering -MinClusterSizeFraction 0.3 -MaxClusterSizeFraction 0.2 } | Should -Throw -ErrorId 'InvalidClusterSizeRange,LlmClusters.Commands.InvokeLlmClusteringCommand'
         { Invoke-LlmClustering -Filter 'gpt-4o' } | Should -Throw -ErrorId 'InvalidFilter,LlmClusters.Commands.InvokeLlmClusteringCommand'
         $error[0].ErrorDetails.Message | Should -Match 'scriptblock'
     }

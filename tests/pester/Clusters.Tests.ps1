@@ -8,9 +8,10 @@ BeforeAll {
     $script:TestSource = Connect-TestSource -Source $Source -TraceCount 1200 -Seed 9
     $script:UiHost = $script:TestSource.UiHost
 
-    function Add-RunEvent([string] $RunId, [string] $ClustersJson) {
+    function Add-RunEvent([string] $RunId, [string] $ClustersJson, [string] $ParamsJson) {
         $id = ConvertFrom-ClusterRunId $RunId
-        $properties = '{"$ai_clustering_run_id": "' + $RunId + '", "$ai_clustering_level": "trace", "$ai_clusters": ' + $ClustersJson + '}'
+        $params = if ($ParamsJson) { ', "$ai_clustering_params": ' + $ParamsJson } else { '' }
+        $properties = '{"$ai_clustering_run_id": "' + $RunId + '", "$ai_clustering_level": "trace", "$ai_clusters": ' + $ClustersJson + $params + '}'
         Invoke-LlmQuery -Connection $script:TestSource.Writer "INSERT INTO events (uuid, event, properties, timestamp, team_id, distinct_id) VALUES (generateUUIDv4(), '`$ai_trace_clusters', {p:String}, {t:DateTime64(6, 'UTC')}, 1, 'test')" -Parameter @{
             p = $properties; t = $id.WindowEnd.AddMinutes(1) }
     }
@@ -137,8 +138,10 @@ Describe "Get-LlmCluster on $Source" {
         $clusters = Get-LlmCluster -RunId 1_trace_20260102_100000 -WarningVariable warnings -WarningAction SilentlyContinue
         $clusters.Title | Should -Be 'Cluster 1'
         $clusters.Size | Should -Be 2
-        $warnings.Count | Should -Be 1
+        # Its one cluster holds every item: the run also collapsed, which is said apart.
+        $warnings.Count | Should -Be 2
         $warnings[0] | Should -Match 'no numeric size'
+        $warnings[1] | Should -Match 'collapsed'
     }
 
     It 'refuses a malformed run id and an unknown one with their own ids' {
@@ -147,6 +150,54 @@ Describe "Get-LlmCluster on $Source" {
         'not_a_run' | Get-LlmCluster -ErrorVariable piped -ErrorAction SilentlyContinue
         $piped[0].FullyQualifiedErrorId | Should -Be 'InvalidRunId,LlmClusters.Commands.GetLlmClusterCommand'
         { Get-LlmCluster -RunId '1_trace_20200101_000000' -ErrorAction Stop } | Should -Throw -ErrorId 'RunNotFound,LlmClusters.Commands.GetLlmClusterCommand'
+    }
+}
+
+Describe "Runs that collapse on $Source" {
+    BeforeAll {
+        # Clusters of the given sizes (the last one the outliers, -1), each item a trace of its own.
+        function ConvertTo-ClustersJson([int[]] $Sizes) {
+            $n = 0
+            $clusters = for ($c = 0; $c -lt $Sizes.Count; $c++) {
+                $id = if ($c -eq $Sizes.Count - 1) { -1 } else { $c }
+                $traces = @(1..$Sizes[$c] | ForEach-Object { $n++; '"t' + $n + '": {"rank": ' + ($_ - 1) + '}' }) -join ', '
+                '{"cluster_id": ' + $id + ', "size": ' + $Sizes[$c] + ', "title": "C' + $id + '", "traces": {' + $traces + '}}'
+            }
+            '[' + ($clusters -join ', ') + ']'
+        }
+    }
+
+    It 'says a run collapsed when its largest cluster holds more than half the items, outliers left out' {
+        # 8 of 12 items in one cluster: 0.667 of the run, over PostHog's 0.5.
+        Add-RunEvent '1_trace_20260105_100000' (ConvertTo-ClustersJson 8, 2, 2)
+        $run = Get-ClusterRun -RunId 1_trace_20260105_100000
+        $run.LargestClusterShare | Should -BeLike '0.666*'
+        $run.Collapsed | Should -BeTrue
+        $clusters = Get-LlmCluster -RunId $run -NoMetrics -WarningVariable warnings -WarningAction SilentlyContinue
+        $clusters.Count | Should -Be 3
+        $warnings.Count | Should -Be 1
+        $warnings[0] | Should -Match 'collapsed: its largest cluster holds 67 % of the items|collapsed: its largest cluster holds 67% of the items'
+        $warnings[0] | Should -Match 'MaxClusterSizeFraction'
+    }
+
+    It 'takes the cap the run records, and half when it records none' {
+        # The largest cluster is 8 of 12 under a cap of 0.7: not collapsed. 6 of 12 is not over 0.5 either; 7 of 12 is.
+        Add-RunEvent '1_trace_20260106_100000' (ConvertTo-ClustersJson 8, 2, 2) '{"clustering_method": "hdbscan", "clustering_method_params": {"max_cluster_size_fraction": 0.7}}'
+        Add-RunEvent '1_trace_20260107_100000' (ConvertTo-ClustersJson 6, 4, 2)
+        Add-RunEvent '1_trace_20260108_100000' (ConvertTo-ClustersJson 7, 3, 2)
+        $runs = Get-ClusterRun -RunId 1_trace_20260106_100000, 1_trace_20260107_100000, 1_trace_20260108_100000 | Sort-Object RunId
+        $runs.Params[0].MaxClusterSizeFraction | Should -Be 0.7
+        $runs.Collapsed | Should -Be @($false, $false, $true)
+        Get-LlmCluster -RunId 1_trace_20260107_100000 -NoMetrics -WarningVariable quiet -WarningAction SilentlyContinue | Out-Null
+        $quiet.Count | Should -Be 0
+    }
+
+    It 'leaves the outliers out of the largest cluster' {
+        # 9 of 12 items are outliers: the largest real cluster holds 2, not a collapse.
+        Add-RunEvent '1_trace_20260109_100000' (ConvertTo-ClustersJson 2, 1, 9)
+        $run = Get-ClusterRun -RunId 1_trace_20260109_100000
+        $run.LargestClusterShare | Should -BeLike '0.166*'
+        $run.Collapsed | Should -BeFalse
     }
 }
 

@@ -87,6 +87,7 @@ Describe 'Queries each README investigation sends to PostHog' {
         @{ Investigation = 'Measure-ClusterMetrics | Sort-Object TotalCost -Descending'; Expected = 'ListRuns, RunClusters, ClusterMetrics' }
         # The run is read once; its metrics once as the page shows them (Get-LlmCluster) and once by model.
         @{ Investigation = "Get-LlmCluster -Title '*' | Measure-ClusterMetrics -By Model"; Expected = 'ListRuns, RunClusters, ClusterMetrics, ClusterMetrics' }
+        @{ Investigation = 'Get-ClusterRun -Since (Get-Date).AddDays(-1) | Select-Object RunId, JobName, LargestClusterShare, Collapsed'; Expected = 'ListRuns' }
         @{ Investigation = 'Get-LlmTrace -Since (Get-Date).AddDays(-30) -ErrorOnly'; Expected = 'RecentTraces' }
         # The README's "What failed in the last hour?", over 30 days so that it lists failures: the listed traces are read whole in one batch.
         @{ Investigation = 'Get-LlmTrace -ErrorOnly -Since (Get-Date).AddDays(-30) | Format-LlmTrace'; Expected = 'RecentTraces, TraceEvents' }

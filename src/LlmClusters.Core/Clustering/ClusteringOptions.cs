@@ -22,6 +22,12 @@ public sealed record ClusteringOptions
 
     public const double DefaultMinClusterSizeFraction = 0.02;
 
+    /// <summary>
+    /// HDBSCAN's largest cluster as a share of the items (PostHog's default, 0.5): a larger one is refused and selection
+    /// descends into its children, so that a run cannot collapse into one cluster.
+    /// </summary>
+    public double MaxClusterSizeFraction { get; init; } = ClusterRun.DefaultMaxClusterSizeFraction;
+
     /// <summary>HDBSCAN's neighbours for a core distance (PostHog's min_samples, 5).</summary>
     public int MinSamples { get; init; } = 5;
 
@@ -51,4 +57,7 @@ public sealed record ClusteringOptions
 
     /// <summary>As PostHog's workflow reckons it (clustering.py): the share of the items, at least 5, at most all of them.</summary>
     public int MinClusterSizeFor(int items) => MinClusterSize ?? Math.Min(items, Math.Max(5, (int)(items * MinClusterSizeFraction)));
+
+    /// <summary>As PostHog's workflow passes it to HDBSCAN (clustering.py): max(min_cluster_size, int(n * fraction)).</summary>
+    public int MaxClusterSizeFor(int items) => Math.Max(MinClusterSizeFor(items), (int)(items * MaxClusterSizeFraction));
 }

@@ -6,10 +6,13 @@ namespace LlmClusters.Core.Clustering;
 /// fly, so memory stays linear), the single-linkage hierarchy, the tree condensed by the minimum cluster size, and
 /// the clusters of excess of mass (the root is never one of them). Ties are broken by point order, so the same
 /// points give the same labels. Labels are 0.. by cluster size, largest first; noise is -1.
+/// A cluster larger than <c>maxClusterSize</c> is never selected, as the library's max_cluster_size does and PostHog
+/// passes it (since September 2026, because excess of mass can stop just below the root and return one cluster that
+/// holds most of the sample): selection descends into its children, and its points that fit none are noise.
 /// </summary>
 public static class Hdbscan
 {
-    public static int[] Cluster(IReadOnlyList<double[]> points, int minClusterSize, int? minSamples = null)
+    public static int[] Cluster(IReadOnlyList<double[]> points, int minClusterSize, int? minSamples = null, int? maxClusterSize = null)
     {
         var n = points.Count;
         var labels = Enumerable.Repeat(-1, n).ToArray();
@@ -19,7 +22,7 @@ public static class Hdbscan
         var edges = SpanningTree(points, core);
         var (left, right, height, size) = SingleLinkage(n, edges);
         var tree = Condense(n, left, right, height, size, minClusterSize);
-        var selected = SelectClusters(tree, n);
+        var selected = SelectClusters(tree, n, maxClusterSize);
         if (selected.Count == 0) return labels;
 
         // A point belongs to the selected cluster it (or a cluster it fell out of) descends from.
@@ -168,10 +171,14 @@ public static class Hdbscan
     // Points that coincide merge at distance 0; their lambda is capped so stabilities stay finite.
     private const double MinimumDistance = 1e-12;
 
-    /// <summary>The clusters of excess of mass: a cluster is kept when it is at least as stable as its kept descendants.</summary>
-    internal static HashSet<int> SelectClusters(List<CondensedEdge> tree, int n)
+    /// <summary>
+    /// The clusters of excess of mass: a cluster is kept when it is at least as stable as its kept descendants and no
+    /// larger than <paramref name="maxClusterSize"/>.
+    /// </summary>
+    internal static HashSet<int> SelectClusters(List<CondensedEdge> tree, int n, int? maxClusterSize = null)
     {
         var births = tree.Where(e => e.Child >= n).ToDictionary(e => e.Child - n, e => e.Lambda);
+        var sizes = tree.Where(e => e.Child >= n).ToDictionary(e => e.Child - n, e => e.ChildSize);
         if (births.Count == 0) return [];
         births[0] = 0;
         var children = tree.Where(e => e.Child >= n).GroupBy(e => e.Parent).ToDictionary(g => g.Key, g => g.Select(e => e.Child - n).ToList());
@@ -183,7 +190,7 @@ public static class Hdbscan
         {
             var mine = stability.GetValueOrDefault(cluster);
             var below = children.GetValueOrDefault(cluster)?.Sum(c => stability.GetValueOrDefault(c)) ?? 0;
-            if (mine >= below)
+            if (mine >= below && (maxClusterSize is not { } max || sizes[cluster] <= max))
             {
                 selected.Add(cluster);
                 foreach (var descendant in Descendants(cluster, children)) selected.Remove(descendant);

@@ -156,9 +156,13 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         var minClusterSize = options.MinClusterSizeFor(points.Length);
         // As PostHog's workflow: a core distance never needs more neighbours than the smallest cluster holds.
         var minSamples = Math.Min(options.MinSamples, minClusterSize);
-        var used = new Dictionary<string, object> { ["min_cluster_size"] = minClusterSize, ["min_samples"] = minSamples };
+        var maxClusterSize = options.MaxClusterSizeFor(points.Length);
+        var used = new Dictionary<string, object>
+        {
+            ["min_cluster_size"] = minClusterSize, ["min_samples"] = minSamples, ["max_cluster_size_fraction"] = options.MaxClusterSizeFraction,
+        };
         if (options.MinClusterSize is null) used["min_cluster_size_fraction"] = options.MinClusterSizeFraction;
-        return (Hdbscan.Cluster(points, minClusterSize, minSamples), used);
+        return (Hdbscan.Cluster(points, minClusterSize, minSamples, maxClusterSize), used);
     }
 
     /// <summary>

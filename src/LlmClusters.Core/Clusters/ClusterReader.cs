@@ -28,7 +28,7 @@ public sealed class ClusterReader
         if (unreadable > 0)
             _runner.Notice($"{(unreadable >= filter.First ? "At least " : "")}{unreadable} run event(s) between {filter.Since:u} and {filter.Until:u} could not be read " +
                            "(their properties are not JSON, or have no $ai_clustering_run_id) and are left out.");
-        return rows.Where(r => r.Run.RunId.Length > 0).Select(r => ToRun(r.Run, r.ClusterCount, r.NoiseSize)).ToList();
+        return rows.Where(r => r.Run.RunId.Length > 0).Select(r => ToRun(r.Run, r.ClusterCount, r.NoiseSize, r.LargestSize, r.ItemTotal)).ToList();
     }
 
     /// <summary>The newest run (of a level), looking back a week first and then a year, so the usual case reads little.</summary>
@@ -101,7 +101,8 @@ public sealed class ClusterReader
         }
         foreach (var twice in clusters.GroupBy(c => c.ClusterId).Where(g => g.Count() > 1))
             problems.Add($"cluster id {twice.Key} appears {twice.Count()} times");
-        var run = ToRun(rows[0].Run, clusters.Count, clusters.Where(c => c.IsNoise).Sum(c => c.Size));
+        var run = ToRun(rows[0].Run, clusters.Count, clusters.Where(c => c.IsNoise).Sum(c => c.Size),
+            clusters.Where(c => !c.IsNoise).Select(c => c.Size).DefaultIfEmpty(0).Max(), clusters.Sum(c => c.Size));
         if (run.WindowStart > run.WindowEnd) problems.Add($"its window starts ({run.WindowStart:u}) after it ends ({run.WindowEnd:u})");
         if (rows[0].Copies is > 1 and var copies) problems.Add($"{copies} events carry this run id; the newest is read");
         return new RunClusters(run, clusters, problems);
@@ -179,7 +180,7 @@ public sealed class ClusterReader
     /// <summary>PostHog's default titles for clusters that have none.</summary>
     public static string DefaultTitle(int clusterId) => clusterId == -1 ? "Outliers" : $"Cluster {clusterId}";
 
-    private ClusterRun ToRun(RunFieldsRow r, int clusterCount, long noiseSize)
+    private ClusterRun ToRun(RunFieldsRow r, int clusterCount, long noiseSize, long largestSize, long itemTotal)
     {
         var parameters = ClusteringParams.FromJson(r.ParamsJson);
         return new ClusterRun
@@ -194,6 +195,7 @@ public sealed class ClusterReader
             TotalItemsAnalyzed = r.TotalItems,
             ClusterCount = clusterCount,
             NoiseSize = noiseSize,
+            LargestClusterShare = itemTotal > 0 ? (double)largestSize / itemTotal : null,
             Timestamp = r.Timestamp,
             ClusteringMethod = parameters?.ClusteringMethod,
             VisualizationMethod = parameters?.VisualizationMethod,

@@ -18,6 +18,12 @@ public sealed record ClusteringParams
     /// <summary>The random seed, on runs made by Invoke-LlmClustering.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>
+    /// HDBSCAN's largest cluster as a share of the items (clustering_method_params.max_cluster_size_fraction), on runs
+    /// since PostHog began to cap clusters; null when the run records none.
+    /// </summary>
+    public double? MaxClusterSizeFraction { get; init; }
+
     /// <summary>The method's own settings (min_cluster_size, k, ...), as JSON.</summary>
     public string? ClusteringMethodParams { get; init; }
 
@@ -45,6 +51,7 @@ public sealed record ClusteringParams
                 EmbeddingModel = Text(root, "embedding_model"),
                 Seed = Number(root, "seed"),
                 ClusteringMethodParams = root.TryGetProperty("clustering_method_params", out var p) && p.ValueKind == JsonValueKind.Object ? p.GetRawText() : null,
+                MaxClusterSizeFraction = (p.ValueKind == JsonValueKind.Object ? Fraction(p, "max_cluster_size_fraction") : null) ?? Fraction(root, "max_cluster_size_fraction"),
                 Json = json,
             };
         }
@@ -56,6 +63,12 @@ public sealed record ClusteringParams
 
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    // A share between 0 and 1, as a JSON number or its text; anything else is none.
+    private static double? Fraction(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && (v.ValueKind == JsonValueKind.Number ? v.GetDouble()
+            : v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed
+            : double.NaN) is var f && f is > 0 and <= 1 ? f : null;
 
     private static int? Number(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : null;

@@ -150,7 +150,10 @@ public static class ClusterQueries
             SELECT
                 {RunColumns},
                 length(clusters) AS cluster_count,
-                arraySum(arrayMap(c -> ifNull(if({Integer("tupleElement(c, 'cluster_id')")} = -1, coalesce({Integer("tupleElement(c, 'size')")}, {Integer("length(tupleElement(c, 'traces'))")}), 0), 0), clusters)) AS noise_size
+                arrayMap(c -> tuple({Integer("tupleElement(c, 'cluster_id')")} = -1, ifNull(coalesce({Integer("tupleElement(c, 'size')")}, {Integer("length(tupleElement(c, 'traces'))")}), 0)), clusters) AS sizes,
+                arraySum(arrayMap(s -> if(tupleElement(s, 1) = 1, tupleElement(s, 2), 0), sizes)) AS noise_size,
+                arrayMax(arrayConcat([0], arrayMap(s -> if(tupleElement(s, 1) = 1, 0, tupleElement(s, 2)), sizes))) AS largest_size,
+                arraySum(arrayMap(s -> tupleElement(s, 2), sizes)) AS item_total
             FROM (
                 SELECT {RunFields(ItemRank)}, uuid
                 FROM {table.Quoted}
@@ -162,7 +165,8 @@ public static class ClusterQueries
             )
             ORDER BY timestamp DESC
             LIMIT {P("first", "UInt64")} BY run_id = ''
-            """, parameters, r => new RunListRow(ReadRunFields(r), r.GetInt32("cluster_count") ?? 0, r.GetInt64("noise_size") ?? 0));
+            """, parameters, r => new RunListRow(ReadRunFields(r), r.GetInt32("cluster_count") ?? 0, r.GetInt64("noise_size") ?? 0,
+                r.GetInt64("largest_size") ?? 0, r.GetInt64("item_total") ?? 0));
     }
 
     /// <summary>

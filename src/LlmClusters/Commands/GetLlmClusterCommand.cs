@@ -35,6 +35,10 @@ public sealed class GetLlmClusterCommand : ClusterBatchCmdlet
 
         if (read.Problems.Count > 0)
             Warn($"Run {runId} is not as PostHog writes it: {string.Join("; ", read.Problems)}. What could be read is shown.");
+        if (read.Run.Collapsed)
+            Warn($"Run {runId} collapsed: its largest cluster holds {read.Run.LargestClusterShare:P0} of the items, more than the " +
+                 $"{read.Run.Params?.MaxClusterSizeFraction ?? ClusterRun.DefaultMaxClusterSizeFraction:P0} a cluster may hold, so its clusters say little about the kinds of usage. " +
+                 "Read another run (Get-ClusterRun | Where-Object { -not $_.Collapsed }), or cluster the window again with Invoke-LlmClustering, which caps clusters (-MaxClusterSizeFraction).");
 
         var selection = new ClusterSelection
         {

@@ -45,6 +45,14 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
     [ValidateRange(0.02, 0.5)]
     public double? MinClusterSizeFraction { get; set; }
 
+    /// <summary>
+    /// HDBSCAN's largest cluster as a share of the items (PostHog's default, 0.5): a larger one is refused and its items
+    /// go to its sub-clusters, so that a run cannot collapse into one cluster.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.02, 1.0)]
+    public double? MaxClusterSizeFraction { get; set; }
+
     [Parameter]
     [ValidateRange(2, 1000)]
     public int? K { get; set; }
@@ -166,6 +174,12 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
         if (MinClusterSize is not null && MinClusterSizeFraction is not null)
             Terminate(ErrorMapper.Refusal(ErrorKinds.MinClusterSizeGivenTwice, MinClusterSizeFraction,
                 "Give the smallest cluster either as a number of items (-MinClusterSize) or as a share of them (-MinClusterSizeFraction), not both."));
+        if (MaxClusterSizeFraction is not null && Method == ClusteringMethod.kmeans)
+            Terminate(ErrorMapper.Refusal(ErrorKinds.MaxClusterSizeNeedsHdbscan, MaxClusterSizeFraction,
+                "-MaxClusterSizeFraction caps the clusters of -Method hdbscan; k-means makes the number of clusters it is asked for. Leave it out, or use -Method hdbscan."));
+        if (MaxClusterSizeFraction is { } largest && largest < (MinClusterSizeFraction ?? ClusteringOptions.DefaultMinClusterSizeFraction))
+            Terminate(ErrorMapper.Refusal(ErrorKinds.InvalidClusterSizeRange, MaxClusterSizeFraction,
+                $"-MaxClusterSizeFraction ({largest}) must not be smaller than the smallest cluster's share ({MinClusterSizeFraction ?? ClusteringOptions.DefaultMinClusterSizeFraction})."));
         if (MinK > MaxK)
             Terminate(ErrorMapper.Refusal(ErrorKinds.InvalidClusterCountRange, MinK,
                 $"-MinK ({MinK}) must not be larger than -MaxK ({MaxK})."));
@@ -178,6 +192,7 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
         {
             Level = Level, Since = since, Until = until, MaxSamples = MaxSamples, MinClusterSize = MinClusterSize,
             MinClusterSizeFraction = MinClusterSizeFraction ?? ClusteringOptions.DefaultMinClusterSizeFraction, K = K, MinK = MinK, MaxK = MaxK,
+            MaxClusterSizeFraction = MaxClusterSizeFraction ?? ClusterRun.DefaultMaxClusterSizeFraction,
             Seed = Seed, DefaultTeamId = connection.TeamId ?? 1,
         };
         return Filter switch

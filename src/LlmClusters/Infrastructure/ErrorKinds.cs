@@ -59,6 +59,8 @@ internal static class ErrorKinds
     public static readonly ErrorKind MinClusterSizeNeedsHdbscan = new(nameof(MinClusterSizeNeedsHdbscan), ErrorCategory.InvalidArgument, "Leave -MinClusterSize and -MinClusterSizeFraction out, or use -Method hdbscan.");
     public static readonly ErrorKind MinClusterSizeGivenTwice = new(nameof(MinClusterSizeGivenTwice), ErrorCategory.InvalidArgument, "Give either -MinClusterSize or -MinClusterSizeFraction.");
     public static readonly ErrorKind InvalidClusterCountRange = new(nameof(InvalidClusterCountRange), ErrorCategory.InvalidArgument, "Give a -MinK no larger than -MaxK.");
+    public static readonly ErrorKind MaxClusterSizeNeedsHdbscan = new(nameof(MaxClusterSizeNeedsHdbscan), ErrorCategory.InvalidArgument, "Leave -MaxClusterSizeFraction out, or use -Method hdbscan.");
+    public static readonly ErrorKind InvalidClusterSizeRange = new(nameof(InvalidClusterSizeRange), ErrorCategory.InvalidArgument, "Give a -MaxClusterSizeFraction no smaller than the smallest cluster's share.");
     public static readonly ErrorKind TooManyClusters = new(nameof(TooManyClusters), ErrorCategory.InvalidArgument, "Choose a -K of at most half the items, or cluster more items.");
     public static readonly ErrorKind FilterFailed = new(nameof(FilterFailed), ErrorCategory.InvalidOperation, "Fix the -Filter scriptblock; $_ is an LlmTrace.");
     public static readonly ErrorKind InvalidFilter = new(nameof(InvalidFilter), ErrorCategory.InvalidArgument, "Pass a scriptblock or a hashtable of event properties and values to -Filter.");

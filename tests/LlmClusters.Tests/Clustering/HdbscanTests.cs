@@ -46,6 +46,23 @@ public sealed class HdbscanTests
     }
 
     [Fact]
+    public void A_cluster_over_the_cap_is_refused_and_split()
+    {
+        // Two groups 2 apart, far from a third: the pair is more stable than either of its parts, so excess of mass
+        // keeps it whole, 10 of the 15 points. Capped at 7 (PostHog's max(min_cluster_size, int(15 * 0.5))), it is
+        // refused and selection descends into its parts; the far group stays as it was.
+        var points = Line(0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 1000, 1001, 1002, 1003, 1004);
+        var whole = Hdbscan.Cluster(points, minClusterSize: 3);
+        Assert.Equal(10, whole.Count(l => l == 0));
+        Assert.Equal([1, 1, 1, 1, 1], whole[10..]);
+
+        // The pair goes to its parts, {0..4, 6} and {7, 8, 9}; 10, at the end of the second, falls out as noise.
+        var capped = Hdbscan.Cluster(points, minClusterSize: 3, maxClusterSize: 7);
+        Assert.Equal([0, 0, 0, 0, 0, 0, 2, 2, 2, -1, 1, 1, 1, 1, 1], capped);
+        Assert.Equal(whole, Hdbscan.Cluster(points, minClusterSize: 3, maxClusterSize: 10));
+    }
+
+    [Fact]
     public void Too_few_points_are_all_noise()
     {
         Assert.Equal([-1, -1], Hdbscan.Cluster(Line(0, 1), minClusterSize: 3));
