@@ -20,9 +20,10 @@ public sealed record ClusterRun
     /// <summary>
     /// Whether the run collapsed: its largest cluster holds more of the items than the run's max_cluster_size_fraction
     /// allows (0.5, PostHog's default, when the run records none), as about one nightly run in nine did before PostHog
-    /// began to cap clusters.
+    /// began to cap clusters. HDBSCAN's collapse: a k-means run makes the clusters it was asked for, and two of them
+    /// may well split the items 60/40.
     /// </summary>
-    public bool Collapsed => LargestClusterShare > (Params?.MaxClusterSizeFraction ?? DefaultMaxClusterSizeFraction);
+    public bool Collapsed => LargestClusterShare > (Params?.MaxClusterSizeFraction ?? DefaultMaxClusterSizeFraction) && ClusteringMethod != "kmeans";
 
     /// <summary>PostHog's cap on a cluster's share of the items (trace_clustering/constants.py).</summary>
     public const double DefaultMaxClusterSizeFraction = 0.5;

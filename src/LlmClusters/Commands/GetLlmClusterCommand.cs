@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Metrics;
@@ -36,8 +37,8 @@ public sealed class GetLlmClusterCommand : ClusterBatchCmdlet
         if (read.Problems.Count > 0)
             Warn($"Run {runId} is not as PostHog writes it: {string.Join("; ", read.Problems)}. What could be read is shown.");
         if (read.Run.Collapsed)
-            Warn($"Run {runId} collapsed: its largest cluster holds {read.Run.LargestClusterShare:P0} of the items, more than the " +
-                 $"{read.Run.Params?.MaxClusterSizeFraction ?? ClusterRun.DefaultMaxClusterSizeFraction:P0} a cluster may hold, so its clusters say little about the kinds of usage. " +
+            Warn(string.Create(CultureInfo.InvariantCulture, $"Run {runId} collapsed: its largest cluster holds {read.Run.LargestClusterShare * 100:0}% of the items, more than the ") +
+                 string.Create(CultureInfo.InvariantCulture, $"{(read.Run.Params?.MaxClusterSizeFraction ?? ClusterRun.DefaultMaxClusterSizeFraction) * 100:0}% a cluster may hold, so its clusters say little about the kinds of usage. ") +
                  "Read another run (Get-ClusterRun | Where-Object { -not $_.Collapsed }), or cluster the window again with Invoke-LlmClustering, which caps clusters (-MaxClusterSizeFraction).");
 
         var selection = new ClusterSelection
