@@ -176,7 +176,7 @@ Describe "Runs that collapse on $Source" {
         $clusters = Get-LlmCluster -RunId $run -NoMetrics -WarningVariable warnings -WarningAction SilentlyContinue
         $clusters.Count | Should -Be 3
         $warnings.Count | Should -Be 1
-        $warnings[0] | Should -Match 'collapsed: its largest cluster holds 67 % of the items|collapsed: its largest cluster holds 67% of the items'
+        $warnings[0] | Should -Match 'collapsed: its largest cluster holds 67% of the items, more than the 50% a cluster may hold'
         $warnings[0] | Should -Match 'MaxClusterSizeFraction'
     }
 
@@ -185,9 +185,11 @@ Describe "Runs that collapse on $Source" {
         Add-RunEvent '1_trace_20260106_100000' (ConvertTo-ClustersJson 8, 2, 2) '{"clustering_method": "hdbscan", "clustering_method_params": {"max_cluster_size_fraction": 0.7}}'
         Add-RunEvent '1_trace_20260107_100000' (ConvertTo-ClustersJson 6, 4, 2)
         Add-RunEvent '1_trace_20260108_100000' (ConvertTo-ClustersJson 7, 3, 2)
-        $runs = Get-ClusterRun -RunId 1_trace_20260106_100000, 1_trace_20260107_100000, 1_trace_20260108_100000 | Sort-Object RunId
+        # k-means makes the clusters it is asked for: two may split the items 8 to 4 without any collapse.
+        Add-RunEvent '1_trace_20260110_100000' (ConvertTo-ClustersJson 8, 2, 2) '{"clustering_method": "kmeans", "clustering_method_params": {"k": 2}}'
+        $runs = Get-ClusterRun -RunId 1_trace_20260106_100000, 1_trace_20260107_100000, 1_trace_20260108_100000, 1_trace_20260110_100000 | Sort-Object RunId
         $runs.Params[0].MaxClusterSizeFraction | Should -Be 0.7
-        $runs.Collapsed | Should -Be @($false, $false, $true)
+        $runs.Collapsed | Should -Be @($false, $false, $true, $false)
         Get-LlmCluster -RunId 1_trace_20260107_100000 -NoMetrics -WarningVariable quiet -WarningAction SilentlyContinue | Out-Null
         $quiet.Count | Should -Be 0
     }
@@ -258,6 +260,28 @@ Describe "Get-ClusterItem on $Source" {
         $item = Get-ClusterRun -Level generation | Get-LlmCluster | Select-Object -First 1 | Get-ClusterItem -Top 1
         $item.GenerationId | Should -Be $item.ItemId
         $item.TraceId | Should -Not -Be $item.ItemId
+    }
+
+    It 'gives each item the newest summary PostHog wrote of it in the run''s window, and says Untitled where there is none' {
+        $run = Get-ClusterRun -Level trace -JobName 'Default*' -First 1
+        $items = Get-ClusterItem -RunId $run
+        $summarized = @($items | Where-Object SummaryTitle)
+        $summarized.Count | Should -BeGreaterThan 0
+        @($items | Where-Object { -not $_.SummaryTitle }).Count | Should -BeGreaterThan 0
+        $first = $summarized[0]
+        $first.Summary.Title | Should -Be $first.SummaryTitle
+        $first.Summary.Bullets.Count | Should -Be 3
+        $first.Summary.Bullets[0] | Should -BeLike 'The user asks: *'
+        $first.Summary.Timestamp | Should -BeGreaterOrEqual $run.WindowStart
+        $first.Summary.Timestamp | Should -BeLessOrEqual $run.WindowEnd
+        # The title is in the table; a row without a summary says Untitled, as PostHog's page does.
+        $table = $items | Select-Object -First 40 | Out-String -Width 200
+        $table | Should -Match 'Summary'
+        $table | Should -Match ([regex]::Escape($first.SummaryTitle.Substring(0, 20)))
+        $table | Should -Match 'Untitled'
+        # Generation runs by the generation's own summary.
+        $generation = Get-ClusterRun -Level generation -First 1 | Get-ClusterItem | Where-Object SummaryTitle | Select-Object -First 1
+        $generation.SummaryTitle | Should -BeLike '*: the first answer'
     }
 
     It 'reports a cluster the run does not have' {

@@ -83,7 +83,9 @@ Describe 'Queries each README investigation sends to PostHog' {
         @{ Investigation = 'Get-ClusterRun'; Expected = 'ListRuns' }
         @{ Investigation = 'Get-LlmCluster | Sort-Object Size -Descending'; Expected = 'ListRuns, RunClusters, ClusterMetrics' }
         @{ Investigation = 'Get-LlmCluster -ExcludeNoise | Sort-Object ErrorRate -Descending | Select-Object -First 1 | Get-ClusterItem -Top 3 | Get-LlmTrace | Format-LlmTrace'
-           Expected = 'ListRuns, RunClusters, ClusterMetrics, ClusterItems, TraceEvents' }
+           Expected = 'ListRuns, RunClusters, ClusterMetrics, ClusterItems, ItemSummaries, TraceEvents' }
+        @{ Investigation = 'Get-LlmCluster -ExcludeNoise | Sort-Object Size -Descending | Select-Object -First 1 | Get-ClusterItem -Top 5 | Select-Object Rank, SummaryTitle, TraceId'
+           Expected = 'ListRuns, RunClusters, ClusterMetrics, ClusterItems, ItemSummaries' }
         @{ Investigation = 'Measure-ClusterMetrics | Sort-Object TotalCost -Descending'; Expected = 'ListRuns, RunClusters, ClusterMetrics' }
         # The run is read once; its metrics once as the page shows them (Get-LlmCluster) and once by model.
         @{ Investigation = "Get-LlmCluster -Title '*' | Measure-ClusterMetrics -By Model"; Expected = 'ListRuns, RunClusters, ClusterMetrics, ClusterMetrics' }

@@ -27,6 +27,18 @@ Describe "Get-LlmTrace on $Source" {
         ($verbose.Message -join "`n") | Should -Not -Match 'You are a'
     }
 
+    It 'carries the trace''s newest summary and prints it above the tree, its bullets with -Detailed' {
+        $item = Get-ClusterItem -RunId $script:Run | Where-Object SummaryTitle | Select-Object -First 1
+        $trace = $item | Get-LlmTrace
+        $trace.Summary.Title | Should -Be $item.SummaryTitle
+        $plain = @($trace | Format-LlmTrace -Width 200)
+        $plain[2] | Should -Be "  Summary: $($item.SummaryTitle)"
+        $plain | Should -Not -Contain "    - $($trace.Summary.Bullets[0])"
+        $detailed = @($trace | Format-LlmTrace -Width 200 -Detailed)
+        $detailed | Should -Contain "    - $($trace.Summary.Bullets[0])"
+        $detailed.Count | Should -Be ($plain.Count + $trace.Summary.Bullets.Count + $(if ($trace.Summary.InterestingNotes.Count) { 1 + $trace.Summary.InterestingNotes.Count } else { 0 }))
+    }
+
     It 'names a trace it cannot find and still writes the others' {
         $item = $script:Run | Get-LlmCluster -ClusterId 0 | Get-ClusterItem -Top 1
         $found = $item.TraceId, 'no-such-trace' | Get-LlmTrace -Since $item.WindowStart -Until $item.WindowEnd -ErrorVariable missing -ErrorAction SilentlyContinue

@@ -108,10 +108,44 @@ public sealed class ClusterReader
         return new RunClusters(run, clusters, problems);
     }
 
-    public async Task<IReadOnlyList<ClusterItem>> ReadItemsAsync(ClusterRunId runId, IReadOnlyCollection<int>? clusterIds, int? top, CancellationToken cancellationToken)
+    /// <param name="runId">The run.</param>
+    /// <param name="clusterIds">Its clusters to read (all when null).</param>
+    /// <param name="top">The first this many items by rank of each cluster (all when null).</param>
+    /// <param name="cancellationToken">Stops the statements.</param>
+    /// <param name="withSummaries">Also each item's newest summary in the run's window: one more statement per
+    /// <see cref="SummaryQueries.ItemsPerStatement"/> items, for trace- and generation-level runs.</param>
+    public async Task<IReadOnlyList<ClusterItem>> ReadItemsAsync(ClusterRunId runId, IReadOnlyCollection<int>? clusterIds, int? top, CancellationToken cancellationToken,
+        bool withSummaries = false)
     {
         var rows = await _runner.ListAsync(ClusterQueries.ClusterItems(Table, runId, _connection.TeamId, clusterIds, top), cancellationToken).ConfigureAwait(false);
-        return rows.Select(r =>
+        var items = ToItems(runId, rows);
+        return withSummaries ? await WithSummariesAsync(items, cancellationToken).ConfigureAwait(false) : items;
+    }
+
+    /// <summary>
+    /// The items with their newest summary in the run's window (traces by trace id, generations by generation id), as
+    /// PostHog's page loads them; evaluation-level items have none.
+    /// </summary>
+    private async Task<IReadOnlyList<ClusterItem>> WithSummariesAsync(List<ClusterItem> items, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0 || items[0].Level == ClusterLevel.evaluation || items[0].WindowStart is not { } since || items[0].WindowEnd is not { } until)
+            return items;
+        var level = items[0].Level;
+        var keys = items.Select(i => SummaryKey(i)).Where(k => k is not null).Select(k => k!).Distinct(StringComparer.Ordinal).ToList();
+        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
+        var summaries = new Dictionary<string, TraceSummary>(StringComparer.Ordinal);
+        foreach (var page in keys.Chunk(SummaryQueries.ItemsPerStatement))
+            foreach (var row in await _runner.ListAsync(SummaryQueries.ItemSummaries(table, level, since, until, _connection.TeamId, page), cancellationToken).ConfigureAwait(false))
+                summaries[row.ItemId] = TraceSummary.From(row.Title, row.FlowDiagram, row.BulletsJson, row.NotesJson, row.Timestamp);
+        return items.Select(i => SummaryKey(i) is { } key && summaries.TryGetValue(key, out var summary)
+            ? i with { Summary = summary, SummaryTitle = summary.Title }
+            : i).ToList();
+    }
+
+    private static string? SummaryKey(ClusterItem item) => item.Level == ClusterLevel.generation ? item.GenerationId : item.TraceId;
+
+    private List<ClusterItem> ToItems(ClusterRunId runId, IReadOnlyList<ClusterItemRow> rows) =>
+        rows.Select(r =>
         {
             // Old trace-level runs keep only the key, which is the trace id.
             var traceId = r.TraceId ?? (r.Level == ClusterLevel.trace ? r.ItemId : null);
@@ -134,7 +168,6 @@ public sealed class ClusterReader
                 UiUrl = ItemLink(runId.TeamId, r.Level, traceId, generationId, r.Timestamp ?? r.WindowStart),
             };
         }).ToList();
-    }
 
     public async Task<IReadOnlyList<ClusteringJob>> ListJobsAsync(DateTime since, DateTime until, CancellationToken cancellationToken)
     {

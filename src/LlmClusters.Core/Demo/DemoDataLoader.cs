@@ -44,10 +44,10 @@ public static class DemoDataLoader
         {
             cancellationToken.ThrowIfCancellationRequested();
             traces++;
-            foreach (var e in trace.Events)
+            foreach (var row in trace.Events.Select(e => e.JsonRow).Concat(trace.SummaryRows))
             {
-                batch.Add(e.JsonRow);
-                chars += e.JsonRow.Length;
+                batch.Add(row);
+                chars += row.Length;
             }
             if (chars >= BatchChars) await Flush().ConfigureAwait(false);
         }

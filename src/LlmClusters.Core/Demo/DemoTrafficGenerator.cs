@@ -26,6 +26,12 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
     // So do the SDKs' extra figures (usage objects, cache tokens, stop reasons, time to first token).
     private readonly DemoRandom _sdk = new(unchecked(options.Seed * 6271 + 15_485_863));
 
+    // And the summaries PostHog's summarizer writes of some traces.
+    private readonly DemoRandom _summaries = new(unchecked(options.Seed * 3571 + 2_750_159));
+
+    /// <summary>The share of traces PostHog's summarizer writes up (in the demo; PostHog's takes 15 an hour per job).</summary>
+    public const double SummarizedShare = 0.6;
+
     // What retrieved context reads like: the catalog's own answers, which never reach an item's clustering text
     // (that reads the user's and the assistant's lines, not the system message).
     private static readonly string[] ContextSentences = DemoTrafficCatalog.Kinds.SelectMany(k => k.Answers).Distinct().ToArray();
@@ -114,7 +120,63 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
         var rootUuid = random.Uuid();
         events.Insert(0, new DemoEvent(rootUuid, "$ai_trace", start, traceId, null, 0, totalLatency, 0, 0, failing,
             EventJson.Row(rootUuid, "$ai_trace", properties, start, options.TeamId, distinctId)));
-        return new DemoTrace(traceId, kind, start, events);
+        var trace = new DemoTrace(traceId, kind, start, events);
+        return _summaries.Chance(SummarizedShare) ? Summarized(trace, prompt, model, failing ? error : null) : trace;
+    }
+
+    /// <summary>
+    /// The trace with the summaries PostHog's summarizer writes (summarize_and_save.py): one $ai_trace_summary, and one
+    /// $ai_generation_summary of its first generation, twenty minutes after its last event, with bullets and notes as
+    /// arrays of {"text", "line_refs"}.
+    /// </summary>
+    private DemoTrace Summarized(DemoTrace trace, string prompt, DemoModel model, string? failure)
+    {
+        var written = trace.Events.Max(e => e.Timestamp).AddMinutes(20);
+        var generations = trace.Events.Where(e => e.Event == "$ai_generation").ToList();
+        var title = $"{trace.Kind.ClusterTitle}: {(prompt.Length <= 60 ? prompt : prompt[..59] + "…")}";
+        string[] bullets =
+        [
+            "The user asks: " + prompt,
+            $"{generations.Count} generation{(generations.Count == 1 ? "" : "s")} by {model.Name}",
+            failure is null ? "The assistant answers in full." : "The trace fails: " + failure,
+        ];
+        string[] notes = failure is null ? [] : ["The failure reaches the user: no answer is given."];
+        var rows = new List<string> { SummaryRow("$ai_trace_summary", trace, null, title, bullets, notes, written, "trace_summary_") };
+        if (generations.Count > 0)
+            rows.Add(SummaryRow("$ai_generation_summary", trace, generations[0].Uuid.ToString("D"), $"{trace.Kind.ClusterTitle}: the first answer",
+                ["Answers: " + prompt], [], written, "generation_summary_"));
+        return trace with { SummaryTitle = title, SummaryRows = rows, SummaryCount = rows.Count };
+    }
+
+    private string SummaryRow(string eventName, DemoTrace trace, string? generationId, string title, string[] bullets, string[] notes, DateTime written, string distinctPrefix)
+    {
+        var properties = EventJson.Properties(w =>
+        {
+            if (generationId is not null) w.WriteString("$ai_generation_id", generationId);
+            w.WriteString("$ai_trace_id", trace.TraceId);
+            w.WriteString("$ai_summary_mode", "detailed");
+            w.WriteString("$ai_summary_title", title);
+            w.WriteString("$ai_summary_flow_diagram", "User → " + trace.Kind.TraceName + (generationId is null ? " → Answer" : ""));
+            Lines(w, "$ai_summary_bullets", bullets);
+            Lines(w, "$ai_summary_interesting_notes", notes);
+            w.WriteNumber("$ai_text_repr_length", 400 + 40 * bullets.Length);
+            if (generationId is null) w.WriteNumber("$ai_event_count", trace.Events.Count);
+            w.WriteString("trace_timestamp", trace.Start.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+        });
+        return EventJson.Row(_summaries.Uuid(), eventName, properties, written, options.TeamId, distinctPrefix + options.TeamId.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static void Lines(Utf8JsonWriter w, string name, string[] lines)
+    {
+        w.WriteStartArray(name);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            w.WriteStartObject();
+            w.WriteString("text", lines[i]);
+            w.WriteString("line_refs", "L" + (i + 1).ToString(CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private DemoEvent Generation(DemoTrafficKind kind, DemoModel model, string traceId, string parentId, DateTime at, string distinctId,

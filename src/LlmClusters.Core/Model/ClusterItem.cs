@@ -22,5 +22,11 @@ public sealed record ClusterItem
     /// <summary>The item's trace in PostHog; null when the run does not say which trace the item belongs to.</summary>
     public string? UiUrl { get; init; }
 
+    /// <summary>The title of the item's newest summary in the run's window (why it is in its cluster); null when it has none.</summary>
+    public string? SummaryTitle { get; init; }
+
+    /// <summary>The item's newest summary in the run's window, as PostHog's clusters page shows it; null when it has none.</summary>
+    public TraceSummary? Summary { get; init; }
+
     public override string ToString() => ItemId;
 }

@@ -35,5 +35,8 @@ public sealed record LlmTrace
     public int? ClusterId { get; init; }
     public int? Rank { get; init; }
 
+    /// <summary>The newest summary PostHog wrote of the trace ($ai_trace_summary) among its events' bounds; null when none.</summary>
+    public TraceSummary? Summary { get; init; }
+
     public override string ToString() => TraceId;
 }

@@ -63,6 +63,15 @@ public sealed class EventProperties
     public static string TextOf(EventsTable table, string property) =>
         FromColumn(table, property, number: false) ?? $"JSONExtract(properties, {Literal(property)}, 'Nullable(String)')";
 
+    /// <summary>
+    /// One property's JSON as written (an array or an object, as a summary's bullets are), NULL when missing: read from
+    /// the properties text, since the map keeps text values only; on PostHog's API, HogQL's property, which it prints raw.
+    /// </summary>
+    public static string JsonOf(EventsTable table, string property) =>
+        table.Columns.HasFlag(PropertyColumns.ChosenBySource)
+            ? $"toString(properties.{Checked(property)})"
+            : $"nullIf(JSONExtractRaw(properties, {Literal(property)}), '')";
+
     /// <summary>One text property bound as a parameter (a filter the user names): its column when it has one, else the text.</summary>
     public static string TextOfParameter(EventsTable table, string property, string placeholder) =>
         InGroup(table, property)

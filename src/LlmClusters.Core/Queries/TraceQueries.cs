@@ -15,6 +15,7 @@ public static class TraceQueries
     public static readonly TimeSpan Margin = TimeSpan.FromMinutes(10);
 
     private const string LlmEvents = "('$ai_trace', '$ai_generation', '$ai_span', '$ai_embedding')";
+    private const string TraceEventsAndSummaries = "('$ai_trace', '$ai_generation', '$ai_span', '$ai_embedding', '$ai_trace_summary')";
 
     // What each event of a trace gives (see EventProperties for how each is read).
     private static string Fields(EventsTable table) => new EventProperties(table)
@@ -24,10 +25,12 @@ public static class TraceQueries
         .Number("cache_read", "$ai_cache_read_input_tokens").Number("cache_write", "$ai_cache_creation_input_tokens")
         .Text("is_error", "$ai_is_error").Columns;
 
-    // What only the events of a whole trace show: failures and the figures beside the totals.
+    // What only the events of a whole trace show: failures, the figures beside the totals, and its summary's text.
     private static string Details(EventsTable table) => new EventProperties(table, "d_")
         .Text("error", "$ai_error").Text("error_normalized", "$ai_error_normalized").Number("http_status", "$ai_http_status")
-        .Number("ttft", "$ai_time_to_first_token").Columns;
+        .Number("ttft", "$ai_time_to_first_token").Text("summary_title", "$ai_summary_title").Text("summary_flow", "$ai_summary_flow_diagram").Columns;
+
+    private const string Summary = "event = '$ai_trace_summary'";
 
     private static string TraceIdIn(EventsTable table) => $"ifNull({EventProperties.TextOf(table, "$ai_trace_id")}, '') IN {P("trace_ids", "Array(String)")}";
 
@@ -40,13 +43,16 @@ public static class TraceQueries
         return parameters;
     }
 
-    private static string Where(bool teamFilter) => $"""
-        event IN {LlmEvents}
+    private static string Where(bool teamFilter, string events = LlmEvents) => $"""
+        event IN {events}
               AND timestamp >= {P("since", "DateTime64(6, 'UTC')")} AND timestamp < {P("until", "DateTime64(6, 'UTC')")}
               {TeamFilter.Condition(teamFilter)}
         """;
 
-    /// <summary>Every event of these traces between the bounds, in order, with their inputs and outputs.</summary>
+    /// <summary>
+    /// Every event of these traces between the bounds, in order, with their inputs and outputs; and the summaries PostHog
+    /// wrote of them ($ai_trace_summary), in the same statement, with their title, flow, bullets and notes.
+    /// </summary>
     public static SqlQuery<TraceEventRow> TraceEvents(EventsTable table, IReadOnlyCollection<string> traceIds, DateTime since, DateTime until, long? teamId)
     {
         var parameters = Bounds(since, until, teamId);
@@ -60,11 +66,15 @@ public static class TraceQueries
                 ifNull(e_is_error, '') = 'true' AS is_error, d_error AS error, d_error_normalized AS error_normalized,
                 d_http_status AS http_status, e_cache_read AS cache_read, e_cache_write AS cache_write, d_ttft AS ttft,
                 if({Priced}, JSONExtractRaw(properties, '$ai_input'), JSONExtractRaw(properties, '$ai_input_state')) AS input,
-                if({Priced}, JSONExtractRaw(properties, '$ai_output_choices'), JSONExtractRaw(properties, '$ai_output_state')) AS output
+                if({Priced}, JSONExtractRaw(properties, '$ai_output_choices'), JSONExtractRaw(properties, '$ai_output_state')) AS output,
+                if({Summary}, d_summary_title, NULL) AS summary_title, if({Summary}, d_summary_flow, NULL) AS summary_flow,
+                s_bullets AS summary_bullets, s_notes AS summary_notes
             FROM (
-                SELECT uuid, event, timestamp, team_id, properties, {Fields(table)}, {Details(table)}
+                SELECT uuid, event, timestamp, team_id, properties, {Fields(table)}, {Details(table)},
+                       if({Summary}, {EventProperties.JsonOf(table, "$ai_summary_bullets")}, NULL) AS s_bullets,
+                       if({Summary}, {EventProperties.JsonOf(table, "$ai_summary_interesting_notes")}, NULL) AS s_notes
                 FROM {table.Quoted}
-                WHERE {Where(teamId is not null)}
+                WHERE {Where(teamId is not null, TraceEventsAndSummaries)}
                   AND {TraceIdIn(table)}
             )
             ORDER BY trace_id, timestamp, event = '$ai_trace' DESC
@@ -91,7 +101,12 @@ public static class TraceQueries
                 HttpStatus = Status(r),
                 Input = MessageText.FromJson(r.GetString("input")),
                 Output = MessageText.FromJson(r.GetString("output")),
-            }));
+            })
+            {
+                Summary = r.GetStringOrEmpty("event") == "$ai_trace_summary"
+                    ? TraceSummary.From(r.GetString("summary_title"), r.GetString("summary_flow"), r.GetString("summary_bullets"), r.GetString("summary_notes"), r.GetDateTime("timestamp"))
+                    : null,
+            });
     }
 
     private const string Failed = "ifNull(e_is_error, '') = 'true'";

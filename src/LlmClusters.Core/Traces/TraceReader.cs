@@ -29,12 +29,19 @@ public sealed class TraceReader
     {
         var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
         var events = new Dictionary<string, List<(TraceEvent Event, string? TraceName)>>(StringComparer.Ordinal);
+        var summaries = new Dictionary<string, List<TraceSummary>>(StringComparer.Ordinal);
         var teams = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var batch in requests.DistinctBy(r => r.TraceId).Chunk(BatchSize))
         {
             var query = TraceQueries.TraceEvents(table, batch.Select(r => r.TraceId).ToList(), batch.Min(r => r.Since), batch.Max(r => r.Until), _connection.TeamId);
             await foreach (var row in _runner.ReadAsync(query, cancellationToken).ConfigureAwait(false))
             {
+                if (row.Summary is { } summary)
+                {
+                    if (!summaries.TryGetValue(row.TraceId, out var written)) summaries[row.TraceId] = written = [];
+                    written.Add(summary);
+                    continue;
+                }
                 if (!events.TryGetValue(row.TraceId, out var list)) events[row.TraceId] = list = [];
                 list.Add((row.Event, row.TraceName));
                 if (row.Team is { } team) teams[row.TraceId] = team;
@@ -47,7 +54,9 @@ public sealed class TraceReader
         {
             var mine = events.GetValueOrDefault(request.TraceId)?.Where(e => e.Event.Timestamp >= request.Since && e.Event.Timestamp < request.Until).ToList();
             if (mine is not { Count: > 0 }) { missing.Add(request); continue; }
-            traces.Add(Assemble(request.TraceId, mine, request.Team, teams.TryGetValue(request.TraceId, out var team) ? team : null));
+            // The trace's newest summary in its bounds, as PostHog's page takes the newest (argMax by time).
+            var summary = summaries.GetValueOrDefault(request.TraceId)?.Where(w => w.Timestamp >= request.Since && w.Timestamp < request.Until).MaxBy(w => w.Timestamp);
+            traces.Add(Assemble(request.TraceId, mine, request.Team, teams.TryGetValue(request.TraceId, out var team) ? team : null) with { Summary = summary });
         }
         return (traces, missing);
     }

@@ -13,7 +13,11 @@ public static class TraceTreeRenderer
 {
     public const int DefaultPreviewLines = 2;
 
-    public static IReadOnlyList<string> Render(LlmTrace trace, bool full = false, int width = 120)
+    /// <param name="trace">The trace, with its events.</param>
+    /// <param name="full">Every line of each input, output and error, instead of the first lines.</param>
+    /// <param name="width">The width lines are fitted to.</param>
+    /// <param name="detailed">The summary's bullets and notes under its title (also with <paramref name="full"/>).</param>
+    public static IReadOnlyList<string> Render(LlmTrace trace, bool full = false, int width = 120, bool detailed = false)
     {
         // Who the trace is (id and name), then what it took, on as many lines as the width needs: a header never wraps.
         var lines = new List<string> { "Trace " + trace.TraceId + (trace.TraceName is null ? "" : "  " + trace.TraceName) };
@@ -30,6 +34,7 @@ public static class TraceTreeRenderer
             line += "  " + figure;
         }
         lines.Add(line);
+        Summary(lines, trace.Summary, detailed || full, full, width);
         var root = trace.Events.FirstOrDefault(e => e.Event == "$ai_trace");
         if (root is not null)
         {
@@ -44,6 +49,19 @@ public static class TraceTreeRenderer
         var top = nodes.Where(e => e.ParentId is null || !spanIds.Contains(e.ParentId) || e.ParentId == e.SpanId).ToList();
         Write(lines, top, children, "", full, width, []);
         return lines.Select(line => TerminalText.Escape(line)!).ToList();
+    }
+
+    /// <summary>What PostHog's summarizer made of the trace: its title, and when asked its bullets and notes (whole under -Full).</summary>
+    private static void Summary(List<string> lines, TraceSummary? summary, bool detailed, bool full, int width)
+    {
+        if (summary is null) return;
+        lines.Add("  Summary: " + OneLine(summary.ToString(), Math.Max(20, width - 11)));
+        if (!detailed) return;
+        string Point(string text) => "    - " + (full ? text.Replace('\n', ' ') : OneLine(text, Math.Max(20, width - 6)));
+        foreach (var bullet in summary.Bullets) lines.Add(Point(bullet));
+        if (summary.InterestingNotes.Count == 0) return;
+        lines.Add("    Notes:");
+        foreach (var note in summary.InterestingNotes) lines.Add(Point(note));
     }
 
     private static void Write(List<string> lines, List<TraceEvent> level, Dictionary<string, List<TraceEvent>> children, string indent, bool full, int width,

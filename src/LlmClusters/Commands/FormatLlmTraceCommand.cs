@@ -22,6 +22,10 @@ public sealed class FormatLlmTraceCommand : ConnectedCmdlet
     [Parameter]
     public SwitchParameter Full { get; set; }
 
+    /// <summary>The bullets and notes of the trace's summary under its title.</summary>
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
     /// <summary>Characters per line for shortened messages. Defaults to the console's width.</summary>
     [Parameter]
     [ValidateRange(40, 10_000)]
@@ -77,7 +81,7 @@ public sealed class FormatLlmTraceCommand : ConnectedCmdlet
         }
         foreach (var trace in traces)
         {
-            foreach (var line in TraceTreeRenderer.Render(trace, Full, _width)) WriteObject(line);
+            foreach (var line in TraceTreeRenderer.Render(trace, Full, _width, Detailed)) WriteObject(line);
             WriteObject(string.Empty);
         }
         _pending.Clear();

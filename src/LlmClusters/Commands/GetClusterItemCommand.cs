@@ -17,8 +17,10 @@ public sealed class GetClusterItemCommand : ClusterBatchCmdlet
     protected override void Flush(ClusterRunId runId, IReadOnlyList<int>? clusterIds)
     {
         var reader = Reader();
-        if (!TryAwait(token => reader.ReadItemsAsync(runId, clusterIds, Top, token), runId.RunId, out var items)) return;
+        if (!TryAwait(token => reader.ReadItemsAsync(runId, clusterIds, Top, token, withSummaries: true), runId.RunId, out var items)) return;
         foreach (var item in items) WriteObject(item);
+        if (items.Count(i => i.Summary?.HadUnreadable == true) is var unreadable and > 0)
+            Warn($"Run {runId}: {unreadable} item summar{(unreadable == 1 ? "y has" : "ies have")} bullets or notes that are neither text nor objects with a text; those were left out.");
         // Tell an unknown run from an unknown cluster from an empty one, for every cluster asked for that gave no item.
         if (items.Count > 0 && (clusterIds is null || clusterIds.All(id => items.Any(i => i.ClusterId == id)))) return;
         if (!TryAwait(token => reader.ReadClustersAsync(runId, token), runId.RunId, out var read)) return;

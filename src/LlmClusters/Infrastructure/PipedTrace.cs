@@ -36,6 +36,9 @@ internal static class PipedTrace
             {
                 var t when t == typeof(NameList) => new NameList(Items(value).Select(i => i?.ToString() ?? "").Where(n => n.Length > 0).ToList()),
                 var t when t == typeof(TraceEventList) => new TraceEventList(Items(value).OfType<PSObject>().Select(Copy<TraceEvent>).ToList()),
+                // A copy's summary is an object of its own, whose properties live on its PSObject.
+                var t when t == typeof(TraceSummary) => value as TraceSummary ?? (input.Properties[property.Name]?.Value is PSObject { BaseObject: PSCustomObject } summary ? Copy<TraceSummary>(summary) : null),
+                var t when t == typeof(IReadOnlyList<string>) => Items(value).Select(i => i?.ToString() ?? "").Where(n => n.Length > 0).ToList(),
                 var t => LanguagePrimitives.TryConvertTo(value, t, CultureInfo.InvariantCulture, out var result) ? result : null,
             };
             if (converted is not null) property.SetValue(copy, converted);

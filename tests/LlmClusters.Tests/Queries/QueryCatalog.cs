@@ -12,7 +12,7 @@ internal static class QueryCatalog
 {
     /// <summary>What the queries are asked about: a window, a run of each level and a second trace-level run, some traces, items and a model.</summary>
     public sealed record Subjects(DateTime Since, DateTime Until, ClusterRunId TraceRun, ClusterRunId GenerationRun, ClusterRunId OtherTraceRun,
-        IReadOnlyList<string> TraceIds, IReadOnlyList<(int ClusterId, string Item)> Members, string Model);
+        IReadOnlyList<string> TraceIds, IReadOnlyList<(int ClusterId, string Item)> Members, string Model, IReadOnlyList<string>? GenerationIds = null);
 
     public static IEnumerable<(string Shape, SqlQuery Query)> Every(EventsTable events, Subjects s, long? teamId = null)
     {
@@ -37,6 +37,8 @@ internal static class QueryCatalog
             yield return ($"{level} sample", ClusteringQueries.SampleItems(events, level, s.Since, s.Until, teamId, 1500, 7, null));
             yield return ($"{level} sample with a filter", ClusteringQueries.SampleItems(events, level, s.Since, s.Until, teamId, 1500, 7, [new("$ai_model", s.Model)]));
             yield return ($"{level} window figures", MetricsQueries.WindowItemFigures(events, level, s.Since, s.Until, teamId));
+            yield return ($"{level} item summaries", SummaryQueries.ItemSummaries(events, level, s.Since, s.Until, teamId,
+                level == ClusterLevel.generation ? s.GenerationIds ?? s.TraceIds : s.TraceIds));
         }
         yield return ("membership metrics", MetricsQueries.MembershipMetrics(events, ClusterLevel.trace, s.Since, s.Until, teamId,
             s.Members.Select(m => m.ClusterId).ToList(), s.Members.Select(m => m.Item).ToList()));

@@ -28,7 +28,8 @@ public sealed class QueryRowsTests(EngineFixture engine)
             ClusterRunId.Parse(traceRun.RunId),
             data.Traces.Where(t => t.Start >= traceRun.WindowStart && t.Start < traceRun.WindowEnd).Take(5).Select(t => t.TraceId).ToList(),
             traceRun.Clusters.SelectMany(c => c.ItemKeys.Take(3).Select(i => (c.ClusterId, i))).ToList(),
-            failing.Model!);
+            failing.Model!,
+            generationRun.Clusters.SelectMany(c => c.ItemKeys.Take(5)).ToList());
         var runner = engine.DemoConnection().CreateRunner(null);
         var read = typeof(QueryRowsTests).GetMethod(nameof(ReadAllAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
 

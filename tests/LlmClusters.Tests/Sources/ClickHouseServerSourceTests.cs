@@ -83,8 +83,8 @@ public sealed class ClickHouseServerSourceTests(EngineFixture engine)
             var clustersLocal = await new ClusterReader(local).ReadClustersAsync(id, CancellationToken.None);
             var clustersRemote = await new ClusterReader(remote).ReadClustersAsync(id, CancellationToken.None);
             Assert.Equal(Json(clustersLocal), Json(clustersRemote));
-            Assert.Equal(Json(await new ClusterReader(local).ReadItemsAsync(id, null, 3, CancellationToken.None)),
-                Json(await new ClusterReader(remote).ReadItemsAsync(id, null, 3, CancellationToken.None)));
+            Assert.Equal(Json(await new ClusterReader(local).ReadItemsAsync(id, null, 3, CancellationToken.None, withSummaries: true)),
+                Json(await new ClusterReader(remote).ReadItemsAsync(id, null, 3, CancellationToken.None, withSummaries: true)));
             var metricsLocal = await new ClusterMetricsReader(local).MeasureAsync(clustersLocal, MetricsDimension.None, CancellationToken.None);
             var metricsRemote = await new ClusterMetricsReader(remote).MeasureAsync(clustersRemote, MetricsDimension.None, CancellationToken.None);
             Assert.Equal(metricsLocal.Select(m => (m.ClusterId, m.ItemCount, m.ErrorCount, m.TopModel, m.ModelCount)),

@@ -52,6 +52,10 @@ public sealed class PostHogApiSourceTests(EngineFixture engine)
             var itemsLocal = await new ClusterReader(local).ReadItemsAsync(id, null, null, CancellationToken.None);
             Assert.Equal(Json(itemsLocal), Json(await new ClusterReader(remote).ReadItemsAsync(id, null, null, CancellationToken.None)));
             largest = Math.Max(largest, itemsLocal.Count);
+            // With their summaries, read through HogQL (the map's raw JSON of the bullets) as from the store itself.
+            var summarizedLocal = await new ClusterReader(local).ReadItemsAsync(id, null, null, CancellationToken.None, withSummaries: true);
+            Assert.Equal(Json(summarizedLocal), Json(await new ClusterReader(remote).ReadItemsAsync(id, null, null, CancellationToken.None, withSummaries: true)));
+            if (id.Level != ClusterLevel.evaluation) Assert.Contains(summarizedLocal, i => i.Summary is { Bullets.Count: > 0 });
             Assert.Equal(Json(await new ClusterReader(local).ReadItemsAsync(id, [clustersLocal.Clusters[0].ClusterId], 3, CancellationToken.None)),
                 Json(await new ClusterReader(remote).ReadItemsAsync(id, [clustersLocal.Clusters[0].ClusterId], 3, CancellationToken.None)));
             foreach (var by in new[] { MetricsDimension.None, MetricsDimension.Model })
