@@ -16,7 +16,7 @@ Describe 'Connect-LlmAnalytics -Server' {
         $connection.Source | Should -Be 'ClickHouse'
         $connection.Location | Should -Be "http://default@127.0.0.1:$($script:Endpoint.Port)/default"
         $runs = Get-ClusterRun
-        $runs.Count | Should -Be 6
+        $runs.Count | Should -Be 7
         $clusters = $runs | Select-Object -First 1 | Get-LlmCluster
         $clusters.Count | Should -BeGreaterThan 2
         ($clusters | Measure-ClusterMetrics).ItemCount | Should -Be $clusters.ItemCount
@@ -50,7 +50,7 @@ Describe 'Connect-LlmAnalytics -Server' {
 
     It 'takes a connection string' {
         (Connect-LlmAnalytics -ConnectionString "Host=127.0.0.1;Port=$($script:Endpoint.Port);Username=default" -TeamId 1 -PassThru).TeamId | Should -Be 1
-        (Get-ClusterRun).Count | Should -Be 6
+        (Get-ClusterRun).Count | Should -Be 7
     }
 
     It 'imports and works next to another module''s version of a shared dependency' {

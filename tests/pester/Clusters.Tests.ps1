@@ -24,7 +24,7 @@ AfterAll {
 Describe "Get-ClusterRun on $Source" {
     It 'lists the runs of the last 7 days, newest first' {
         $runs = Get-ClusterRun
-        $runs.Count | Should -Be 6
+        $runs.Count | Should -Be 7
         $runs[0] | Should -BeOfType 'LlmClusters.Core.Model.ClusterRun'
         $sorted = $runs | Sort-Object Timestamp -Descending
         $runs.RunId | Should -Be $sorted.RunId
@@ -85,7 +85,7 @@ Describe "Get-LlmCluster on $Source" {
         $runs = Get-ClusterRun
         $clusters = $runs | Get-LlmCluster
         $clusters.Count | Should -Be ($runs | Measure-Object ClusterCount -Sum).Sum
-        ($clusters.RunId | Select-Object -Unique).Count | Should -Be 6
+        ($clusters.RunId | Select-Object -Unique).Count | Should -Be 7
     }
 
     It 'carries the figures PostHog''s clusters page shows, sortable by error rate, and the run''s stored ones apart' {
@@ -122,7 +122,7 @@ Describe "Get-LlmCluster on $Source" {
 
     It 'shows a table like print_clusters.py, and a list with the description' {
         $table = Get-LlmCluster | Out-String -Width 200
-        $table | Should -Match 'Cluster\s+Size\s+Title\s+ErrorRate\s+AvgCost'
+        $table | Should -Match 'Cluster\s+Size\s+Title\s+ErrorRate\s+Passed\s+AvgCost'
         $table | Should -Match 'Outliers'
         $list = Get-LlmCluster -ClusterId 0 | Format-List | Out-String -Width 200
         $list | Should -Match 'Description\s*:'
@@ -291,14 +291,84 @@ Describe "Get-ClusterItem on $Source" {
     }
 }
 
+Describe "Evaluations on $Source" {
+    BeforeAll {
+        $script:EvaluationRun = Get-ClusterRun -Level evaluation -First 1
+    }
+
+    It 'writes each evaluation with its verdict and the generation it judged, so its trace opens' {
+        $items = Get-ClusterItem -RunId $script:EvaluationRun
+        $items.Count | Should -Be $script:EvaluationRun.TotalItemsAnalyzed
+        $items[0].EvaluationId | Should -Be $items[0].ItemId
+        $items[0].GenerationId | Should -Not -Be $items[0].ItemId
+        @($items.Verdict | Select-Object -Unique) | ForEach-Object { $_ | Should -BeIn 'pass', 'fail', 'n/a', 'unknown' }
+        @($items | Where-Object Runtime -eq 'llm_judge' | Where-Object JudgeCost -gt 0).Count | Should -BeGreaterThan 0
+        $judged = $items | Where-Object Verdict -eq 'fail' | Select-Object -First 2
+        $traces = $judged | Get-LlmTrace
+        @($traces).Count | Should -Be 2
+        $traces[0].Events.Uuid | Should -Contain $judged[0].GenerationId
+        $judged[0].UiUrl | Should -BeLike "*$($judged[0].TraceId)*event=$($judged[0].GenerationId)*"
+        # The table shows the verdict, the evaluator and the reasoning.
+        ($judged | Out-String -Width 200) | Should -Match '\[fail\] Helpfulness: '
+    }
+
+    It 'filters by verdict and evaluator, rebuilding sizes and dropping empty clusters' {
+        $all = Get-ClusterItem -RunId $script:EvaluationRun
+        $failed = Get-LlmCluster -RunId $script:EvaluationRun -Verdict fail
+        ($failed | Measure-Object Size -Sum).Sum | Should -Be @($all | Where-Object Verdict -eq 'fail').Count
+        $failed | ForEach-Object { $_.Size | Should -BeGreaterThan 0 }
+        $bySize = @{}; $all | Where-Object Verdict -eq 'fail' | Group-Object ClusterId | ForEach-Object { $bySize[[int]$_.Name] = $_.Count }
+        $failed | ForEach-Object { $_.Size | Should -Be $bySize[$_.ClusterId] }
+        $code = Get-ClusterItem -RunId $script:EvaluationRun -EvaluationName 'no pii*' -Verdict 'pass', 'unk*'
+        $code.Count | Should -Be @($all | Where-Object { $_.EvaluationName -eq 'No PII in answer' -and $_.Verdict -in 'pass', 'unknown' }).Count
+        Get-ClusterItem -RunId $script:EvaluationRun -Verdict fail -Top 1 | Group-Object ClusterId | ForEach-Object { $_.Count | Should -Be 1 }
+    }
+
+    It 'refuses a verdict there is none of, and a filter on a trace run' {
+        { Get-LlmCluster -RunId $script:EvaluationRun -Verdict passed -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,LlmClusters.Commands.GetLlmClusterCommand'
+        $trace = Get-ClusterRun -Level trace -First 1
+        Get-LlmCluster -RunId $trace -Verdict fail -ErrorVariable refused -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $refused[0].FullyQualifiedErrorId | Should -Be 'EvaluationFilterNotApplicable,LlmClusters.Commands.GetLlmClusterCommand'
+        $refused[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'measures an evaluation run live as PostHog stores it' {
+        $stored = Get-LlmCluster -RunId $script:EvaluationRun
+        $live = Measure-ClusterMetrics -RunId $script:EvaluationRun
+        foreach ($cluster in $stored) {
+            $mine = $live | Where-Object ClusterId -eq $cluster.ClusterId
+            $mine.ItemCount | Should -Be $cluster.ItemCount
+            [Math]::Round($mine.PassRate, 6) | Should -Be ([Math]::Round($cluster.PassRate, 6))
+            $mine.DominantEvaluationName | Should -Be $cluster.DominantEvaluationName
+            $mine.ErrorCount | Should -Be $cluster.ErrorCount
+        }
+        { Measure-ClusterMetrics -RunId $script:EvaluationRun -PerItem -ErrorAction Stop } | Should -Throw -ErrorId 'MetricsNotAvailable,LlmClusters.Commands.MeasureClusterMetricsCommand'
+    }
+
+    It 'gives trace clusters the pass rate of their traces'' evaluations: which kind of usage fails them' {
+        $clusters = Get-LlmCluster -RunId (Get-ClusterRun -Level trace -JobName 'Default*' -First 1) -ExcludeNoise
+        $judged = @($clusters | Where-Object EvaluationCount -gt 0)
+        $judged.Count | Should -BeGreaterThan 1
+        $worst = $judged | Sort-Object PassRate | Select-Object -First 1
+        $worst.PassRate | Should -BeLessThan ($judged | Sort-Object PassRate -Descending | Select-Object -First 1).PassRate
+        ($clusters | Out-String -Width 80) | Should -Match 'Passed'
+    }
+
+    It 'completes verdicts and evaluator names' {
+        function Complete([string] $Line) { (TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText }
+        Complete 'Get-ClusterItem -Verdict ' | Should -Be 'pass', 'fail', "'n/a'", 'unknown'
+        Complete 'Get-LlmCluster -EvaluationName ' | Sort-Object | Should -Be (@("'No PII in answer'", 'Helpfulness') | Sort-Object)
+    }
+}
+
 Describe "Get-ClusteringJob and ConvertFrom-ClusterRunId on $Source" {
     It 'lists the jobs (from run events, or from PostHog''s jobs endpoint)' {
         $jobs = Get-ClusteringJob
-        $expected = @('Default - generations', 'Default - traces', 'Support: billing & login')
+        $expected = @('Default - evaluations', 'Default - generations', 'Default - traces', 'Support: billing & login')
         # PostHog's endpoint also knows a job that never ran, with its state.
         if ($Source -eq 'PostHog') {
-            $expected = @('Default - evaluations') + $expected
-            ($jobs | Where-Object Name -eq 'Default - evaluations').Enabled | Should -BeFalse
+            $expected = $expected + @('Paused - evaluations')
+            ($jobs | Where-Object Name -eq 'Paused - evaluations').Enabled | Should -BeFalse
             ($jobs | Where-Object Name -eq 'Default - traces').Enabled | Should -BeTrue
         }
         $jobs.Name | Sort-Object | Should -Be $expected
@@ -348,6 +418,8 @@ Describe "Table views on $Source" {
             @{ Objects = @(Get-ClusteringJob); Id = 'Id' }
             @{ Objects = @($run | Get-LlmCluster) }
             @{ Objects = @($cluster | Get-ClusterItem -Top 3); Id = 'ItemId' }
+            @{ Objects = @(Get-ClusterRun -Level evaluation -First 1 | Get-ClusterItem -Top 2); Id = 'ItemId' }
+            @{ Objects = @(Get-ClusterRun -Level evaluation -First 1 | Measure-ClusterMetrics) }
             @{ Objects = @($cluster | Measure-ClusterMetrics) }
             @{ Objects = @($cluster | Measure-ClusterMetrics -By Model) }
             @{ Objects = @($cluster | Measure-ClusterMetrics -PerItem | Select-Object -First 3); Id = 'ItemId' }

@@ -18,7 +18,7 @@ Describe 'Connect-LlmAnalytics -ProjectId' {
         $connection.Source | Should -Be 'PostHog'
         $connection.Location | Should -Be "$script:PostHogHost/project/1"
         $runs = Get-ClusterRun
-        $runs.Count | Should -Be 6
+        $runs.Count | Should -Be 7
         $runs[0].UiUrl | Should -BeLike "$script:PostHogHost/project/1/llm-analytics/clusters/*"
         ($runs[0] | Get-LlmCluster | Measure-ClusterMetrics).Count | Should -BeGreaterThan 2
     }
@@ -81,14 +81,19 @@ Describe 'Queries each README investigation sends to PostHog' {
 
     It '<Investigation> sends <Expected>' -TestCases @(
         @{ Investigation = 'Get-ClusterRun'; Expected = 'ListRuns' }
-        @{ Investigation = 'Get-LlmCluster | Sort-Object Size -Descending'; Expected = 'ListRuns, RunClusters, ClusterMetrics' }
+        @{ Investigation = 'Get-LlmCluster | Sort-Object Size -Descending'; Expected = 'ListRuns, RunClusters, ClusterVerdicts, ClusterMetrics' }
         @{ Investigation = 'Get-LlmCluster -ExcludeNoise | Sort-Object ErrorRate -Descending | Select-Object -First 1 | Get-ClusterItem -Top 3 | Get-LlmTrace | Format-LlmTrace'
-           Expected = 'ListRuns, RunClusters, ClusterMetrics, ClusterItems, ItemSummaries, TraceEvents' }
+           Expected = 'ListRuns, RunClusters, ClusterVerdicts, ClusterMetrics, ClusterItems, ItemSummaries, TraceEvents' }
         @{ Investigation = 'Get-LlmCluster -ExcludeNoise | Sort-Object Size -Descending | Select-Object -First 1 | Get-ClusterItem -Top 5 | Select-Object Rank, SummaryTitle, TraceId'
-           Expected = 'ListRuns, RunClusters, ClusterMetrics, ClusterItems, ItemSummaries' }
-        @{ Investigation = 'Measure-ClusterMetrics | Sort-Object TotalCost -Descending'; Expected = 'ListRuns, RunClusters, ClusterMetrics' }
+           Expected = 'ListRuns, RunClusters, ClusterVerdicts, ClusterMetrics, ClusterItems, ItemSummaries' }
+        @{ Investigation = 'Measure-ClusterMetrics | Sort-Object TotalCost -Descending'; Expected = 'ListRuns, RunClusters, ClusterVerdicts, ClusterMetrics' }
         # The run is read once; its metrics once as the page shows them (Get-LlmCluster) and once by model.
-        @{ Investigation = "Get-LlmCluster -Title '*' | Measure-ClusterMetrics -By Model"; Expected = 'ListRuns, RunClusters, ClusterMetrics, ClusterMetrics' }
+        @{ Investigation = "Get-LlmCluster -Title '*' | Measure-ClusterMetrics -By Model"; Expected = 'ListRuns, RunClusters, ClusterVerdicts, ClusterMetrics, ClusterMetrics' }
+        @{ Investigation = 'Get-LlmCluster -ExcludeNoise | Where-Object EvaluationCount | Sort-Object PassRate | Select-Object Title, EvaluationCount, PassRate, NaRate'
+           Expected = 'ListRuns, RunClusters, ClusterVerdicts, ClusterMetrics' }
+        # The evaluations are read once per command: to rebuild the clusters, then for the items asked for.
+        @{ Investigation = 'Get-LlmCluster -Level evaluation -Verdict fail | Get-ClusterItem -Verdict fail -Top 3 | Select-Object EvaluationName, Reasoning, TraceId'
+           Expected = 'ListRuns, RunClusters, ClusterItems, ItemEvaluations, ClusterItems, ItemEvaluations' }
         @{ Investigation = 'Get-ClusterRun -Since (Get-Date).AddDays(-1) | Select-Object RunId, JobName, LargestClusterShare, Collapsed'; Expected = 'ListRuns' }
         @{ Investigation = 'Get-LlmTrace -Since (Get-Date).AddDays(-30) -ErrorOnly'; Expected = 'RecentTraces' }
         # The README's "What failed in the last hour?", over 30 days so that it lists failures: the listed traces are read whole in one batch.
@@ -106,7 +111,8 @@ Describe 'Queries each README investigation sends to PostHog' {
         @($sent | Where-Object { $_ -eq 'RunClusters' }).Count | Should -Be $runs.Count
         # Evaluation-level runs show their own figures; the others are measured, one query per run.
         @($sent | Where-Object { $_ -eq 'ClusterMetrics' }).Count | Should -Be @($runs | Where-Object { $_.Level -ne 'evaluation' -and $_.ClusterCount -gt 0 }).Count
-        @($sent | Where-Object { $_ -notin 'ListRuns', 'RunClusters', 'ClusterMetrics' }) | Should -BeNullOrEmpty
+        @($sent | Where-Object { $_ -eq 'ClusterVerdicts' }).Count | Should -Be @($runs | Where-Object { $_.Level -ne 'evaluation' -and $_.ClusterCount -gt 0 }).Count
+        @($sent | Where-Object { $_ -notin 'ListRuns', 'RunClusters', 'ClusterVerdicts', 'ClusterMetrics' }) | Should -BeNullOrEmpty
     }
 
     It "Get-ClusterRun -JobName 'Default - traces' | Compare-ClusterRun reads and measures each run once" {

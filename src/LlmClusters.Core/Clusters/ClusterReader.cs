@@ -119,8 +119,93 @@ public sealed class ClusterReader
     {
         var rows = await _runner.ListAsync(ClusterQueries.ClusterItems(Table, runId, _connection.TeamId, clusterIds, top), cancellationToken).ConfigureAwait(false);
         var items = ToItems(runId, rows);
+        if (items.Count > 0 && items[0].Level == ClusterLevel.evaluation) return await WithEvaluationsAsync(runId, items, cancellationToken).ConfigureAwait(false);
         return withSummaries ? await WithSummariesAsync(items, cancellationToken).ConfigureAwait(false) : items;
     }
+
+    /// <summary>
+    /// An evaluation run's items with what each evaluation judged and how, read from its $ai_evaluation event as
+    /// PostHog's page reads them (from 7 days before the window to a day after it). The run stores the evaluation's
+    /// uuid where other runs store the generation, so the judged generation comes from the event's $ai_target_event_id;
+    /// an item whose event is gone keeps only what the run stores. Unreadable values are said once per run.
+    /// </summary>
+    private async Task<IReadOnlyList<ClusterItem>> WithEvaluationsAsync(ClusterRunId runId, List<ClusterItem> items, CancellationToken cancellationToken)
+    {
+        var evaluations = await ReadEvaluationsAsync(items, cancellationToken).ConfigureAwait(false);
+        var (gone, unreadable, noTarget) = (0, 0, 0);
+        var read = items.Select(item =>
+        {
+            // The run's trace_id slot holds the evaluation's own uuid when the workflow did not know the trace.
+            var storedTrace = item.TraceId == item.ItemId ? null : item.TraceId;
+            if (!evaluations.TryGetValue(item.ItemId, out var e))
+            {
+                gone++;
+                return item with { EvaluationId = item.ItemId, GenerationId = null, TraceId = storedTrace, UiUrl = ItemLink(runId.TeamId, item.Level, storedTrace, null, item.Timestamp) };
+            }
+            var generation = CanonicalUuid(e.TargetId);
+            if (generation is null) noTarget++;
+            if (e.Verdict == EvaluationVerdict.Unknown && e.Result is not null) unreadable++;
+            var trace = e.TraceId ?? storedTrace;
+            return item with
+            {
+                EvaluationId = item.ItemId,
+                GenerationId = generation,
+                TraceId = trace,
+                EvaluatorId = e.EvaluatorId,
+                EvaluationName = e.Name,
+                Verdict = e.Verdict,
+                Reasoning = e.Reasoning,
+                Runtime = e.Runtime,
+                JudgeCost = e.JudgeCost,
+                UiUrl = ItemLink(runId.TeamId, item.Level, trace, generation, e.EvaluatedAt ?? item.Timestamp),
+            };
+        }).ToList();
+        var problems = new List<string>();
+        if (gone > 0) problems.Add($"{gone} evaluation event(s) were not found between {EvaluationWindow(items[0]).Since:u} and {EvaluationWindow(items[0]).Until:u} (they have no verdict)");
+        if (unreadable > 0) problems.Add($"{unreadable} evaluation(s) have a $ai_evaluation_result that is neither true nor false (their verdict is unknown, as PostHog reads them)");
+        if (noTarget > 0) problems.Add($"{noTarget} evaluation(s) have no $ai_target_event_id that is a uuid (their generation is not known)");
+        if (problems.Count > 0) _runner.Notice($"Run {runId}: {string.Join("; ", problems)}.");
+        return read;
+    }
+
+    /// <summary>The $ai_evaluation events of evaluation-level items by uuid, one statement per <see cref="EvaluationQueries.ItemsPerStatement"/>.</summary>
+    internal async Task<Dictionary<string, ItemEvaluationRow>> ReadEvaluationsAsync(IReadOnlyList<ClusterItem> items, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, ItemEvaluationRow>(StringComparer.Ordinal);
+        if (items.Count == 0) return found;
+        var (since, until) = EvaluationWindow(items[0]);
+        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var page in items.Select(i => i.ItemId).Distinct(StringComparer.Ordinal).Chunk(EvaluationQueries.ItemsPerStatement))
+            foreach (var row in await _runner.ListAsync(EvaluationQueries.ItemEvaluations(table, since, until, _connection.TeamId, page), cancellationToken).ConfigureAwait(false))
+                found[row.EvaluationId] = row;
+        return found;
+    }
+
+    /// <summary>Where an evaluation run's items are looked for: PostHog's page's window, its run day when the run has none.</summary>
+    internal static (DateTime Since, DateTime Until) EvaluationWindow(ClusterItem item) =>
+        ((item.WindowStart ?? item.Timestamp ?? DateTime.UnixEpoch) - EvaluationQueries.LookBehind,
+         (item.WindowEnd ?? item.Timestamp ?? DateTime.UtcNow) + EvaluationQueries.LookAhead);
+
+    /// <summary>
+    /// An evaluation run's clusters rebuilt from its items that match the filter (PostHog's page's evaluator and verdict
+    /// filters): each cluster's size is its matching items, clusters left empty are dropped.
+    /// </summary>
+    public async Task<RunClusters> FilterByEvaluationsAsync(RunClusters run, EvaluationFilter filter, CancellationToken cancellationToken)
+    {
+        if (filter.IsEmpty) return run;
+        var items = await ReadItemsAsync(ClusterRunId.Parse(run.Run.RunId), null, null, cancellationToken).ConfigureAwait(false);
+        return filter.Apply(run, items);
+    }
+
+    /// <summary>The evaluators that judged in a window, most used first.</summary>
+    public async Task<IReadOnlyList<string>> EvaluationNamesUsedAsync(DateTime since, DateTime until, CancellationToken cancellationToken)
+    {
+        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
+        return await _runner.ListAsync(EvaluationQueries.EvaluationNamesUsed(table, since, until, _connection.TeamId), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A uuid as PostHog canonicalizes $ai_target_event_id (which comes from user instrumentation), or null when it is none.</summary>
+    public static string? CanonicalUuid(string? value) => Guid.TryParse(value, out var uuid) ? uuid.ToString("D") : null;
 
     /// <summary>
     /// The items with their newest summary in the run's window (traces by trace id, generations by generation id), as

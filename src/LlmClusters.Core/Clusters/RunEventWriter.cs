@@ -80,7 +80,21 @@ public static class RunEventWriter
         else w.WriteNull("error_rate");
         w.WriteNumber("error_count", m.ErrorCount);
         w.WriteNumber("item_count", m.ItemCount);
+        if (m.Verdicts is { } v)
+        {
+            Number(w, "pass_rate", v.PassRate);
+            Number(w, "na_rate", v.NaRate);
+            Text(w, "dominant_evaluation_name", v.DominantEvaluationName);
+            Text(w, "dominant_runtime", v.DominantRuntime);
+            Number(w, "avg_judge_cost", v.AvgJudgeCost);
+        }
         w.WriteEndObject();
+    }
+
+    private static void Text(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name);
+        else w.WriteString(name, value);
     }
 
     private static void Number(Utf8JsonWriter w, string name, double? value)

@@ -14,7 +14,7 @@ public sealed class DemoData
     public IReadOnlyList<DemoTrace> Traces { get; }
     public IReadOnlyList<DemoClusterRun> Runs { get; }
 
-    public int EventCount => Traces.Sum(t => t.Events.Count + t.SummaryCount) + Runs.Count;
+    public int EventCount => Traces.Sum(t => t.Events.Count + t.SummaryCount + t.Evaluations.Count) + Runs.Count;
 
     /// <summary>Every event in insertion order: the traffic, then the run events.</summary>
     public IEnumerable<DemoEvent> Events() => Traces.SelectMany(t => t.Events).Concat(Runs.Select(r => r.Event));

@@ -44,7 +44,7 @@ public static class DemoDataLoader
         {
             cancellationToken.ThrowIfCancellationRequested();
             traces++;
-            foreach (var row in trace.Events.Select(e => e.JsonRow).Concat(trace.SummaryRows))
+            foreach (var row in trace.Events.Select(e => e.JsonRow).Concat(trace.SummaryRows).Concat(trace.EvaluationRows))
             {
                 batch.Add(row);
                 chars += row.Length;

@@ -27,7 +27,7 @@ public sealed class DemoGeneration
         {
             _traces.Add(trace);
             yield return trace;
-            if (!_keepRows) _traces[^1] = trace with { Events = trace.Events.Select(e => e with { JsonRow = "" }).ToList(), SummaryRows = [] };
+            if (!_keepRows) _traces[^1] = trace with { Events = trace.Events.Select(e => e with { JsonRow = "" }).ToList(), SummaryRows = [], EvaluationRows = [] };
         }
     }
 

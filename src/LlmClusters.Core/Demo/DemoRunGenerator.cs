@@ -1,6 +1,8 @@
-using LlmClusters.Core.Model;
 using LlmClusters.Core.Clusters;
+using LlmClusters.Core.Metrics;
+using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Queries.Rows;
 
 namespace LlmClusters.Core.Demo;
 
@@ -19,6 +21,7 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
         new(ClusterLevel.trace, "Support: billing & login", true, null, 3, 2, 8, "hdbscan", DemoMetricsForm.Null, OnlyKinds: ["billing", "auth"]),
         new(ClusterLevel.trace, null, false, "manual", 7, 0, 3, "kmeans", DemoMetricsForm.Present),
         new(ClusterLevel.trace, null, false, null, 6, 5, 4, "kmeans", DemoMetricsForm.Absent, Legacy: true),
+        new(ClusterLevel.evaluation, "Default - evaluations", true, null, 1, 0, 2, "hdbscan", DemoMetricsForm.Present),
     ];
 
     public List<DemoClusterRun> Generate(IReadOnlyList<DemoTrace> traces)
@@ -36,14 +39,33 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
         return runs;
     }
 
-    private sealed record Item(string Key, string TraceId, string? GenerationId, DemoTrafficKind Kind, DateTime Timestamp, IReadOnlyList<DemoEvent> Events);
+    private sealed record Item(string Key, string TraceId, string? GenerationId, DemoTrafficKind Kind, DateTime Timestamp, IReadOnlyList<DemoEvent> Events)
+    {
+        /// <summary>Evaluation-level items: the evaluation (the item) and the generation it judged.</summary>
+        public DemoEvaluation? Evaluation { get; init; }
+
+        /// <summary>What the item's cluster gathers: its kind of traffic, or an evaluation's evaluator and verdict.</summary>
+        public string Group => Evaluation is { } e ? $"{e.Name}: {e.Verdict}" : Kind.Key;
+    }
+
+    /// <summary>
+    /// An evaluation run's items as PostHog's workflow stores them: keyed by the evaluation's uuid, which also fills the
+    /// generation_id slot; the judged trace as trace_id; the window's end as every item's timestamp.
+    /// </summary>
+    private static List<Item> Evaluations(IEnumerable<DemoTrace> traces, DateTime windowStart, DateTime windowEnd) =>
+        traces.SelectMany(t => t.Evaluations.Where(e => e.Timestamp >= windowStart && e.Timestamp < windowEnd).Select(e =>
+            new Item(e.Uuid.ToString("D"), t.TraceId, e.Uuid.ToString("D"), t.Kind, windowEnd, t.Events.Where(g => g.Uuid == e.GenerationUuid).ToList())
+            {
+                Evaluation = e,
+            })).ToList();
 
     private DemoClusterRun? Make(DemoRunPlan plan, string? jobId, IReadOnlyList<DemoTrace> traces)
     {
         var windowEnd = options.End.AddDays(-plan.WindowEndDaysBack);
         var windowStart = options.End.AddDays(-plan.WindowStartDaysBack);
         var inWindow = traces.Where(t => t.Start >= windowStart && t.Start < windowEnd && (plan.OnlyKinds is null || plan.OnlyKinds.Contains(t.Kind.Key)));
-        var items = plan.Level == ClusterLevel.generation
+        var items = plan.Level == ClusterLevel.evaluation ? Evaluations(inWindow, windowStart, windowEnd)
+            : plan.Level == ClusterLevel.generation
             ? inWindow.SelectMany(t => t.Events.Where(e => e.Event == "$ai_generation" && e.Timestamp < windowEnd)
                 .Select(e => new Item(e.Uuid.ToString("D"), t.TraceId, e.Uuid.ToString("D"), t.Kind, e.Timestamp, [e]))).ToList()
             : inWindow.Select(t => new Item(t.TraceId, t.TraceId, null, t.Kind, t.Start,
@@ -61,7 +83,7 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
         foreach (var item in items)
         {
             if (plan.Method == "hdbscan" && random.Chance(0.06)) noise.Add(item);
-            else (byKind.TryGetValue(item.Kind.Key, out var list) ? list : byKind[item.Kind.Key] = []).Add(item);
+            else (byKind.TryGetValue(item.Group, out var list) ? list : byKind[item.Group] = []).Add(item);
         }
         var groups = byKind.OrderByDescending(g => g.Value.Count).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
 
@@ -73,10 +95,11 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
         for (var i = 0; i < groups.Count; i++)
         {
             var kind = groups[i].Value[0].Kind;
-            // Legacy runs kept PostHog's default titles for some clusters.
-            var title = plan.Legacy && i % 2 == 1 ? $"Cluster {i}" : kind.ClusterTitle;
-            drafts.Add(Cluster(plan, i, title, kind.ClusterDescription, groups[i].Value, isNoise: false));
-            clusters.Add(new DemoCluster(i, kind.Key, drafts[^1].Items.Select(item => item.Key).ToList()));
+            // Legacy runs kept PostHog's default titles for some clusters; evaluation clusters are named by what they hold.
+            var title = plan.Level == ClusterLevel.evaluation ? groups[i].Key : plan.Legacy && i % 2 == 1 ? $"Cluster {i}" : kind.ClusterTitle;
+            var description = plan.Level == ClusterLevel.evaluation ? $"Evaluations by {groups[i].Key.Replace(": ", " with the verdict ", StringComparison.Ordinal)}." : kind.ClusterDescription;
+            drafts.Add(Cluster(plan, i, title, description, groups[i].Value, isNoise: false));
+            clusters.Add(new DemoCluster(i, plan.Level == ClusterLevel.evaluation ? groups[i].Key : kind.Key, drafts[^1].Items.Select(item => item.Key).ToList()));
         }
         if (noise.Count > 0)
         {
@@ -132,7 +155,7 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
         return new RunEventCluster(clusterId, title, description, ranked, centroid,
             isNoise ? Math.Round(ranked.Select(i => i.X).DefaultIfEmpty().Average(), 4) : cx, isNoise ? Math.Round(ranked.Select(i => i.Y).DefaultIfEmpty().Average(), 4) : cy)
         {
-            Metrics = plan.Metrics == DemoMetricsForm.Present ? Metrics(items) : null,
+            Metrics = plan.Metrics != DemoMetricsForm.Present ? null : plan.Level == ClusterLevel.evaluation ? EvaluationMetrics(items) : Metrics(items),
             MetricsAsNull = plan.Metrics == DemoMetricsForm.Null,
         };
     }
@@ -164,6 +187,30 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
         }
         return new RunEventMetrics(itemCount, Mean(costs), Mean(latencies), Mean(tokens), costs.Count > 0 ? costs.Sum() : null, errors,
             itemCount == 0 ? null : (double)errors / itemCount);
+    }
+
+    /// <summary>
+    /// The metrics PostHog's evaluation clustering workflow stores (evaluation_clustering/aggregates.py), by the same
+    /// rules Measure-ClusterMetrics computes them live (<see cref="EvaluationRunFigures"/>).
+    /// </summary>
+    private static RunEventMetrics EvaluationMetrics(List<Item> items)
+    {
+        var clusterItems = items.Select(i => new ClusterItem
+        {
+            RunId = "", ItemId = i.Key, Level = ClusterLevel.evaluation, GenerationId = i.Evaluation!.GenerationUuid.ToString("D"),
+            EvaluationName = i.Evaluation.Name, Verdict = i.Evaluation.Verdict, Runtime = i.Evaluation.Runtime, JudgeCost = i.Evaluation.JudgeCost,
+        }).ToList();
+        var generations = items.SelectMany(i => i.Events).DistinctBy(e => e.Uuid).ToDictionary(e => e.Uuid.ToString("D"), e => new JudgedGenerationRow(e.Uuid.ToString("D"))
+        {
+            Cost = e.Cost, Latency = e.Latency, InputTokens = e.InputTokens, OutputTokens = e.OutputTokens, Model = e.Model,
+            // The SDKs write $ai_is_error on failures only.
+            IsError = e.IsError ? true : null,
+        });
+        var f = EvaluationRunFigures.Of(clusterItems, generations);
+        return new RunEventMetrics(f.ItemCount, f.AvgCost, f.AvgLatency, f.AvgTokens, f.TotalCost, f.ErrorCount, f.ErrorRate)
+        {
+            Verdicts = new RunEventVerdicts(f.Verdicts.PassRate, f.Verdicts.NaRate, f.DominantEvaluationName, f.DominantRuntime, f.AvgJudgeCost),
+        };
     }
 
     private static double? Mean(List<double> values) => values.Count == 0 ? null : values.Average();

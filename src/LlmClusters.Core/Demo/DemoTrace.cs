@@ -11,4 +11,10 @@ public sealed record DemoTrace(string TraceId, DemoTrafficKind Kind, DateTime St
 
     /// <summary>How many summary events were written of it (kept when a streamed trace lets its rows go).</summary>
     public int SummaryCount { get; init; }
+
+    /// <summary>The evaluations PostHog's evaluators wrote of its generations (kept when a streamed trace lets its rows go).</summary>
+    public IReadOnlyList<DemoEvaluation> Evaluations { get; init; } = [];
+
+    /// <summary>The $ai_evaluation events as inserted.</summary>
+    public IReadOnlyList<string> EvaluationRows { get; init; } = [];
 }

@@ -29,6 +29,9 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
     // And the summaries PostHog's summarizer writes of some traces.
     private readonly DemoRandom _summaries = new(unchecked(options.Seed * 3571 + 2_750_159));
 
+    // And the evaluations PostHog's evaluators write of some generations.
+    private readonly DemoEvaluator _evaluator = new(options);
+
     /// <summary>The share of traces PostHog's summarizer writes up (in the demo; PostHog's takes 15 an hour per job).</summary>
     public const double SummarizedShare = 0.6;
 
@@ -121,6 +124,7 @@ internal sealed class DemoTrafficGenerator(DemoDataOptions options, DemoRandom r
         events.Insert(0, new DemoEvent(rootUuid, "$ai_trace", start, traceId, null, 0, totalLatency, 0, 0, failing,
             EventJson.Row(rootUuid, "$ai_trace", properties, start, options.TeamId, distinctId)));
         var trace = new DemoTrace(traceId, kind, start, events);
+        trace = _evaluator.Evaluate(trace, failing);
         return _summaries.Chance(SummarizedShare) ? Summarized(trace, prompt, model, failing ? error : null) : trace;
     }
 

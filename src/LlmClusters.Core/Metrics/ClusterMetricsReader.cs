@@ -11,11 +11,13 @@ namespace LlmClusters.Core.Metrics;
 public sealed class ClusterMetricsReader
 {
     private readonly LlmAnalyticsConnection _connection;
+    private readonly IQueryObserver? _observer;
     private readonly QueryRunner _runner;
 
     public ClusterMetricsReader(LlmAnalyticsConnection connection, IQueryObserver? observer = null)
     {
         _connection = connection;
+        _observer = observer;
         _runner = connection.CreateRunner(observer);
     }
 
@@ -26,8 +28,10 @@ public sealed class ClusterMetricsReader
     public async Task<IReadOnlyList<ClusterMetrics>> MeasureAsync(RunClusters run, MetricsDimension by, CancellationToken cancellationToken,
         MetricsDefinition definition = MetricsDefinition.Page)
     {
+        if (run.Run.Level == ClusterLevel.evaluation) return await MeasureEvaluationRunAsync(run, by, cancellationToken).ConfigureAwait(false);
         var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
         var runId = Check(run);
+        var verdicts = by == MetricsDimension.None ? await VerdictsAsync(table, runId, run.Run, cancellationToken).ConfigureAwait(false) : null;
         var rows = await _runner.ListAsync(MetricsQueries.ClusterMetrics(table, runId, run.Run.WindowStart!.Value, run.Run.WindowEnd!.Value,
             _connection.TeamId, RunItems(run), by, definition), cancellationToken).ConfigureAwait(false);
 
@@ -42,6 +46,7 @@ public sealed class ClusterMetricsReader
             {
                 var totals = byDimension.GetValueOrDefault(row.Dimension);
                 var comparison = ErrorRateComparison.Compare(row.Errors, row.Items, totals.Errors - row.Errors, totals.Items - row.Items);
+                var judged = verdicts?.GetValueOrDefault(cluster.ClusterId) ?? default;
                 metrics.Add(ClusterFigureSetter.Fill(new ClusterMetrics
                 {
                     RunId = run.Run.RunId,
@@ -56,6 +61,9 @@ public sealed class ClusterMetricsReader
                     ErrorRateLift = comparison.Lift,
                     ErrorRatePValue = comparison.PValue,
                     ErrorRateTest = comparison.Test,
+                    EvaluationCount = judged.Evaluations,
+                    PassRate = judged.PassRate,
+                    NaRate = judged.NaRate,
                     WindowStart = run.Run.WindowStart,
                     WindowEnd = run.Run.WindowEnd,
                     UiUrl = cluster.UiUrl,
@@ -63,6 +71,73 @@ public sealed class ClusterMetricsReader
             }
         }
         return metrics;
+    }
+
+    /// <summary>The verdicts on each cluster's items (one statement), for trace- and generation-level runs.</summary>
+    private async Task<IReadOnlyDictionary<int, VerdictCounts>> VerdictsAsync(EventsTable table, ClusterRunId runId, ClusterRun run, CancellationToken cancellationToken)
+    {
+        var rows = await _runner.ListAsync(EvaluationQueries.ClusterVerdicts(table, runId, run.WindowStart!.Value, run.WindowEnd!.Value, _connection.TeamId),
+            cancellationToken).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.ClusterId, r => r.Verdicts);
+    }
+
+    /// <summary>
+    /// An evaluation run's figures computed live, by PostHog's workflow's rules (<see cref="EvaluationRunFigures"/>):
+    /// its items' evaluation events, then the generations they judged, one statement each per page of ids, joined here
+    /// as PostHog's workflow joins them.
+    /// </summary>
+    private async Task<IReadOnlyList<ClusterMetrics>> MeasureEvaluationRunAsync(RunClusters run, MetricsDimension by, CancellationToken cancellationToken)
+    {
+        if (by != MetricsDimension.None)
+            throw new MetricsNotAvailableException(run.Run.RunId, $"an evaluation-level run's figures are not split by {by.ToString().ToLowerInvariant()}; leave -By out.");
+        var runId = ClusterRunId.Parse(run.Run.RunId);
+        var items = await new ClusterReader(_connection, _observer).ReadItemsAsync(runId, null, null, cancellationToken).ConfigureAwait(false);
+        var generations = new Dictionary<string, JudgedGenerationRow>(StringComparer.Ordinal);
+        if (items.Count > 0)
+        {
+            var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
+            var (since, until) = ClusterReader.EvaluationWindow(items[0]);
+            foreach (var page in items.Select(i => i.GenerationId).OfType<string>().Distinct(StringComparer.Ordinal).Chunk(EvaluationQueries.ItemsPerStatement))
+                foreach (var row in await _runner.ListAsync(EvaluationQueries.JudgedGenerations(table, since, until, _connection.TeamId, page), cancellationToken).ConfigureAwait(false))
+                    generations[row.GenerationId] = row;
+        }
+        var byCluster = items.GroupBy(i => i.ClusterId).ToDictionary(g => g.Key, g => EvaluationRunFigures.Of(g.ToList(), generations));
+        var figures = run.Clusters.ToDictionary(c => c.ClusterId, c => byCluster.GetValueOrDefault(c.ClusterId) ?? EvaluationRunFigures.Of([], generations));
+        var runCost = figures.Values.Sum(f => f.TotalCost ?? 0);
+        var (runErrors, runJudged) = (figures.Values.Sum(f => f.ErrorCount), figures.Values.Sum(f => f.JudgedWithData));
+        return run.Clusters.Select(cluster =>
+        {
+            var f = figures[cluster.ClusterId];
+            var comparison = ErrorRateComparison.Compare(f.ErrorCount, f.JudgedWithData, runErrors - f.ErrorCount, runJudged - f.JudgedWithData);
+            return ClusterFigureSetter.Fill(new ClusterMetrics { RunId = run.Run.RunId, Title = cluster.Title, UiUrl = cluster.UiUrl }, ClusterFigures.None) with
+            {
+                ClusterId = cluster.ClusterId,
+                Size = cluster.Size,
+                ItemCount = f.ItemCount,
+                TotalCost = f.TotalCost,
+                CostShare = f.TotalCost is { } cost && runCost > 0 ? cost / runCost : null,
+                AvgCost = f.AvgCost,
+                AvgLatency = f.AvgLatency,
+                AvgTokens = f.AvgTokens,
+                InputTokens = f.InputTokens,
+                OutputTokens = f.OutputTokens,
+                ErrorCount = f.ErrorCount,
+                ErrorRate = f.ErrorRate,
+                ErrorRateLift = comparison.Lift,
+                ErrorRatePValue = comparison.PValue,
+                ErrorRateTest = comparison.Test,
+                EvaluationCount = f.EvaluationCount,
+                PassRate = f.Verdicts.PassRate,
+                NaRate = f.Verdicts.NaRate,
+                DominantEvaluationName = f.DominantEvaluationName,
+                DominantRuntime = f.DominantRuntime,
+                AvgJudgeCost = f.AvgJudgeCost,
+                TopModel = f.TopModel,
+                ModelCount = f.ModelCount,
+                WindowStart = run.Run.WindowStart,
+                WindowEnd = run.Run.WindowEnd,
+            };
+        }).ToList();
     }
 
     /// <summary>Each item's own figures, for the given clusters (all when none).</summary>
@@ -147,7 +222,11 @@ public sealed class ClusterMetricsReader
         return run with
         {
             Clusters = run.Clusters.Select(c => metrics.TryGetValue(c.ClusterId, out var m)
-                ? ClusterFigureSetter.Copy(m, c with { ItemCount = m.ItemCount, ErrorRate = m.ErrorRate, MetricsSource = MetricsSource.Computed })
+                ? ClusterFigureSetter.Copy(m, c with
+                {
+                    ItemCount = m.ItemCount, ErrorRate = m.ErrorRate, EvaluationCount = m.EvaluationCount, PassRate = m.PassRate, NaRate = m.NaRate,
+                    MetricsSource = MetricsSource.Computed,
+                })
                 : c).ToList(),
         };
     }
@@ -156,7 +235,7 @@ public sealed class ClusterMetricsReader
     {
         var runId = ClusterRunId.Parse(run.Run.RunId);
         if (run.Run.Level == ClusterLevel.evaluation)
-            throw new MetricsNotAvailableException(run.Run.RunId, "evaluation-level runs are measured by their evaluations, not by cost and latency; read the run's own metrics with Get-LlmCluster.");
+            throw new MetricsNotAvailableException(run.Run.RunId, "an evaluation-level run's items are evaluations: read each with Get-ClusterItem (its verdict and judged generation), or the clusters' figures without -PerItem.");
         if (run.Run.WindowStart is null || run.Run.WindowEnd is null)
             throw new MetricsNotAvailableException(run.Run.RunId, "its event has no readable $ai_window_start and $ai_window_end, so the events that belong to it cannot be bounded.");
         return runId;

@@ -1,12 +1,15 @@
 namespace LlmClusters.Core.Model;
 
-/// <summary>One item of a cluster: a trace (trace-level runs) or a generation event (generation-level runs).</summary>
+/// <summary>
+/// One item of a cluster: a trace (trace-level runs), a generation event (generation-level runs) or an evaluation event
+/// (evaluation-level runs, whose GenerationId and TraceId are the generation it judged and that generation's trace).
+/// </summary>
 public sealed record ClusterItem
 {
     public required string RunId { get; init; }
     public int ClusterId { get; init; }
 
-    /// <summary>The key in the cluster's traces map: the trace id, or the generation event's uuid.</summary>
+    /// <summary>The key in the cluster's traces map: the trace id, or the generation's or evaluation's event uuid.</summary>
     public required string ItemId { get; init; }
 
     public string? TraceId { get; init; }
@@ -27,6 +30,27 @@ public sealed record ClusterItem
 
     /// <summary>The item's newest summary in the run's window, as PostHog's clusters page shows it; null when it has none.</summary>
     public TraceSummary? Summary { get; init; }
+
+    /// <summary>Evaluation-level runs: the $ai_evaluation event's uuid (the item).</summary>
+    public string? EvaluationId { get; init; }
+
+    /// <summary>Evaluation-level runs: the evaluator's id in PostHog ($ai_evaluation_id).</summary>
+    public string? EvaluatorId { get; init; }
+
+    /// <summary>Evaluation-level runs: the evaluator's name.</summary>
+    public string? EvaluationName { get; init; }
+
+    /// <summary>Evaluation-level runs: pass, fail, n/a or unknown, by PostHog's precedence; null when the evaluation event is gone.</summary>
+    public string? Verdict { get; init; }
+
+    /// <summary>Evaluation-level runs: the judge's explanation.</summary>
+    public string? Reasoning { get; init; }
+
+    /// <summary>Evaluation-level runs: how the evaluation ran, llm_judge or hog.</summary>
+    public string? Runtime { get; init; }
+
+    /// <summary>Evaluation-level runs: what the judge's own call cost (llm_judge only).</summary>
+    public double? JudgeCost { get; init; }
 
     public override string ToString() => ItemId;
 }

@@ -57,6 +57,27 @@ public sealed record ClusterMetrics
     /// <summary>How the p-value was computed: TwoProportionZ, or FisherExact for small counts.</summary>
     public string? ErrorRateTest { get; init; }
 
+    /// <summary>
+    /// The evaluations the verdict figures are over: of the cluster's traces (by $ai_trace_id) or generations (by
+    /// $ai_target_event_id) from the window's start to a day after its end; on evaluation-level runs, those whose event was found.
+    /// </summary>
+    public long EvaluationCount { get; init; }
+
+    /// <summary>Passed evaluations over those with a known verdict (pass, fail, n/a); null when none has one.</summary>
+    public double? PassRate { get; init; }
+
+    /// <summary>Evaluations not applicable over those with a known verdict; null when none has one.</summary>
+    public double? NaRate { get; init; }
+
+    /// <summary>Evaluation-level runs: the evaluator most of the cluster's evaluations are by.</summary>
+    public string? DominantEvaluationName { get; init; }
+
+    /// <summary>Evaluation-level runs: how most of the cluster's evaluations ran, llm_judge or hog.</summary>
+    public string? DominantRuntime { get; init; }
+
+    /// <summary>Evaluation-level runs: the mean cost of the judge's own call, over evaluations that cost more than 0.</summary>
+    public double? AvgJudgeCost { get; init; }
+
     public string? TopModel { get; init; }
     public int ModelCount { get; init; }
     public DateTime? FirstSeen { get; init; }

@@ -36,7 +36,16 @@ public sealed record LlmCluster
     /// <summary>Failed events in all (a trace can fail more than once); PostHog's newest page shows min(1, FailedEventCount / ItemCount).</summary>
     public long? FailedEventCount { get; init; }
 
-    /// <summary>Evaluation-level runs: the share of the cluster's evaluations that passed, and that were not applicable.</summary>
+    /// <summary>
+    /// Trace- and generation-level runs with metrics: the evaluations of the cluster's items (see ClusterMetrics); null
+    /// on evaluation-level runs, whose stored metrics do not say.
+    /// </summary>
+    public long? EvaluationCount { get; init; }
+
+    /// <summary>
+    /// The share of the evaluations with a known verdict that passed, and that were not applicable: stored on
+    /// evaluation-level runs, computed from the evaluations of the items on trace- and generation-level runs.
+    /// </summary>
     public double? PassRate { get; init; }
 
     public double? NaRate { get; init; }

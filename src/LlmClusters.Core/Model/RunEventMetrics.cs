@@ -6,4 +6,11 @@ namespace LlmClusters.Core.Model;
 /// items, of the summed latency of their generations, and the window end is excluded. ErrorRate is null when no item
 /// had events.
 /// </summary>
-public sealed record RunEventMetrics(long ItemCount, double? AvgCost, double? AvgLatency, double? AvgTokens, double? TotalCost, long ErrorCount, double? ErrorRate);
+public sealed record RunEventMetrics(long ItemCount, double? AvgCost, double? AvgLatency, double? AvgTokens, double? TotalCost, long ErrorCount, double? ErrorRate)
+{
+    /// <summary>Evaluation-level runs: what PostHog's evaluation workflow adds (evaluation_clustering/aggregates.py); null on other runs.</summary>
+    public RunEventVerdicts? Verdicts { get; init; }
+}
+
+/// <summary>The verdict figures PostHog's evaluation clustering workflow stores beside an evaluation cluster's metrics.</summary>
+public sealed record RunEventVerdicts(double? PassRate, double? NaRate, string? DominantEvaluationName, string? DominantRuntime, double? AvgJudgeCost);

@@ -7,7 +7,7 @@ namespace LlmClusters.Commands;
 /// <summary>Writes the items (traces or generations) of clusters by rank: "What's in this cluster?"</summary>
 [Cmdlet(VerbsCommon.Get, "ClusterItem")]
 [OutputType(typeof(ClusterItem))]
-public sealed class GetClusterItemCommand : ClusterBatchCmdlet
+public sealed class GetClusterItemCommand : EvaluationFilteredCmdlet
 {
     /// <summary>The most representative items only: the first N by rank in each cluster.</summary>
     [Parameter]
@@ -17,7 +17,16 @@ public sealed class GetClusterItemCommand : ClusterBatchCmdlet
     protected override void Flush(ClusterRunId runId, IReadOnlyList<int>? clusterIds)
     {
         var reader = Reader();
-        if (!TryAwait(token => reader.ReadItemsAsync(runId, clusterIds, Top, token, withSummaries: true), runId.RunId, out var items)) return;
+        var filter = EvaluationFilter;
+        // Filtered, the first N by rank are of the matching items, so every item is read before the N are taken.
+        if (!TryAwait(token => reader.ReadItemsAsync(runId, clusterIds, filter.IsEmpty ? Top : null, token, withSummaries: true), runId.RunId, out var items)) return;
+        if (items.Count > 0 && !FilterApplies(runId.RunId, items[0].Level)) return;
+        if (!filter.IsEmpty)
+        {
+            var matching = items.Where(filter.Matches).GroupBy(i => i.ClusterId).SelectMany(g => Top is { } top ? g.Take(top) : g).ToList();
+            foreach (var item in matching) WriteObject(item);
+            return;
+        }
         foreach (var item in items) WriteObject(item);
         if (items.Count(i => i.Summary?.HadUnreadable == true) is var unreadable and > 0)
             Warn($"Run {runId}: {unreadable} item summar{(unreadable == 1 ? "y has" : "ies have")} bullets or notes that are neither text nor objects with a text; those were left out.");

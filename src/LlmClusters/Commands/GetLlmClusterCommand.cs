@@ -10,7 +10,7 @@ namespace LlmClusters.Commands;
 /// <summary>Writes the clusters of a run (the newest run when none is named): the seed's step 2.</summary>
 [Cmdlet(VerbsCommon.Get, "LlmCluster")]
 [OutputType(typeof(LlmCluster))]
-public sealed class GetLlmClusterCommand : ClusterBatchCmdlet
+public sealed class GetLlmClusterCommand : EvaluationFilteredCmdlet
 {
     [Parameter]
     [SupportsWildcards]
@@ -33,6 +33,7 @@ public sealed class GetLlmClusterCommand : ClusterBatchCmdlet
     protected override void Flush(ClusterRunId runId, IReadOnlyList<int>? clusterIds)
     {
         if (!TryAwait(token => Reader().ReadClustersAsync(runId, token), runId.RunId, out var read)) return;
+        if (!FilterApplies(runId.RunId, read.Run.Level)) return;
 
         if (read.Problems.Count > 0)
             Warn($"Run {runId} is not as PostHog writes it: {string.Join("; ", read.Problems)}. What could be read is shown.");
@@ -51,6 +52,13 @@ public sealed class GetLlmClusterCommand : ClusterBatchCmdlet
         // Runs without their own metrics get them from the events: one query for the whole run.
         if (!NoMetrics && TryAwait(token => new ClusterMetricsReader(ActiveConnection, QueryObserver()).FillMetricsAsync(read, token), runId.RunId, out var filled))
             clusters = filled.Clusters;
+        // Filtered by verdict or evaluator, each cluster's size is its matching evaluations, and empty clusters go.
+        var filter = EvaluationFilter;
+        if (!filter.IsEmpty)
+        {
+            if (!TryAwait(token => Reader().FilterByEvaluationsAsync(read with { Clusters = clusters }, filter, token), runId.RunId, out var filtered)) return;
+            clusters = filtered.Clusters;
+        }
         foreach (var cluster in clusters.Where(selection.Matches)) WriteObject(cluster);
         foreach (var missing in ErrorMapper.ClustersNotFound(runId.RunId, selection.ClusterIds, read.Clusters)) WriteError(missing);
     }

@@ -51,6 +51,8 @@ internal static class ErrorKinds
     public static readonly ErrorKind InvalidTimeRange = new(nameof(InvalidTimeRange), ErrorCategory.InvalidArgument, "Give a -Since before -Until.");
     public static readonly ErrorKind RunLevelsDiffer = new(nameof(RunLevelsDiffer), ErrorCategory.InvalidArgument,
         "Compare two runs of one level: pick them from Get-ClusterRun -Level trace (or generation, evaluation).");
+    public static readonly ErrorKind EvaluationFilterNotApplicable = new(nameof(EvaluationFilterNotApplicable), ErrorCategory.InvalidArgument,
+        "Leave -Verdict and -EvaluationName out, or pick an evaluation run with Get-ClusterRun -Level evaluation.");
     public static readonly ErrorKind SeveralRuns = new(nameof(SeveralRuns), ErrorCategory.InvalidArgument, "Pipe the clusters of one run.");
 
     // Clustering.

@@ -151,13 +151,14 @@ public sealed class ClusterReaderTests(EngineFixture engine)
     {
         var jobs = await Reader().ListJobsAsync(End.AddDays(-30), End.AddDays(1), CancellationToken.None);
 
-        Assert.Equal(3, jobs.Count);
+        Assert.Equal(4, jobs.Count);
         var traces = jobs.Single(j => j.Name == "Default - traces");
         Assert.Equal(2, traces.RunCount);
         Assert.Equal(ClusterLevel.trace, traces.Level);
         Assert.Equal(36, traces.Id.Length);
         Assert.Equal(engine.DemoData.Runs.Where(r => r.RunId.Contains(traces.Id)).MaxBy(r => r.Event.Timestamp)!.RunId, traces.LastRunId);
         Assert.Contains(jobs, j => j.Name == "Default - generations" && j.Level == ClusterLevel.generation);
+        Assert.Contains(jobs, j => j.Name == "Default - evaluations" && j.Level == ClusterLevel.evaluation);
     }
 
     [Fact]
@@ -168,7 +169,7 @@ public sealed class ClusterReaderTests(EngineFixture engine)
         Assert.Equal(engine.DemoData.Runs.MaxBy(r => r.Event.Timestamp)!.RunId, newest!.RunId);
         var generation = await reader.NewestRunAsync(ClusterLevel.generation, End.AddHours(1), CancellationToken.None);
         Assert.Equal(ClusterLevel.generation, generation!.Level);
-        Assert.Null(await reader.NewestRunAsync(ClusterLevel.evaluation, End.AddHours(1), CancellationToken.None));
+        Assert.Equal(ClusterLevel.evaluation, (await reader.NewestRunAsync(ClusterLevel.evaluation, End.AddHours(1), CancellationToken.None))!.Level);
     }
 
     [Fact]

@@ -28,11 +28,17 @@ public sealed class DemoDataGeneratorTests
     {
         var traces = Data.Traces.ToDictionary(t => t.TraceId);
         var generations = Data.Traces.SelectMany(t => t.Events).Where(e => e.Event == "$ai_generation").ToDictionary(e => e.Uuid.ToString("D"));
+        var evaluations = Data.Traces.SelectMany(t => t.Evaluations).ToDictionary(e => e.Uuid.ToString("D"));
         foreach (var run in Data.Runs)
         {
             foreach (var key in run.Clusters.SelectMany(c => c.ItemKeys))
             {
-                var at = run.Level == ClusterLevel.generation ? generations[key].Timestamp : traces[key].Start;
+                var at = run.Level switch
+                {
+                    ClusterLevel.generation => generations[key].Timestamp,
+                    ClusterLevel.evaluation => evaluations[key].Timestamp,
+                    _ => traces[key].Start,
+                };
                 Assert.InRange(at, run.WindowStart, run.WindowEnd.AddTicks(-1));
             }
         }

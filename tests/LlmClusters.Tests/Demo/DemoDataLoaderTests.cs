@@ -27,23 +27,23 @@ public sealed class DemoDataLoaderTests(EngineFixture engine)
         var check = await source.QueryAsync(new SqlQuery("ItemsMissingFromWindow", $"""
             WITH runs AS (
                 SELECT JSONExtractString(properties, '$ai_clustering_run_id') AS run_id,
-                       event = '$ai_generation_clusters' AS by_generation,
+                       multiIf(event = '$ai_generation_clusters', '$ai_generation', event = '$ai_evaluation_clusters', '$ai_evaluation', '$ai_trace') AS item_event,
                        parseDateTime64BestEffort(JSONExtractString(properties, '$ai_window_start'), 6, 'UTC') AS window_start,
                        parseDateTime64BestEffort(JSONExtractString(properties, '$ai_window_end'), 6, 'UTC') AS window_end,
                        arrayJoin(arrayFlatten(arrayMap(c -> JSONExtractKeys(c, 'traces'), JSONExtractArrayRaw(properties, '$ai_clusters')))) AS item
                 FROM {source.Table.Quoted}
-                WHERE event IN ('$ai_trace_clusters', '$ai_generation_clusters')
+                WHERE event IN ('$ai_trace_clusters', '$ai_generation_clusters', '$ai_evaluation_clusters')
             )
             SELECT run_id, count() AS items, countIf(hits = 0) AS outside
             FROM (
                 SELECT r.run_id AS run_id, r.item AS item,
-                       countIf(e.event = if(r.by_generation, '$ai_generation', '$ai_trace')
+                       countIf(e.event = r.item_event
                                AND e.timestamp >= r.window_start AND e.timestamp < r.window_end) AS hits
                 FROM runs AS r
                 LEFT JOIN (
-                    SELECT if(event = '$ai_generation', toString(uuid), JSONExtractString(properties, '$ai_trace_id')) AS key, event, timestamp
+                    SELECT if(event = '$ai_trace', JSONExtractString(properties, '$ai_trace_id'), toString(uuid)) AS key, event, timestamp
                     FROM {source.Table.Quoted}
-                    WHERE event IN ('$ai_generation', '$ai_trace')
+                    WHERE event IN ('$ai_generation', '$ai_trace', '$ai_evaluation')
                 ) AS e ON e.key = r.item
                 GROUP BY run_id, item
             )

@@ -12,7 +12,8 @@ internal static class QueryCatalog
 {
     /// <summary>What the queries are asked about: a window, a run of each level and a second trace-level run, some traces, items and a model.</summary>
     public sealed record Subjects(DateTime Since, DateTime Until, ClusterRunId TraceRun, ClusterRunId GenerationRun, ClusterRunId OtherTraceRun,
-        IReadOnlyList<string> TraceIds, IReadOnlyList<(int ClusterId, string Item)> Members, string Model, IReadOnlyList<string>? GenerationIds = null);
+        IReadOnlyList<string> TraceIds, IReadOnlyList<(int ClusterId, string Item)> Members, string Model, IReadOnlyList<string>? GenerationIds = null,
+        IReadOnlyList<string>? EvaluationIds = null);
 
     public static IEnumerable<(string Shape, SqlQuery Query)> Every(EventsTable events, Subjects s, long? teamId = null)
     {
@@ -39,7 +40,11 @@ internal static class QueryCatalog
             yield return ($"{level} window figures", MetricsQueries.WindowItemFigures(events, level, s.Since, s.Until, teamId));
             yield return ($"{level} item summaries", SummaryQueries.ItemSummaries(events, level, s.Since, s.Until, teamId,
                 level == ClusterLevel.generation ? s.GenerationIds ?? s.TraceIds : s.TraceIds));
+            yield return ($"{level} cluster verdicts", EvaluationQueries.ClusterVerdicts(events, run, s.Since, s.Until, teamId));
         }
+        yield return ("evaluations of items", EvaluationQueries.ItemEvaluations(events, s.Since, s.Until, teamId, s.EvaluationIds ?? s.TraceIds));
+        yield return ("judged generations", EvaluationQueries.JudgedGenerations(events, s.Since, s.Until, teamId, s.GenerationIds ?? s.TraceIds));
+        yield return ("evaluation names used", EvaluationQueries.EvaluationNamesUsed(events, s.Since, s.Until, teamId));
         yield return ("membership metrics", MetricsQueries.MembershipMetrics(events, ClusterLevel.trace, s.Since, s.Until, teamId,
             s.Members.Select(m => m.ClusterId).ToList(), s.Members.Select(m => m.Item).ToList()));
         yield return ("jobs seen on runs", ClusterQueries.JobsSeenOnRuns(events, s.Since, s.Until, teamId));

@@ -29,7 +29,8 @@ public sealed class QueryRowsTests(EngineFixture engine)
             data.Traces.Where(t => t.Start >= traceRun.WindowStart && t.Start < traceRun.WindowEnd).Take(5).Select(t => t.TraceId).ToList(),
             traceRun.Clusters.SelectMany(c => c.ItemKeys.Take(3).Select(i => (c.ClusterId, i))).ToList(),
             failing.Model!,
-            generationRun.Clusters.SelectMany(c => c.ItemKeys.Take(5)).ToList());
+            generationRun.Clusters.SelectMany(c => c.ItemKeys.Take(5)).ToList(),
+            data.Runs.Single(r => r.Level == ClusterLevel.evaluation).Clusters.SelectMany(c => c.ItemKeys.Take(3)).ToList());
         var runner = engine.DemoConnection().CreateRunner(null);
         var read = typeof(QueryRowsTests).GetMethod(nameof(ReadAllAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
 

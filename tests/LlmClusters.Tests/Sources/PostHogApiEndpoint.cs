@@ -285,7 +285,7 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
             SELECT JSONExtractString(properties, '$ai_clustering_job_id') AS id, any(JSONExtractString(properties, '$ai_clustering_job_name')) AS name,
                    any(JSONExtractString(properties, '$ai_clustering_level')) AS level, min(timestamp) AS first_run
             FROM {_table.Quoted}
-            WHERE team_id = {_projectId} AND event IN ('$ai_trace_clusters', '$ai_generation_clusters') AND id != ''
+            WHERE team_id = {_projectId} AND event IN ('$ai_trace_clusters', '$ai_generation_clusters', '$ai_evaluation_clusters') AND id != ''
             GROUP BY id ORDER BY id
             """, "JSONEachRow", []);
         var jobs = Encoding.UTF8.GetString(output).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
@@ -306,7 +306,7 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
         jobs.Add(new JsonObject
         {
             ["id"] = "00000000-0000-4000-8000-00000000d15a",
-            ["name"] = "Default - evaluations",
+            ["name"] = "Paused - evaluations",
             ["analysis_level"] = "evaluation",
             ["event_filters"] = new JsonArray(),
             ["enabled"] = false,
