@@ -63,7 +63,7 @@ Connect-LlmAnalytics -Server 127.0.0.1 -Port $($script:Endpoint.Port)
 'default context: ' + ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Microsoft.Extensions.Logging.Abstractions' } | ForEach-Object { [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name + ' ' + `$_.GetName().Version } | Sort-Object) -join '; '
 "@
         $output = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1 | Out-String
-        $output | Should -Match 'runs: 6'
+        $output | Should -Match 'runs: 7'
         $output | Should -Match 'Default 8\.0\.0\.0'
         $output | Should -Match 'LlmClusters\.Dependencies 10\.0\.0\.0'
     }

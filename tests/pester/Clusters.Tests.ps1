@@ -367,7 +367,7 @@ Describe "Get-ClusteringJob and ConvertFrom-ClusterRunId on $Source" {
         $expected = @('Default - evaluations', 'Default - generations', 'Default - traces', 'Support: billing & login')
         # PostHog's endpoint also knows a job that never ran, with its state.
         if ($Source -eq 'PostHog') {
-            $expected = $expected + @('Paused - evaluations')
+            $expected = @($expected + 'Paused - evaluations' | Sort-Object)
             ($jobs | Where-Object Name -eq 'Paused - evaluations').Enabled | Should -BeFalse
             ($jobs | Where-Object Name -eq 'Default - traces').Enabled | Should -BeTrue
         }

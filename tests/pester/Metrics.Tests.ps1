@@ -68,7 +68,7 @@ Describe "Measure-ClusterMetrics on $Source" {
     }
 
     It 'shows a table and exports readable CSV' {
-        ($script:WithMetrics | Measure-ClusterMetrics | Out-String -Width 220) | Should -Match 'Cluster\s+Items\s+Errors\s+p\s+TotalCost\s+Share\s+Title'
+        ($script:WithMetrics | Measure-ClusterMetrics | Out-String -Width 220) | Should -Match 'Cluster\s+Items\s+Errors\s+p\s+TotalCost\s+Share\s+Passed\s+Title'
         $csv = Join-Path $TestDrive 'metrics.csv'
         $script:WithMetrics | Measure-ClusterMetrics | Export-Csv $csv
         (Import-Csv $csv)[0].PSObject.Properties.Name | Should -Contain 'ErrorRatePValue'

@@ -44,8 +44,13 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
         /// <summary>Evaluation-level items: the evaluation (the item) and the generation it judged.</summary>
         public DemoEvaluation? Evaluation { get; init; }
 
-        /// <summary>What the item's cluster gathers: its kind of traffic, or an evaluation's evaluator and verdict.</summary>
-        public string Group => Evaluation is { } e ? $"{e.Name}: {e.Verdict}" : Kind.Key;
+        /// <summary>
+        /// What the item's cluster gathers: its kind of traffic, or an evaluation's evaluator and verdict (the judge's
+        /// passes by kind of traffic, as its reasoning names it, so that no cluster holds half the run).
+        /// </summary>
+        public string Group => Evaluation is not { } e ? Kind.Key
+            : e.Name == DemoEvaluator.Judge && e.Verdict == EvaluationVerdict.Pass ? $"{e.Name}: {e.Verdict} on {Kind.TraceName}"
+            : $"{e.Name}: {e.Verdict}";
     }
 
     /// <summary>
