@@ -11,7 +11,7 @@ AfterAll {
 
 Describe 'Invoke-LlmClustering' {
     It 'clusters the week''s traces locally and writes a run every cmdlet reads' {
-        $run = Invoke-LlmClustering -MaxSamples 250 -Seed 3 -PassThru
+        $run = Invoke-LlmClustering -MaxSamples 250 -Seed 3 -Text Content -PassThru
         $run | Should -BeOfType 'LlmClusters.Core.Model.ClusterRun'
         $run.RunId | Should -Match '^1_trace_\d{8}_\d{6}_local$'
         $run.TotalItemsAnalyzed | Should -Be 250
@@ -33,7 +33,7 @@ Describe 'Invoke-LlmClustering' {
 
     It 'compares a local run with PostHog''s own run of the same window' {
         $posthog = Get-ClusterRun -JobName 'Default - traces' -First 1
-        $local = Invoke-LlmClustering -Since $posthog.WindowStart -Until $posthog.WindowEnd -Method kmeans -MinK 5 -MaxK 9 -PassThru
+        $local = Invoke-LlmClustering -Since $posthog.WindowStart -Until $posthog.WindowEnd -Method kmeans -MinK 5 -MaxK 9 -Text Content -PassThru
         $local.WindowEnd | Should -Be $posthog.WindowEnd
         $changes = Compare-ClusterRun -ReferenceRunId $posthog.RunId -DifferenceRunId $local.RunId
         # The demo run's clusters are its kinds of traffic; most come back matched by shared traces.
@@ -45,11 +45,38 @@ Describe 'Invoke-LlmClustering' {
         $run = Invoke-LlmClustering -Method KMeans -K 2 -Level Generation -MaxSamples 40 -PassThru
         $run.ClusteringMethod | Should -BeExactly 'kmeans'
         "$($run.Level)" | Should -BeExactly 'generation'
-        { Invoke-LlmClustering -Level evaluation } | Should -Throw -ErrorId 'ParameterArgumentValidationError,LlmClusters.Commands.InvokeLlmClusteringCommand'
+        { Invoke-LlmClustering -Level Assessment } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,LlmClusters.Commands.InvokeLlmClusteringCommand'
+    }
+
+    It 'embeds PostHog''s summaries where most traces have one, names clusters from their titles, and says which were left out' {
+        $run = Invoke-LlmClustering -MaxSamples 200 -Seed 3 -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings[0] | Should -Match '^\d+ of the 200 sampled traces have no summary from PostHog in the window and are left out'
+        $left = [int]($warnings[0] -replace '^(\d+) .*', '$1')
+        $run.TotalItemsAnalyzed | Should -Be (200 - $left)
+        $items = $run | Get-ClusterItem
+        @($items | Where-Object { -not $_.SummaryTitle }).Count | Should -Be 0
+        $clusters = $run | Get-LlmCluster -ExcludeNoise
+        foreach ($cluster in $clusters) {
+            $titles = ($items | Where-Object ClusterId -eq $cluster.ClusterId).SummaryTitle -join ' '
+            foreach ($word in $cluster.Title -split ', ') { $titles | Should -Match ([regex]::Escape($word)) }
+        }
+        (Invoke-LlmClustering -MaxSamples 40 -Text Content -PassThru).TotalItemsAnalyzed | Should -Be 40
+    }
+
+    It 'clusters evaluations by evaluator, verdict and reasoning, and measures them as PostHog does' {
+        $run = Invoke-LlmClustering -Level evaluation -MaxSamples 150 -PassThru
+        "$($run.Level)" | Should -Be 'evaluation'
+        $clusters = $run | Get-LlmCluster
+        ($clusters | Measure-Object Size -Sum).Sum | Should -Be $run.TotalItemsAnalyzed
+        $clusters | Where-Object { -not $_.IsNoise } | ForEach-Object { $_.Title | Should -Match '^(Helpfulness|No PII in answer): ' }
+        ($clusters | Where-Object PassRate -ne $null).Count | Should -BeGreaterThan 0
+        $item = $run | Get-ClusterItem -Verdict fail -Top 1 | Select-Object -First 1
+        ($item | Get-LlmTrace).Events.Uuid | Should -Contain $item.GenerationId
+        { Invoke-LlmClustering -Level evaluation -Filter { $true } } | Should -Throw -ErrorId 'InvalidFilter,LlmClusters.Commands.InvokeLlmClusteringCommand'
     }
 
     It 'runs k-means (asked for by -K) with a scriptblock filter on each trace' {
-        $run = Invoke-LlmClustering -K 2 -MaxSamples 60 -Filter { $_.TraceName -eq 'docs-qa' } -PassThru
+        $run = Invoke-LlmClustering -K 2 -MaxSamples 60 -Text Content -Filter { $_.TraceName -eq 'docs-qa' } -PassThru
         $run.ClusteringMethod | Should -Be 'kmeans'
         $run.ClusterCount | Should -Be 2
         $traces = $run | Get-LlmCluster | Get-ClusterItem | Get-LlmTrace
@@ -72,7 +99,7 @@ Describe 'Invoke-LlmClustering' {
     }
 
     It 'warns when HDBSCAN finds no cluster' {
-        $run = Invoke-LlmClustering -MaxSamples 20 -MinClusterSize 15 -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+        $run = Invoke-LlmClustering -MaxSamples 20 -MinClusterSize 15 -Text Content -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
         $warnings[0] | Should -Match 'only outliers'
         ($run | Get-LlmCluster).Title | Should -Be 'Outliers'
     }
@@ -103,7 +130,7 @@ Describe 'Invoke-LlmClustering' {
     It 'clusters, reads and measures on connections made with -TeamId, on the embedded engine and on ClickHouse' {
         try {
             Connect-LlmAnalytics -Path $script:Embedded.Location -TeamId 1
-            $run = Invoke-LlmClustering -Method kmeans -K 3 -MaxSamples 60 -Filter @{ '$ai_trace_name' = 'docs-qa' } -PassThru
+            $run = Invoke-LlmClustering -Method kmeans -K 3 -MaxSamples 60 -Text Content -Filter @{ '$ai_trace_name' = 'docs-qa' } -PassThru
             $run.RunId | Should -Match '^1_trace_'
             ($run | Get-LlmCluster | Measure-ClusterMetrics | Measure-Object ItemCount -Sum).Sum | Should -Be 60
             (Connect-LlmAnalytics -Path $script:Embedded.Location -TeamId 2 -PassThru) | Out-Null
@@ -113,7 +140,7 @@ Describe 'Invoke-LlmClustering' {
         $endpoint = Start-Endpoint -TraceCount 400 -Seed 8
         try {
             Connect-LlmAnalytics -Server 127.0.0.1 -Port $endpoint.Port -TeamId 1
-            $run = Invoke-LlmClustering -Method kmeans -K 3 -MaxSamples 80 -PassThru
+            $run = Invoke-LlmClustering -Method kmeans -K 3 -MaxSamples 80 -Text Content -PassThru
             $clusters = $run | Get-LlmCluster
             ($clusters | Measure-Object ItemCount -Sum).Sum | Should -Be 80
             $clusters[0].MetricsSource | Should -Be 'Computed'
@@ -129,7 +156,7 @@ Describe 'Invoke-LlmClustering' {
         try {
             Connect-LlmAnalytics -ProjectId 1 -PostHogHost "http://127.0.0.1:$($endpoint.PostHogPort)" -ApiKey (ConvertTo-SecureString $script:EndpointApiKey -AsPlainText -Force)
             $folder = Join-Path $TestDrive 'posthog-runs'
-            $run = Invoke-LlmClustering -Method kmeans -K 3 -MaxSamples 80 -LocalPath $folder -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+            $run = Invoke-LlmClustering -Method kmeans -K 3 -MaxSamples 80 -Text Content -LocalPath $folder -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
             $warnings[0] | Should -Match 'only reads'
             $warnings[0] | Should -Match ([regex]::Escape($folder))
             $run.TotalItemsAnalyzed | Should -Be 80

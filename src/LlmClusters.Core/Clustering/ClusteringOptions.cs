@@ -43,6 +43,9 @@ public sealed record ClusteringOptions
 
     public int MaxTextLength { get; init; } = ItemText.DefaultLength;
 
+    /// <summary>Traces and generations: PostHog's summaries or the items' content (evaluations embed their verdict).</summary>
+    public ItemTextSource Text { get; init; } = ItemTextSource.Auto;
+
     /// <summary>Only items with an event whose property has the value (all pairs must hold); filtered in the database.</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? PropertyFilter { get; init; }
 

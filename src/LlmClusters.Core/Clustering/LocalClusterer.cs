@@ -4,6 +4,7 @@ using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
+using LlmClusters.Core.Queries.Rows;
 using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 using LlmClusters.Core.Traces;
@@ -26,7 +27,14 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
     private readonly QueryRunner _reader = connection.CreateRunner(observer);
     private readonly Dictionary<ClusteringStage, TimeSpan> _timings = new();
 
-    private sealed record Item(string Key, string TraceId, string? GenerationId, DateTime Timestamp, string? Name, string Text);
+    // Name is what a cluster's title may start with: the trace's name, or an evaluation's evaluator and verdict.
+    private sealed record Item(string Key, string TraceId, string? GenerationId, DateTime Timestamp, string? Name, string Text)
+    {
+        public string? SummaryTitle { get; init; }
+
+        /// <summary>Evaluation-level items: the evaluation as Get-ClusterItem reads it, for the run's figures.</summary>
+        public ClusterItem? Judged { get; init; }
+    }
 
     public async Task<LocalClusteringResult> RunAsync(ClusteringOptions options, IProgress<ClusteringProgress>? progress, CancellationToken cancellationToken)
     {
@@ -41,11 +49,17 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         progress?.Report(new ClusteringProgress(ClusteringStage.Sample, 0, 0));
         var sample = await _reader.ListAsync(ClusteringQueries.SampleItems(table, options.Level, options.Since, options.Until, connection.TeamId,
             options.TraceFilter is null ? options.MaxSamples : Math.Max(options.MaxSamples, MaxCandidates), options.Seed, options.PropertyFilter), cancellationToken).ConfigureAwait(false);
-        var candidates = sample.Select(r => (r.Item, r.TraceId, Seen: r.FirstSeen ?? options.Since, r.Team)).Where(c => c.TraceId.Length > 0).ToList();
+        var evaluations = options.Level == ClusterLevel.evaluation;
+        // An evaluation need not name its trace; a trace or generation without one cannot be read.
+        var candidates = sample.Select(r => (r.Item, r.TraceId, Seen: r.FirstSeen ?? options.Since, r.Team)).Where(c => evaluations || c.TraceId.Length > 0).ToList();
         Done(ClusteringStage.Sample);
         if (candidates.Count == 0) throw new NothingToClusterException(options);
 
-        var items = await ReadItemsAsync(candidates.Select(c => (c.Item, c.TraceId, c.Seen)).ToList(), options, progress, cancellationToken).ConfigureAwait(false);
+        var items = evaluations
+            ? await ReadEvaluationsAsync(table, candidates.Select(c => c.Item).ToList(), options, progress, cancellationToken).ConfigureAwait(false)
+            : await ReadItemsAsync(candidates.Select(c => (c.Item, c.TraceId, c.Seen)).ToList(), options, progress, cancellationToken).ConfigureAwait(false);
+        var bySummary = false;
+        if (!evaluations) (items, bySummary) = await WithSummariesAsync(table, items, options, cancellationToken).ConfigureAwait(false);
         Done(ClusteringStage.Read);
         if (items.Count < 3) throw new NothingToClusterException(options, items.Count);
         if (options.K is { } k && k > items.Count / 2) throw new TooManyClustersException(k, items.Count);
@@ -74,14 +88,16 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         Done(ClusteringStage.Cluster);
 
         progress?.Report(new ClusteringProgress(ClusteringStage.Describe, 0, items.Count));
-        var terms = ClusterTerms.Distinctive(items.Select(i => i.Text).ToList(), labels, top: 6);
-        var clusters = Place(items, reduced, labels, terms);
+        // Named by what PostHog's labeling agent reads: the summary titles, when those were embedded.
+        var terms = ClusterTerms.Distinctive(items.Select(i => bySummary ? i.SummaryTitle! : i.Text).ToList(), labels, top: 6);
+        var clusters = Place(items, reduced, labels, terms, bySummary);
         Done(ClusteringStage.Describe);
 
         progress?.Report(new ClusteringProgress(ClusteringStage.Measure, 0, items.Count));
-        var members = clusters.SelectMany(c => c.Items.Select(i => (c.ClusterId, i.Key))).ToList();
-        var metrics = await new ClusterMetricsReader(connection, observer).MeasureMembershipAsync(options.Level, options.Since, options.Until, members,
-            options.MembersPerQuery, cancellationToken).ConfigureAwait(false);
+        var metrics = evaluations
+            ? await MeasureEvaluationsAsync(table, items, clusters, options, cancellationToken).ConfigureAwait(false)
+            : await new ClusterMetricsReader(connection, observer).MeasureMembershipAsync(options.Level, options.Since, options.Until,
+                clusters.SelectMany(c => c.Items.Select(i => (c.ClusterId, i.Key))).ToList(), options.MembersPerQuery, cancellationToken).ConfigureAwait(false);
         clusters = clusters.Select(c => c with { Metrics = metrics.GetValueOrDefault(c.ClusterId) ?? new RunEventMetrics(0, null, null, null, null, 0, null) }).ToList();
         Done(ClusteringStage.Measure);
 
@@ -90,7 +106,8 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         var draft = new RunEventDraft
         {
             RunId = runId, Level = options.Level, WindowStart = options.Since, WindowEnd = options.Until, TotalItems = items.Count, Clusters = clusters,
-            WriteParams = w => WriteParams(w, options, methodParams, dimensions, embedder.ModelName),
+            WriteParams = w => WriteParams(w, options, methodParams, dimensions, embedder.ModelName,
+                evaluations ? "evaluation name, verdict and reasoning" : bySummary ? "PostHog's summary: title, flow, bullets, notes" : "trace name, span names, user input, final output (no LLM summary)"),
         };
         var row = RunEventWriter.Row(draft, Guid.NewGuid(), WrittenAt(DateTime.UtcNow, ClusterRunId.Parse(runId)), team);
         progress?.Report(new ClusteringProgress(ClusteringStage.Write, 0, 1));
@@ -99,6 +116,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         return new LocalClusteringResult(runId, items.Count, clusters.Count(c => c.ClusterId >= 0), clusters.FirstOrDefault(c => c.ClusterId == -1)?.Items.Count ?? 0, _timings)
         {
             EventRow = row,
+            EmbeddedSummaries = bySummary,
         };
     }
 
@@ -144,6 +162,78 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         return items;
     }
 
+    /// <summary>
+    /// The items with the newest summary PostHog wrote of each in the window (one statement per 2,000), and whether the
+    /// summaries are what is embedded: asked for, or (Auto) when at least half the items have one. Then only the
+    /// summarized items are clustered, as PostHog's clustering embeds summaries only, and the rest are said to be left out.
+    /// </summary>
+    private async Task<(List<Item> Items, bool BySummary)> WithSummariesAsync(EventsTable table, List<Item> items, ClusteringOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Text == ItemTextSource.Content || items.Count == 0) return (items, false);
+        var keys = items.Select(i => i.GenerationId ?? i.TraceId).Distinct(StringComparer.Ordinal).ToList();
+        var summaries = new Dictionary<string, TraceSummary>(StringComparer.Ordinal);
+        foreach (var page in keys.Chunk(SummaryQueries.ItemsPerStatement))
+            foreach (var row in await _reader.ListAsync(SummaryQueries.ItemSummaries(table, options.Level, options.Since, options.Until, connection.TeamId, page), cancellationToken).ConfigureAwait(false))
+                summaries[row.ItemId] = TraceSummary.From(row.Title, row.FlowDiagram, row.BulletsJson, row.NotesJson, row.Timestamp);
+        var summarized = items.Where(i => summaries.ContainsKey(i.GenerationId ?? i.TraceId)).ToList();
+        if (options.Text == ItemTextSource.Auto && summarized.Count * 2 < items.Count) return (items, false);
+        if (summarized.Count < items.Count)
+            _reader.Notice($"{items.Count - summarized.Count} of the {items.Count} sampled {options.Level}s have no summary from PostHog in the window and are left out: " +
+                           "PostHog's clustering embeds summaries only. Cluster them all by their content with -Text Content.");
+        return (summarized.Select(i =>
+        {
+            var summary = summaries[i.GenerationId ?? i.TraceId];
+            return i with { Text = ItemText.ForSummary(summary, options.MaxTextLength), SummaryTitle = summary.ToString() };
+        }).ToList(), true);
+    }
+
+    /// <summary>
+    /// The sampled evaluations with their texts, read from their events (one statement per 2,000): what PostHog's
+    /// evaluation clustering embeds, and what its figures need.
+    /// </summary>
+    private async Task<List<Item>> ReadEvaluationsAsync(EventsTable table, List<string> sampled, ClusteringOptions options, IProgress<ClusteringProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var items = new List<Item>();
+        foreach (var page in sampled.Take(options.MaxSamples).Chunk(EvaluationQueries.ItemsPerStatement))
+        {
+            foreach (var row in await _reader.ListAsync(EvaluationQueries.ItemEvaluations(table, options.Since, options.Until, connection.TeamId, page), cancellationToken).ConfigureAwait(false))
+            {
+                var judged = new ClusterItem
+                {
+                    RunId = "", ItemId = row.EvaluationId, Level = ClusterLevel.evaluation, EvaluationId = row.EvaluationId, TraceId = row.TraceId,
+                    GenerationId = ClusterReader.CanonicalUuid(row.TargetId), EvaluationName = row.Name, Verdict = row.Verdict, Runtime = row.Runtime,
+                    Reasoning = row.Reasoning, JudgeCost = row.JudgeCost,
+                };
+                // As PostHog's workflow stores an evaluation: its own uuid in generation_id, the judged trace (or itself) as trace_id.
+                items.Add(new Item(row.EvaluationId, row.TraceId ?? row.EvaluationId, row.EvaluationId, options.Until, $"{row.Name ?? "Evaluation"}: {row.Verdict}",
+                    ItemText.ForEvaluation(row.Name, row.Verdict, row.Reasoning, options.MaxTextLength)) { Judged = judged });
+            }
+            progress?.Report(new ClusteringProgress(ClusteringStage.Read, items.Count, Math.Min(options.MaxSamples, sampled.Count)));
+        }
+        return items;
+    }
+
+    /// <summary>An evaluation run's figures as PostHog's workflow stores them (<see cref="EvaluationRunFigures"/>), from the judged generations.</summary>
+    private async Task<IReadOnlyDictionary<int, RunEventMetrics>> MeasureEvaluationsAsync(EventsTable table, List<Item> items, List<RunEventCluster> clusters,
+        ClusteringOptions options, CancellationToken cancellationToken)
+    {
+        var generations = new Dictionary<string, JudgedGenerationRow>(StringComparer.Ordinal);
+        var judged = items.ToDictionary(i => i.Key, i => i.Judged!, StringComparer.Ordinal);
+        foreach (var page in judged.Values.Select(j => j.GenerationId).OfType<string>().Distinct(StringComparer.Ordinal).Chunk(EvaluationQueries.ItemsPerStatement))
+            foreach (var row in await _reader.ListAsync(EvaluationQueries.JudgedGenerations(table, options.Since - EvaluationQueries.LookBehind,
+                         options.Until + EvaluationQueries.LookAhead, connection.TeamId, page), cancellationToken).ConfigureAwait(false))
+                generations[row.GenerationId] = row;
+        return clusters.ToDictionary(c => c.ClusterId, c =>
+        {
+            var f = EvaluationRunFigures.Of(c.Items.Select(i => judged[i.Key]).ToList(), generations);
+            return new RunEventMetrics(f.ItemCount, f.AvgCost, f.AvgLatency, f.AvgTokens, f.TotalCost, f.ErrorCount, f.ErrorRate)
+            {
+                Verdicts = new RunEventVerdicts(f.Verdicts.PassRate, f.Verdicts.NaRate, f.DominantEvaluationName, f.DominantRuntime, f.AvgJudgeCost),
+            };
+        });
+    }
+
     private static (int[] Labels, Dictionary<string, object> Params) Cluster(double[][] points, ClusteringOptions options)
     {
         if (options.Method == ClusteringMethod.kmeans)
@@ -169,7 +259,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
     /// Each cluster's items by rank: distance to the cluster's centroid in the reduced space (rank 0 the closest); noise
     /// items by their distance to the nearest centroid, the most anomalous first. x and y are the first two components.
     /// </summary>
-    private static List<RunEventCluster> Place(List<Item> items, double[][] reduced, int[] labels, IReadOnlyDictionary<int, IReadOnlyList<string>> terms)
+    private static List<RunEventCluster> Place(List<Item> items, double[][] reduced, int[] labels, IReadOnlyDictionary<int, IReadOnlyList<string>> terms, bool bySummary)
     {
         var membersOf = Enumerable.Range(0, items.Count).GroupBy(i => labels[i]).ToDictionary(g => g.Key, g => g.ToList());
         var centroids = membersOf.Where(m => m.Key >= 0).ToDictionary(m => m.Key,
@@ -185,8 +275,12 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
             placed = (id >= 0 ? placed.OrderBy(p => p.Distance) : placed.OrderByDescending(p => p.Distance)).ThenBy(p => items[p.Index].Key, StringComparer.Ordinal).ToList();
             var ranked = placed.Select((p, rank) => new RunEventItem(items[p.Index].Key, Math.Round(p.Distance, 6), rank,
                 Math.Round(reduced[p.Index][0], 4), Math.Round(reduced[p.Index][1], 4), items[p.Index].Timestamp, items[p.Index].TraceId, items[p.Index].GenerationId)).ToList();
-            var title = id < 0 ? "Outliers" : Title(members.Select(i => items[i].Name).ToList(), terms.GetValueOrDefault(id) ?? []) ?? ClusterReader.DefaultTitle(id);
-            var central = items[placed[0].Index].Text;
+            // By summary, the title's words all come from the summary titles, as PostHog's agent names a cluster from them.
+            var title = id < 0 ? "Outliers" : Title(members.Select(i => bySummary ? null : items[i].Name).ToList(), terms.GetValueOrDefault(id) ?? []) ?? ClusterReader.DefaultTitle(id);
+            // By summary, a cluster is described by the titles of its most central items, as PostHog's agent reads them.
+            var central = bySummary
+                ? string.Join("; ", placed.Select(p => items[p.Index].SummaryTitle).Distinct(StringComparer.Ordinal).Take(3))
+                : items[placed[0].Index].Text;
             var description = id < 0 ? "Items that did not fit any cluster. Most anomalous: " + Trim(central, 240) : Trim(central, 300);
             // Noise has no centroid; as PostHog's workflow does, its point on the map is the mean of its items'.
             clusters.Add(new RunEventCluster(id, title, description, ranked,
@@ -214,7 +308,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
     private static string Trim(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
     /// <summary>$ai_clustering_params: what the run used, in PostHog's keys, plus the model and the seed.</summary>
-    private static void WriteParams(Utf8JsonWriter w, ClusteringOptions options, Dictionary<string, object> methodParams, int dimensions, string model)
+    private static void WriteParams(Utf8JsonWriter w, ClusteringOptions options, Dictionary<string, object> methodParams, int dimensions, string model, string text)
     {
         w.WriteString("clustering_method", options.Method == ClusteringMethod.kmeans ? "kmeans" : "hdbscan");
         w.WritePropertyName("clustering_method_params");
@@ -225,7 +319,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
         w.WriteString("visualization_method", "pca");
         w.WriteNumber("max_samples", options.MaxSamples);
         w.WriteString("embedding_model", model);
-        w.WriteString("text_representation", "trace name, span names, user input, final output (no LLM summary)");
+        w.WriteString("text_representation", text);
         w.WriteNumber("seed", options.Seed);
         w.WriteString("clustered_by", "LlmClusters Invoke-LlmClustering");
     }

@@ -5,4 +5,7 @@ public sealed record LocalClusteringResult(string RunId, int ItemCount, int Clus
 {
     /// <summary>The run event's row as written.</summary>
     public required string EventRow { get; init; }
+
+    /// <summary>Whether PostHog's summaries were embedded (else the items' content, or an evaluation's verdict).</summary>
+    public bool EmbeddedSummaries { get; init; }
 }

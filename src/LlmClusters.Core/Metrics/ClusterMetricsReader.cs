@@ -88,8 +88,6 @@ public sealed class ClusterMetricsReader
     /// </summary>
     private async Task<IReadOnlyList<ClusterMetrics>> MeasureEvaluationRunAsync(RunClusters run, MetricsDimension by, CancellationToken cancellationToken)
     {
-        if (by != MetricsDimension.None)
-            throw new MetricsNotAvailableException(run.Run.RunId, $"an evaluation-level run's figures are not split by {by.ToString().ToLowerInvariant()}; leave -By out.");
         var runId = ClusterRunId.Parse(run.Run.RunId);
         var items = await new ClusterReader(_connection, _observer).ReadItemsAsync(runId, null, null, cancellationToken).ConfigureAwait(false);
         var generations = new Dictionary<string, JudgedGenerationRow>(StringComparer.Ordinal);
@@ -101,18 +99,29 @@ public sealed class ClusterMetricsReader
                 foreach (var row in await _runner.ListAsync(EvaluationQueries.JudgedGenerations(table, since, until, _connection.TeamId, page), cancellationToken).ConfigureAwait(false))
                     generations[row.GenerationId] = row;
         }
-        var byCluster = items.GroupBy(i => i.ClusterId).ToDictionary(g => g.Key, g => EvaluationRunFigures.Of(g.ToList(), generations));
-        var figures = run.Clusters.ToDictionary(c => c.ClusterId, c => byCluster.GetValueOrDefault(c.ClusterId) ?? EvaluationRunFigures.Of([], generations));
-        var runCost = figures.Values.Sum(f => f.TotalCost ?? 0);
-        var (runErrors, runJudged) = (figures.Values.Sum(f => f.ErrorCount), figures.Values.Sum(f => f.JudgedWithData));
-        return run.Clusters.Select(cluster =>
+        // Split by model or provider, an evaluation counts under its judged generation's ('' when that is gone).
+        string Dimension(ClusterItem item) => by == MetricsDimension.None || item.GenerationId is not { } id || !generations.TryGetValue(id, out var g) ? ""
+            : (by == MetricsDimension.Model ? g.Model : g.Provider) ?? "";
+        var measured = items.GroupBy(i => (i.ClusterId, Dimension: Dimension(i)))
+            .Select(g => (g.Key.ClusterId, g.Key.Dimension, Figures: EvaluationRunFigures.Of(g.ToList(), generations))).ToList();
+        var runCost = measured.Sum(m => m.Figures.TotalCost ?? 0);
+        var totals = measured.GroupBy(m => m.Dimension).ToDictionary(g => g.Key, g => (Errors: g.Sum(m => m.Figures.ErrorCount), Judged: g.Sum(m => m.Figures.JudgedWithData)));
+        return run.Clusters.SelectMany(cluster =>
         {
-            var f = figures[cluster.ClusterId];
+            var mine = measured.Where(m => m.ClusterId == cluster.ClusterId).OrderBy(m => m.Dimension, StringComparer.Ordinal).ToList();
+            if (mine.Count == 0 && by == MetricsDimension.None) mine.Add((cluster.ClusterId, "", EvaluationRunFigures.Of([], generations)));
+            return mine.Select(m => (cluster, m.Dimension, m.Figures));
+        }).Select(measure =>
+        {
+            var (cluster, dimension, f) = measure;
+            var (runErrors, runJudged) = totals.GetValueOrDefault(dimension);
             var comparison = ErrorRateComparison.Compare(f.ErrorCount, f.JudgedWithData, runErrors - f.ErrorCount, runJudged - f.JudgedWithData);
             return ClusterFigureSetter.Fill(new ClusterMetrics { RunId = run.Run.RunId, Title = cluster.Title, UiUrl = cluster.UiUrl }, ClusterFigures.None) with
             {
                 ClusterId = cluster.ClusterId,
                 Size = cluster.Size,
+                Model = by == MetricsDimension.Model ? dimension : null,
+                Provider = by == MetricsDimension.Provider ? dimension : null,
                 ItemCount = f.ItemCount,
                 TotalCost = f.TotalCost,
                 CostShare = f.TotalCost is { } cost && runCost > 0 ? cost / runCost : null,

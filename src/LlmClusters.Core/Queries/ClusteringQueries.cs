@@ -8,7 +8,7 @@ namespace LlmClusters.Core.Queries;
 public static class ClusteringQueries
 {
     /// <summary>
-    /// Which traces (or generations) of a window are clustered? A sample of at most <paramref name="limit"/>, drawn by a
+    /// Which traces (or generations, or evaluations) of a window are clustered? A sample of at most <paramref name="limit"/>, drawn by a
     /// hash of the seed and the item id, so that the same window and seed draw the same items on every source. With a
     /// property filter, only items with an event whose property has the value (trace level: any of the trace's events).
     /// The team is read as "team": team_id is a reserved word of HogQL's, and as an alias it would capture the team filter.
@@ -29,7 +29,16 @@ public static class ClusteringQueries
             timestamp >= {P("since", "DateTime64(6, 'UTC')")} AND timestamp < {P("until", "DateTime64(6, 'UTC')")}
                   {TeamFilter.Condition(teamId)}
             """;
-        var text = level == ClusterLevel.generation
+        var text = level == ClusterLevel.evaluation
+            ? $"""
+                SELECT toString(uuid) AS item, {traceId} AS trace_id, timestamp AS first_seen, team_id AS team
+                FROM {table.Quoted}
+                WHERE event = '$ai_evaluation' AND {window}
+                  {string.Concat(conditions.Select(c => "AND " + c + " "))}
+                ORDER BY cityHash64(concat({P("seed", "String")}, item)), item
+                LIMIT {P("limit", "UInt64")}
+                """
+            : level == ClusterLevel.generation
             ? $"""
                 SELECT toString(uuid) AS item, {traceId} AS trace_id, timestamp AS first_seen, team_id AS team
                 FROM {table.Quoted}

@@ -87,10 +87,10 @@ public static class EvaluationQueries
     {
         var read = new EventProperties(table)
             .Number("cost", "$ai_total_cost_usd").Number("latency", "$ai_latency").Number("input_tokens", "$ai_input_tokens")
-            .Number("output_tokens", "$ai_output_tokens").Text("model", "$ai_model").Text("is_error", "$ai_is_error");
+            .Number("output_tokens", "$ai_output_tokens").Text("model", "$ai_model").Text("provider", "$ai_provider").Text("is_error", "$ai_is_error");
         return new SqlQuery<JudgedGenerationRow>(nameof(JudgedGenerations), $"""
             SELECT generation_id, any(e_cost) AS cost, any(e_latency) AS latency, any(e_input_tokens) AS input_tokens,
-                   any(e_output_tokens) AS output_tokens, any(e_model) AS model, any(lower(ifNull(e_is_error, ''))) AS is_error
+                   any(e_output_tokens) AS output_tokens, any(e_model) AS model, any(e_provider) AS provider, any(lower(ifNull(e_is_error, ''))) AS is_error
             FROM (
                 SELECT toString(uuid) AS generation_id, {read.Columns}
                 FROM {table.Quoted}
@@ -107,6 +107,7 @@ public static class EvaluationQueries
                 InputTokens = r.GetFiniteDouble("input_tokens"),
                 OutputTokens = r.GetFiniteDouble("output_tokens"),
                 Model = r.GetText("model"),
+                Provider = r.GetText("provider"),
                 IsError = r.GetString("is_error") switch { "true" => true, "false" => false, _ => null },
             });
     }

@@ -12,14 +12,17 @@ using LlmClusters.Infrastructure;
 
 namespace LlmClusters.Commands;
 
-/// <summary>Clusters a window's traces or generations on this machine and writes the run in PostHog's own format.</summary>
+/// <summary>Clusters a window's traces, generations or evaluations on this machine and writes the run in PostHog's own format.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "LlmClustering", SupportsShouldProcess = true)]
 [OutputType(typeof(ClusterRun))]
 public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
 {
     [Parameter]
-    [ValidateSet("trace", "generation")]
     public ClusterLevel Level { get; set; } = ClusterLevel.trace;
+
+    /// <summary>Traces and generations: embed PostHog's summaries (as PostHog does), their content, or (Auto) summaries when most have one.</summary>
+    [Parameter]
+    public ItemTextSource Text { get; set; } = ItemTextSource.Auto;
 
     /// <summary>The window's start. Defaults to 7 days before -Until.</summary>
     [Parameter]
@@ -193,11 +196,12 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
             Level = Level, Since = since, Until = until, MaxSamples = MaxSamples, MinClusterSize = MinClusterSize,
             MinClusterSizeFraction = MinClusterSizeFraction ?? ClusteringOptions.DefaultMinClusterSizeFraction, K = K, MinK = MinK, MaxK = MaxK,
             MaxClusterSizeFraction = MaxClusterSizeFraction ?? ClusterRun.DefaultMaxClusterSizeFraction,
-            Seed = Seed, DefaultTeamId = connection.TeamId ?? 1,
+            Seed = Seed, DefaultTeamId = connection.TeamId ?? 1, Text = Text,
         };
         return Filter switch
         {
             null => options,
+            ScriptBlock when Level == ClusterLevel.evaluation => RefuseOnEvaluations(),
             ScriptBlock script => options with { TraceFilter = trace => OnPipelineThread(() => Accepts(script, trace)) },
             IDictionary pairs when pairs.Count > 0 => options with
             {
@@ -206,6 +210,13 @@ public sealed class InvokeLlmClusteringCommand : ConnectedCmdlet
             },
             _ => Refuse(),
         };
+
+        ClusteringOptions RefuseOnEvaluations()
+        {
+            Terminate(ErrorMapper.Refusal(ErrorKinds.InvalidFilter, Filter,
+                "-Level evaluation clusters evaluation events, not traces: filter them with a hashtable of their properties (@{ '$ai_evaluation_name' = 'Helpfulness' })."));
+            return options;
+        }
 
         ClusteringOptions Refuse()
         {

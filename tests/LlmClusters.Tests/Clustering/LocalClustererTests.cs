@@ -26,7 +26,7 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
         ["billing"] = ["support-chat", "refund", "invoice", "billing", "charged", "lookup_customer", "plan"],
         ["code-review"] = ["code-review", "diff", "review", "fetch_diff", "run_linter"],
         ["text-to-sql"] = ["text-to-sql", "sql", "load_schema", "validate_sql", "select"],
-        ["docs-qa"] = ["docs-qa", "sdk", "retrieve_chunks", "rerank", "configure"],
+        ["docs-qa"] = ["docs-qa", "sdk", "retrieve_chunks", "rerank", "configure", "documentation"],
         ["auth"] = ["auth-helper", "sso", "password", "login", "check_account_status", "reset"],
         ["translation"] = ["translate-ui", "translate", "german", "japanese", "french", "spanish"],
         ["travel-agent"] = ["travel-agent", "flight", "hotel", "search_flights", "search_hotels", "book"],
@@ -34,9 +34,10 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
 
     private static readonly DateTime Until = EngineFixture.DemoEnd;
 
+    // By content unless a test asks for PostHog's summaries: what the kinds of traffic are recovered from.
     private static ClusteringOptions Options(ClusteringMethod method, int samples, ClusterLevel level = ClusterLevel.trace) => new()
     {
-        Level = level, Since = Until.AddDays(-10), Until = Until, MaxSamples = samples, Method = method, Seed = 7,
+        Level = level, Since = Until.AddDays(-10), Until = Until, MaxSamples = samples, Method = method, Seed = 7, Text = ItemTextSource.Content,
     };
 
     private async Task<(LocalClusteringResult Result, RunClusters Run, LlmAnalyticsConnection Target)> ClusterAsync(
@@ -220,8 +221,95 @@ public sealed class LocalClustererTests(EngineFixture engine, LocalClustererTest
     }
 
     [Fact]
+    public async Task Traces_with_summaries_are_clustered_by_their_summaries_and_named_from_their_titles()
+    {
+        var (result, run, target) = await ClusterAsync(Options(ClusteringMethod.hdbscan, 300) with { Text = ItemTextSource.Auto, MinClusterSizeFraction = 0.05 });
+
+        Assert.True(result.EmbeddedSummaries);
+        using var properties = JsonDocument.Parse(JsonDocument.Parse(result.EventRow).RootElement.GetProperty("properties").GetString()!);
+        Assert.Equal("PostHog's summary: title, flow, bullets, notes", properties.RootElement.GetProperty("$ai_clustering_params").GetProperty("text_representation").GetString());
+        // Only the summarized traces of the sample are clustered, as PostHog's clustering embeds summaries only.
+        var items = await new ClusterReader(target).ReadItemsAsync(ClusterRunId.Parse(result.RunId), null, null, CancellationToken.None);
+        var summarized = engine.DemoData.Traces.Where(t => t.SummaryTitle is not null).ToDictionary(t => t.TraceId);
+        Assert.All(items, i => Assert.True(summarized.ContainsKey(i.TraceId!), $"{i.TraceId} has no summary"));
+        Assert.InRange(result.ItemCount, 140, 230);
+        var kindOf = KindOfTrace();
+        AssertRecoversTheKinds(run, items, i => kindOf[i.TraceId!]);
+        // Every word of a title comes from the summary titles of its cluster's items.
+        foreach (var cluster in run.Clusters.Where(c => !c.IsNoise))
+        {
+            var titles = string.Join(" ", items.Where(i => i.ClusterId == cluster.ClusterId).Select(i => summarized[i.TraceId!].SummaryTitle)).ToLowerInvariant();
+            Assert.All(ClusterTerms.Words(cluster.Title), w => Assert.Contains(w, titles));
+            Assert.Contains(summarized[items.First(i => i.ClusterId == cluster.ClusterId && i.Rank == 0).TraceId!].SummaryTitle!, cluster.Description);
+        }
+
+        // Asked for content, every sampled trace is clustered by what it says, as before.
+        var (content, _, _) = await ClusterAsync(Options(ClusteringMethod.kmeans, 100) with { K = 3 });
+        Assert.False(content.EmbeddedSummaries);
+        Assert.Equal(100, content.ItemCount);
+    }
+
+    [Fact]
+    public void A_summary_is_embedded_in_PostHogs_format()
+    {
+        var summary = TraceSummary.From("Refund request", "User -> Agent", """[{"text": "Asks for a refund"}, {"text": "Gets one"}]""", """[{"text": "Polite"}]""", null);
+        Assert.Equal("Title: Refund request\n\nFlow:\nUser -> Agent\n\nSummary:\n- Asks for a refund\n- Gets one\n\nInteresting Notes:\n- Polite", ItemText.ForSummary(summary));
+        Assert.Equal("Title: Only a title", ItemText.ForSummary(TraceSummary.From("Only a title", null, null, "[]", null)));
+        Assert.Equal("Evaluation: Helpfulness\nVerdict: fail\nReasoning: Missed the question.", ItemText.ForEvaluation("Helpfulness", "fail", " Missed the question. "));
+    }
+
+    [Fact]
+    public async Task Evaluations_are_clustered_by_evaluator_verdict_and_reasoning_and_measured_as_PostHog_stores_them()
+    {
+        var (result, run, target) = await ClusterAsync(Options(ClusteringMethod.hdbscan, 300, ClusterLevel.evaluation) with { MinClusterSizeFraction = 0.05 });
+        // The run's table gets the evaluations and generations it was made from, so that its items can be read back.
+        await target.CreateRunner(null).InsertJsonRowsAsync(engine.DemoData.Traces.SelectMany(t => t.EvaluationRows
+            .Concat(t.Events.Where(e => e.Event == "$ai_generation").Select(e => e.JsonRow))).ToList(), CancellationToken.None);
+
+        Assert.Equal(ClusterLevel.evaluation, run.Run.Level);
+        Assert.Contains("_evaluation_", result.RunId);
+        var written = engine.DemoData.Traces.SelectMany(t => t.Evaluations.Select(e => (Trace: t, Evaluation: e)))
+            .Where(p => p.Evaluation.Timestamp >= Until.AddDays(-10) && p.Evaluation.Timestamp < Until).ToDictionary(p => p.Evaluation.Uuid.ToString("D"));
+        Assert.Equal(Math.Min(300, written.Count), result.ItemCount);
+        var items = await new ClusterReader(target).ReadItemsAsync(ClusterRunId.Parse(result.RunId), null, null, CancellationToken.None);
+        Assert.All(items, i =>
+        {
+            Assert.Equal(written[i.ItemId].Evaluation.GenerationUuid.ToString("D"), i.GenerationId);
+            Assert.Equal(written[i.ItemId].Trace.TraceId, i.TraceId);
+            Assert.Equal(written[i.ItemId].Evaluation.Verdict, i.Verdict);
+        });
+        // Each cluster holds one evaluator's evaluations (their texts differ most), and its title names the verdict most of
+        // them gave when most gave one (a judge's n/a and its fails on failed calls read alike, so they may share a cluster).
+        foreach (var cluster in run.Clusters.Where(c => !c.IsNoise))
+        {
+            var mine = items.Where(i => i.ClusterId == cluster.ClusterId).ToList();
+            var evaluator = mine.GroupBy(i => i.EvaluationName).MaxBy(g => g.Count())!;
+            Assert.True(evaluator.Count() >= 0.9 * mine.Count, $"cluster {cluster.ClusterId} mixes evaluators: " +
+                string.Join("; ", mine.GroupBy(i => $"{i.EvaluationName}: {i.Verdict}").Select(g => $"{g.Key} {g.Count()}")));
+            var common = mine.GroupBy(i => $"{i.EvaluationName}: {i.Verdict}").MaxBy(g => g.Count())!;
+            if (common.Count() * 2 >= mine.Count) Assert.StartsWith(common.Key, cluster.Title);
+        }
+        Assert.Contains(run.Clusters, c => c.Title.StartsWith("No PII in answer: ", StringComparison.Ordinal));
+        // The figures written on the run are those Measure-ClusterMetrics computes from the events.
+        var measured = (await new ClusterMetricsReader(target).MeasureAsync(run, MetricsDimension.None, CancellationToken.None)).ToDictionary(m => m.ClusterId);
+        Assert.All(run.Clusters, c =>
+        {
+            Assert.Equal(c.ItemCount, measured[c.ClusterId].ItemCount);
+            Assert.Equal(c.PassRate, measured[c.ClusterId].PassRate is { } p ? Math.Round(p, 8) : null);
+            Assert.Equal(c.DominantEvaluationName, measured[c.ClusterId].DominantEvaluationName);
+        });
+    }
+
+    [Fact]
     public async Task The_same_run_comes_from_the_ClickHouse_and_PostHog_sources()
     {
+        foreach (var summaries in new[] { Options(ClusteringMethod.kmeans, 120) with { K = 4, Text = ItemTextSource.Summary },
+                     Options(ClusteringMethod.kmeans, 120, ClusterLevel.evaluation) with { K = 4 } })
+        {
+            var here = await ClusterAsync(summaries);
+            var overApi = await ClusterAsync(summaries, engine.DemoConnectionOverPostHog());
+            Assert.Equal(JsonSerializer.Serialize(here.Run.Clusters), JsonSerializer.Serialize(overApi.Run.Clusters));
+        }
         var options = Options(ClusteringMethod.kmeans, 120) with { K = 4 };
         var local = await ClusterAsync(options);
         var overClickHouse = await ClusterAsync(options, engine.DemoConnectionOverClickHouse());

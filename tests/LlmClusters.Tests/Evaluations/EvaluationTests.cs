@@ -219,6 +219,23 @@ public sealed class EvaluationTests(EngineFixture engine)
     }
 
     [Fact]
+    public async Task An_evaluation_runs_figures_split_by_the_judged_generations_model()
+    {
+        var connection = await EvaluationRunConnection();
+        var run = await new ClusterReader(connection).ReadClustersAsync(ClusterRunId.Parse(EvaluationRun), CancellationToken.None);
+        var measured = (await new ClusterMetricsReader(connection).MeasureAsync(run, MetricsDimension.Model, CancellationToken.None))
+            .ToDictionary(m => (m.ClusterId, m.Model));
+
+        // Cluster 0: e1 and e3 judged gpt-4o (a pass and an unknown); e2's generation is gone and e4 names none (a fail and an n/a).
+        Assert.Equal((2L, 1.0), (measured[(0, "gpt-4o")].ItemCount, measured[(0, "gpt-4o")].PassRate!.Value));
+        Assert.Equal((2L, 0.0, 0.5), (measured[(0, "")].ItemCount, measured[(0, "")].PassRate!.Value, measured[(0, "")].NaRate!.Value));
+        // Cluster 1: e5 and e6 judged claude (an unknown and a fail); e7 and e8 were not found.
+        Assert.Equal((2L, 0.0), (measured[(1, "claude")].ItemCount, measured[(1, "claude")].PassRate!.Value));
+        Assert.Equal((2L, 0L), (measured[(1, "")].ItemCount, measured[(1, "")].EvaluationCount));
+        Assert.Equal(4, measured.Count);
+    }
+
+    [Fact]
     public async Task A_trace_runs_clusters_carry_the_verdicts_on_their_traces()
     {
         var connection = await ConnectionWith(Events().Append(Run(ClusterLevel.trace, "1_trace_20260402_120000",

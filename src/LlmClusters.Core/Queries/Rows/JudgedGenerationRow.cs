@@ -8,5 +8,6 @@ public sealed record JudgedGenerationRow(string GenerationId)
     public double? InputTokens { get; init; }
     public double? OutputTokens { get; init; }
     public string? Model { get; init; }
+    public string? Provider { get; init; }
     public bool? IsError { get; init; }
 }
