@@ -4,7 +4,6 @@ using LlmClusters.Core.Clusters;
 using LlmClusters.Core.Metrics;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
-using LlmClusters.Core.Queries.Rows;
 using LlmClusters.Core.Sessions;
 using LlmClusters.Core.Sources;
 using LlmClusters.Core.Traces;
@@ -59,7 +58,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
             ? await ReadEvaluationsAsync(table, candidates.Select(c => c.Item).ToList(), options, progress, cancellationToken).ConfigureAwait(false)
             : await ReadItemsAsync(candidates.Select(c => (c.Item, c.TraceId, c.Seen)).ToList(), options, progress, cancellationToken).ConfigureAwait(false);
         var bySummary = false;
-        if (!evaluations) (items, bySummary) = await WithSummariesAsync(table, items, options, cancellationToken).ConfigureAwait(false);
+        if (!evaluations) (items, bySummary) = await WithSummariesAsync(items, options, cancellationToken).ConfigureAwait(false);
         Done(ClusteringStage.Read);
         if (items.Count < 3) throw new NothingToClusterException(options, items.Count);
         if (options.K is { } k && k > items.Count / 2) throw new TooManyClustersException(k, items.Count);
@@ -95,7 +94,7 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
 
         progress?.Report(new ClusteringProgress(ClusteringStage.Measure, 0, items.Count));
         var metrics = evaluations
-            ? await MeasureEvaluationsAsync(table, items, clusters, options, cancellationToken).ConfigureAwait(false)
+            ? await MeasureEvaluationsAsync(items, clusters, options, cancellationToken).ConfigureAwait(false)
             : await new ClusterMetricsReader(connection, observer).MeasureMembershipAsync(options.Level, options.Since, options.Until,
                 clusters.SelectMany(c => c.Items.Select(i => (c.ClusterId, i.Key))).ToList(), options.MembersPerQuery, cancellationToken).ConfigureAwait(false);
         clusters = clusters.Select(c => c with { Metrics = metrics.GetValueOrDefault(c.ClusterId) ?? new RunEventMetrics(0, null, null, null, null, 0, null) }).ToList();
@@ -167,14 +166,11 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
     /// summaries are what is embedded: asked for, or (Auto) when at least half the items have one. Then only the
     /// summarized items are clustered, as PostHog's clustering embeds summaries only, and the rest are said to be left out.
     /// </summary>
-    private async Task<(List<Item> Items, bool BySummary)> WithSummariesAsync(EventsTable table, List<Item> items, ClusteringOptions options, CancellationToken cancellationToken)
+    private async Task<(List<Item> Items, bool BySummary)> WithSummariesAsync(List<Item> items, ClusteringOptions options, CancellationToken cancellationToken)
     {
         if (options.Text == ItemTextSource.Content || items.Count == 0) return (items, false);
-        var keys = items.Select(i => i.GenerationId ?? i.TraceId).Distinct(StringComparer.Ordinal).ToList();
-        var summaries = new Dictionary<string, TraceSummary>(StringComparer.Ordinal);
-        foreach (var page in keys.Chunk(SummaryQueries.ItemsPerStatement))
-            foreach (var row in await _reader.ListAsync(SummaryQueries.ItemSummaries(table, options.Level, options.Since, options.Until, connection.TeamId, page), cancellationToken).ConfigureAwait(false))
-                summaries[row.ItemId] = TraceSummary.From(row.Title, row.FlowDiagram, row.BulletsJson, row.NotesJson, row.Timestamp);
+        var summaries = await new ClusterReader(connection, observer).ReadSummariesAsync(options.Level, options.Since, options.Until,
+            items.Select(i => i.GenerationId ?? i.TraceId), cancellationToken).ConfigureAwait(false);
         var summarized = items.Where(i => summaries.ContainsKey(i.GenerationId ?? i.TraceId)).ToList();
         if (options.Text == ItemTextSource.Auto && summarized.Count * 2 < items.Count) return (items, false);
         if (summarized.Count < items.Count)
@@ -215,23 +211,13 @@ public sealed class LocalClusterer(LlmAnalyticsConnection connection, QueryRunne
     }
 
     /// <summary>An evaluation run's figures as PostHog's workflow stores them (<see cref="EvaluationRunFigures"/>), from the judged generations.</summary>
-    private async Task<IReadOnlyDictionary<int, RunEventMetrics>> MeasureEvaluationsAsync(EventsTable table, List<Item> items, List<RunEventCluster> clusters,
+    private async Task<IReadOnlyDictionary<int, RunEventMetrics>> MeasureEvaluationsAsync(List<Item> items, List<RunEventCluster> clusters,
         ClusteringOptions options, CancellationToken cancellationToken)
     {
-        var generations = new Dictionary<string, JudgedGenerationRow>(StringComparer.Ordinal);
         var judged = items.ToDictionary(i => i.Key, i => i.Judged!, StringComparer.Ordinal);
-        foreach (var page in judged.Values.Select(j => j.GenerationId).OfType<string>().Distinct(StringComparer.Ordinal).Chunk(EvaluationQueries.ItemsPerStatement))
-            foreach (var row in await _reader.ListAsync(EvaluationQueries.JudgedGenerations(table, options.Since - EvaluationQueries.LookBehind,
-                         options.Until + EvaluationQueries.LookAhead, connection.TeamId, page), cancellationToken).ConfigureAwait(false))
-                generations[row.GenerationId] = row;
-        return clusters.ToDictionary(c => c.ClusterId, c =>
-        {
-            var f = EvaluationRunFigures.Of(c.Items.Select(i => judged[i.Key]).ToList(), generations);
-            return new RunEventMetrics(f.ItemCount, f.AvgCost, f.AvgLatency, f.AvgTokens, f.TotalCost, f.ErrorCount, f.ErrorRate)
-            {
-                Verdicts = new RunEventVerdicts(f.Verdicts.PassRate, f.Verdicts.NaRate, f.DominantEvaluationName, f.DominantRuntime, f.AvgJudgeCost),
-            };
-        });
+        var generations = await new ClusterReader(connection, observer).ReadJudgedGenerationsAsync(options.Since - EvaluationQueries.LookBehind,
+            options.Until + EvaluationQueries.LookAhead, judged.Values.Select(j => j.GenerationId).OfType<string>(), cancellationToken).ConfigureAwait(false);
+        return clusters.ToDictionary(c => c.ClusterId, c => EvaluationRunFigures.Of(c.Items.Select(i => judged[i.Key]).ToList(), generations).ToRunEventMetrics());
     }
 
     private static (int[] Labels, Dictionary<string, object> Params) Cluster(double[][] points, ClusteringOptions options)

@@ -215,16 +215,37 @@ public sealed class ClusterReader
     {
         if (items.Count == 0 || items[0].Level == ClusterLevel.evaluation || items[0].WindowStart is not { } since || items[0].WindowEnd is not { } until)
             return items;
-        var level = items[0].Level;
-        var keys = items.Select(i => SummaryKey(i)).Where(k => k is not null).Select(k => k!).Distinct(StringComparer.Ordinal).ToList();
-        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
-        var summaries = new Dictionary<string, TraceSummary>(StringComparer.Ordinal);
-        foreach (var page in keys.Chunk(SummaryQueries.ItemsPerStatement))
-            foreach (var row in await _runner.ListAsync(SummaryQueries.ItemSummaries(table, level, since, until, _connection.TeamId, page), cancellationToken).ConfigureAwait(false))
-                summaries[row.ItemId] = TraceSummary.From(row.Title, row.FlowDiagram, row.BulletsJson, row.NotesJson, row.Timestamp);
+        var summaries = await ReadSummariesAsync(items[0].Level, since, until, items.Select(SummaryKey).OfType<string>(), cancellationToken).ConfigureAwait(false);
         return items.Select(i => SummaryKey(i) is { } key && summaries.TryGetValue(key, out var summary)
             ? i with { Summary = summary, SummaryTitle = summary.Title }
             : i).ToList();
+    }
+
+    /// <summary>
+    /// The newest summary of each trace (or generation) between the bounds, both included, by its id: one statement per
+    /// <see cref="SummaryQueries.ItemsPerStatement"/> ids. Items without one are not in the answer.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, TraceSummary>> ReadSummariesAsync(ClusterLevel level, DateTime since, DateTime until, IEnumerable<string> keys,
+        CancellationToken cancellationToken)
+    {
+        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
+        var summaries = new Dictionary<string, TraceSummary>(StringComparer.Ordinal);
+        foreach (var page in keys.Distinct(StringComparer.Ordinal).Chunk(SummaryQueries.ItemsPerStatement))
+            foreach (var row in await _runner.ListAsync(SummaryQueries.ItemSummaries(table, level, since, until, _connection.TeamId, page), cancellationToken).ConfigureAwait(false))
+                summaries[row.ItemId] = TraceSummary.From(row.Title, row.FlowDiagram, row.BulletsJson, row.NotesJson, row.Timestamp);
+        return summaries;
+    }
+
+    /// <summary>The judged generations' figures between the bounds, by uuid: one statement per <see cref="EvaluationQueries.ItemsPerStatement"/> ids.</summary>
+    public async Task<IReadOnlyDictionary<string, JudgedGenerationRow>> ReadJudgedGenerationsAsync(DateTime since, DateTime until, IEnumerable<string> generationIds,
+        CancellationToken cancellationToken)
+    {
+        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
+        var generations = new Dictionary<string, JudgedGenerationRow>(StringComparer.Ordinal);
+        foreach (var page in generationIds.Distinct(StringComparer.Ordinal).Chunk(EvaluationQueries.ItemsPerStatement))
+            foreach (var row in await _runner.ListAsync(EvaluationQueries.JudgedGenerations(table, since, until, _connection.TeamId, page), cancellationToken).ConfigureAwait(false))
+                generations[row.GenerationId] = row;
+        return generations;
     }
 
     private static string? SummaryKey(ClusterItem item) => item.Level == ClusterLevel.generation ? item.GenerationId : item.TraceId;

@@ -211,11 +211,7 @@ internal sealed class DemoRunGenerator(DemoDataOptions options, DemoRandom rando
             // The SDKs write $ai_is_error on failures only.
             IsError = e.IsError ? true : null,
         });
-        var f = EvaluationRunFigures.Of(clusterItems, generations);
-        return new RunEventMetrics(f.ItemCount, f.AvgCost, f.AvgLatency, f.AvgTokens, f.TotalCost, f.ErrorCount, f.ErrorRate)
-        {
-            Verdicts = new RunEventVerdicts(f.Verdicts.PassRate, f.Verdicts.NaRate, f.DominantEvaluationName, f.DominantRuntime, f.AvgJudgeCost),
-        };
+        return EvaluationRunFigures.Of(clusterItems, generations).ToRunEventMetrics();
     }
 
     private static double? Mean(List<double> values) => values.Count == 0 ? null : values.Average();

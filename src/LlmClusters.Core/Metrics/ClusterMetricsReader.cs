@@ -89,15 +89,13 @@ public sealed class ClusterMetricsReader
     private async Task<IReadOnlyList<ClusterMetrics>> MeasureEvaluationRunAsync(RunClusters run, MetricsDimension by, CancellationToken cancellationToken)
     {
         var runId = ClusterRunId.Parse(run.Run.RunId);
-        var items = await new ClusterReader(_connection, _observer).ReadItemsAsync(runId, null, null, cancellationToken).ConfigureAwait(false);
-        var generations = new Dictionary<string, JudgedGenerationRow>(StringComparer.Ordinal);
+        var reader = new ClusterReader(_connection, _observer);
+        var items = await reader.ReadItemsAsync(runId, null, null, cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<string, JudgedGenerationRow> generations = new Dictionary<string, JudgedGenerationRow>();
         if (items.Count > 0)
         {
-            var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
             var (since, until) = ClusterReader.EvaluationWindow(items[0]);
-            foreach (var page in items.Select(i => i.GenerationId).OfType<string>().Distinct(StringComparer.Ordinal).Chunk(EvaluationQueries.ItemsPerStatement))
-                foreach (var row in await _runner.ListAsync(EvaluationQueries.JudgedGenerations(table, since, until, _connection.TeamId, page), cancellationToken).ConfigureAwait(false))
-                    generations[row.GenerationId] = row;
+            generations = await reader.ReadJudgedGenerationsAsync(since, until, items.Select(i => i.GenerationId).OfType<string>(), cancellationToken).ConfigureAwait(false);
         }
         // Split by model or provider, an evaluation counts under its judged generation's ('' when that is gone).
         string Dimension(ClusterItem item) => by == MetricsDimension.None || item.GenerationId is not { } id || !generations.TryGetValue(id, out var g) ? ""

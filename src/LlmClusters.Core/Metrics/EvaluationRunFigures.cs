@@ -68,6 +68,12 @@ public sealed record EvaluationRunFigures
         };
     }
 
+    /// <summary>The metrics object PostHog's evaluation workflow stores on the cluster, with its verdict figures.</summary>
+    public RunEventMetrics ToRunEventMetrics() => new(ItemCount, AvgCost, AvgLatency, AvgTokens, TotalCost, ErrorCount, ErrorRate)
+    {
+        Verdicts = new RunEventVerdicts(Verdicts.PassRate, Verdicts.NaRate, DominantEvaluationName, DominantRuntime, AvgJudgeCost),
+    };
+
     // A generation counts as found when it gives any figure, as the workflow's has_generation reads it.
     private static bool HasData(JudgedGenerationRow g) =>
         g.Cost is not null || g.Latency is not null || g.InputTokens is not null || g.OutputTokens is not null || g.Model is not null || g.IsError is not null;
