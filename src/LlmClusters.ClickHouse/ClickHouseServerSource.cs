@@ -91,7 +91,8 @@ public sealed class ClickHouseServerSource : IAnalyticsSource
         }
     }
 
-    public async Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken)
+    /// <summary>A server is written as PostHog wrote before the split: whole to events (its own ai_events, if any, is PostHog's to fill).</summary>
+    public async Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken, ContentPlacement placement = ContentPlacement.Split)
     {
         if (jsonRows.Count == 0) return;
         var insert = ((IAnalyticsSource)this).InsertStatement(jsonRows);

@@ -112,7 +112,7 @@ public sealed class PostHogApiSource : IAnalyticsSource, IClusteringJobSource
         }
     }
 
-    public Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken) => throw WriteRefused();
+    public Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken, ContentPlacement placement = ContentPlacement.Split) => throw WriteRefused();
 
     public ReadOnlySourceException WriteRefused() => new(
         $"{Location} is PostHog's query API, which the module only reads. Send events to PostHog with its SDKs, or import them into the embedded engine (Connect-LlmAnalytics -Path) or a ClickHouse server.");

@@ -29,14 +29,15 @@ public static class DemoDataLoader
         await runner.EnsureEventsTableAsync(cancellationToken).ConfigureAwait(false);
         var written = 0;
         var traces = 0;
-        var batch = new List<string>();
-        var chars = 0;
-        async Task Flush()
+        // A batch per placement of content (see DemoGeneration): each is one insert of rows placed alike.
+        var batches = Enum.GetValues<ContentPlacement>().ToDictionary(p => p, _ => (Rows: new List<string>(), Chars: new int[1]));
+        async Task Flush(ContentPlacement placement)
         {
-            await runner.InsertJsonRowsAsync(batch, cancellationToken).ConfigureAwait(false);
-            written += batch.Count;
-            batch.Clear();
-            chars = 0;
+            var batch = batches[placement];
+            await runner.InsertJsonRowsAsync(batch.Rows, cancellationToken, placement).ConfigureAwait(false);
+            written += batch.Rows.Count;
+            batch.Rows.Clear();
+            batch.Chars[0] = 0;
             progress?.Report(new DemoLoadProgress(traces, options.TraceCount));
         }
 
@@ -44,16 +45,17 @@ public static class DemoDataLoader
         {
             cancellationToken.ThrowIfCancellationRequested();
             traces++;
+            var batch = batches[trace.Content];
             foreach (var row in trace.Events.Select(e => e.JsonRow).Concat(trace.SummaryRows).Concat(trace.EvaluationRows))
             {
-                batch.Add(row);
-                chars += row.Length;
+                batch.Rows.Add(row);
+                batch.Chars[0] += row.Length;
             }
-            if (chars >= BatchChars) await Flush().ConfigureAwait(false);
+            if (batch.Chars[0] >= BatchChars) await Flush(trace.Content).ConfigureAwait(false);
         }
         var data = finish();
-        batch.AddRange(data.Runs.Select(r => r.Event.JsonRow));
-        await Flush().ConfigureAwait(false);
+        batches[ContentPlacement.Split].Rows.AddRange(data.Runs.Select(r => r.Event.JsonRow));
+        foreach (var placement in batches.Keys) await Flush(placement).ConfigureAwait(false);
         return new DemoLoadSummary(runner.Source.Location, runner.Source.Table.Name, options.Seed, data.Traces.Count, written, data.Runs.Count,
             options.End.AddDays(-options.Days), options.End);
     }

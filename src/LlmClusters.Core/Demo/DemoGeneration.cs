@@ -1,3 +1,5 @@
+using LlmClusters.Core.Sources;
+
 namespace LlmClusters.Core.Demo;
 
 /// <summary>One generation in two steps: the traffic as it is made, then the clustering runs over it.</summary>
@@ -23,13 +25,28 @@ public sealed class DemoGeneration
     {
         if (_traffic) throw new InvalidOperationException("The traffic of a demo stream is made once.");
         _traffic = true;
-        foreach (var trace in new DemoTrafficGenerator(Options, _random).Traces())
+        var made = 0;
+        foreach (var madeTrace in new DemoTrafficGenerator(Options, _random).Traces())
         {
+            var trace = madeTrace with { Content = Placement(madeTrace, made++) };
             _traces.Add(trace);
             yield return trace;
             if (!_keepRows) _traces[^1] = trace with { Events = trace.Events.Select(e => e with { JsonRow = "" }).ToList(), SummaryRows = [], EvaluationRows = [] };
         }
     }
+
+    /// <summary>
+    /// The demo is written as a team switched to PostHog's split a few hours into the window: its first traces keep
+    /// their content in events; one trace (the second made) has lost its content, as ai_events' retention drops it.
+    /// Chosen without the random stream, so the data is otherwise the same.
+    /// </summary>
+    private ContentPlacement Placement(DemoTrace trace, int index) =>
+        index == 1 ? ContentPlacement.Gone
+        : trace.Start < Options.End.AddDays(-Options.Days).Add(SplitAfter) ? ContentPlacement.EventsOnly
+        : ContentPlacement.Split;
+
+    /// <summary>How far into the window the team was switched to the split.</summary>
+    public static readonly TimeSpan SplitAfter = TimeSpan.FromHours(3);
 
     /// <summary>The traces in time order (as figures only, when streamed) and the runs over them, with the runs' events.</summary>
     public DemoData Finish()

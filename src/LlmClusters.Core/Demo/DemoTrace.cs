@@ -1,3 +1,5 @@
+using LlmClusters.Core.Sources;
+
 namespace LlmClusters.Core.Demo;
 
 /// <summary>A generated trace: its kind of traffic (the ground truth for clustering) and its events.</summary>
@@ -17,4 +19,7 @@ public sealed record DemoTrace(string TraceId, DemoTrafficKind Kind, DateTime St
 
     /// <summary>The $ai_evaluation events as inserted.</summary>
     public IReadOnlyList<string> EvaluationRows { get; init; } = [];
+
+    /// <summary>Where its content is written: split as today's PostHog writes, whole in events (before the split), or gone.</summary>
+    public ContentPlacement Content { get; init; }
 }

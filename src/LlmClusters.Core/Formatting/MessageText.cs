@@ -13,8 +13,13 @@ namespace LlmClusters.Core.Formatting;
 /// </summary>
 public static class MessageText
 {
-    public static string? FromJson(string? json)
+    public static string? FromJson(string? json) => FromJson(json, out _);
+
+    /// <param name="json">The property's JSON as stored.</param>
+    /// <param name="malformed">The text is not JSON at all (it is returned as it is).</param>
+    public static string? FromJson(string? json, out bool malformed)
     {
+        malformed = false;
         if (string.IsNullOrWhiteSpace(json) || json == "null") return null;
         try
         {
@@ -30,6 +35,7 @@ public static class MessageText
         }
         catch (JsonException)
         {
+            malformed = true;
             return json;
         }
     }

@@ -57,6 +57,8 @@ public sealed class EventImporter(QueryRunner runner)
             // Past this point the events are added whole: Ctrl+C during the read above added nothing.
             cancellationToken.ThrowIfCancellationRequested();
             var fresh = summary.Fresh;
+            // The content first, as the store is written (EmbeddedSource): a reader that finds an event finds its content.
+            await runner.QueryAsync(ImportQueries.AddNewContent(runner.Source.Table, staging, options.DeriveMissingUuid, options.TeamId ?? 0), CancellationToken.None).ConfigureAwait(false);
             if (fresh > 0)
                 await runner.QueryAsync(ImportQueries.AddNewEvents(runner.Source.Table, staging, options.DeriveMissingUuid, options.TeamId ?? 0), CancellationToken.None).ConfigureAwait(false);
             var teams = summary.Teams.ToList();

@@ -38,5 +38,11 @@ public sealed record LlmTrace
     /// <summary>The newest summary PostHog wrote of the trace ($ai_trace_summary) among its events' bounds; null when none.</summary>
     public TraceSummary? Summary { get; init; }
 
+    /// <summary>
+    /// The trace's prompts and answers are gone: neither events nor ai_events holds them (PostHog keeps them in
+    /// ai_events for 30 days by default, and no longer in events). Only a trace read whole can say so.
+    /// </summary>
+    public bool ContentExpired { get; init; }
+
     public override string ToString() => TraceId;
 }

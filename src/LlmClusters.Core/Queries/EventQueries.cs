@@ -94,9 +94,12 @@ public static class EventQueries
     /// takes this form: an insert with its rows after the SQL fails when the process's standard input is a pipe, since
     /// chDB then also reads standard input as the insert's data.
     /// </summary>
-    public static SqlQuery InsertEventRows(EventsTable table, IReadOnlyList<string> jsonRows) => new(nameof(InsertEventRows), $"""
+    /// <param name="table">The events table.</param>
+    /// <param name="jsonRows">The events, one JSON object each.</param>
+    /// <param name="stripContent">Writes each $ai_ event without its heavy properties, as PostHog's ingestion writes events since the split.</param>
+    public static SqlQuery InsertEventRows(EventsTable table, IReadOnlyList<string> jsonRows, bool stripContent = false) => new(nameof(InsertEventRows), $"""
         INSERT INTO {table.Quoted} ({string.Join(", ", Columns)})
-        SELECT {string.Join(", ", Columns)}
+        SELECT uuid, event, {(stripContent ? $"if(startsWith(event, '$ai_') AND {ContentQueries.CarriesContent("properties")}, {ContentQueries.Stripped("properties")}, properties)" : "properties")}, timestamp, team_id, distinct_id
         FROM format(JSONEachRow, 'uuid UUID, event String, properties String, timestamp DateTime64(6, \'UTC\'), team_id Int64, distinct_id String', {ClusterQueries.P("rows", "String")})
         """, new Dictionary<string, object?> { ["rows"] = string.Join('\n', jsonRows) }) { Writes = true };
 

@@ -33,6 +33,28 @@ public sealed partial record EventsTable
     /// </summary>
     public PropertyColumns Columns { get; init; }
 
+    /// <summary>
+    /// Where this table's events keep their message content since PostHog split them (domain.md, "ai_events"): the
+    /// <c>ai_events</c> beside <c>events</c> in its database, <c>sharded_ai_events</c> beside <c>sharded_events</c>,
+    /// else the table's name with <c>_ai_events</c> after it (so that tables of their own keep their content apart).
+    /// </summary>
+    public EventsTable AiEvents => new(AiEventsName());
+
+    /// <summary>
+    /// The heavy columns the source's <see cref="AiEvents"/> table has (see
+    /// <see cref="QueryRunner.ContentTableAsync"/>); null until asked, <see cref="ContentColumns.None"/> when it has none.
+    /// </summary>
+    public ContentColumns? Content { get; init; }
+
+    private string AiEventsName()
+    {
+        var local = Database is null ? Name : Name[(Database.Length + 1)..];
+        var paired = local == "events" || local.EndsWith("_events", StringComparison.Ordinal)
+            ? local[..^"events".Length] + "ai_events"
+            : local + "_ai_events";
+        return Database is null ? paired : Database + "." + paired;
+    }
+
     public override string ToString() => Name;
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,127}(\.[A-Za-z_][A-Za-z0-9_]{0,127})?$")]

@@ -11,9 +11,11 @@ public static class ImportQueries
 {
     // What a batch export holds of each event; other fields are skipped, and a properties object is read as its JSON
     // text. uuid, timestamp and team_id are nullable here so that an event without them is noticed, not given a zero.
-    private const string FileStructure =
-        "uuid Nullable(UUID), event String, properties String, timestamp Nullable(DateTime64(6, 'UTC')), team_id Nullable(Int64), distinct_id String";
-    private const string Columns = "uuid, event, properties, timestamp, team_id, distinct_id";
+    // A row of an ai_events export (PostHog's column names) has a trace_id column and its content in columns of its own.
+    private static readonly string FileStructure =
+        "uuid Nullable(UUID), event String, properties String, timestamp Nullable(DateTime64(6, 'UTC')), team_id Nullable(Int64), distinct_id String, " +
+        "trace_id Nullable(String), " + string.Join(", ", ContentQueries.Heavy.Select(h => h.Column + " Nullable(String)"));
+    private static readonly string Columns = "uuid, event, properties, timestamp, team_id, distinct_id, trace_id, " + string.Join(", ", ContentQueries.Heavy.Select(h => h.Column));
 
     /// <summary>
     /// An event's uuid, or, when it has none and the caller asked for it, one made from its content: the same event
@@ -61,13 +63,37 @@ public static class ImportQueries
             Teams = r.GetInt64s("teams"),
         });
 
-    /// <summary>Moves the staged events that the table does not hold yet (by uuid) into it, each uuid once; events without a team get the one given.</summary>
+    /// <summary>
+    /// Moves the staged events that the table does not hold yet (by uuid) into it, each uuid once; events without a team
+    /// get the one given. As PostHog's ingestion writes them: without their content, which <see cref="AddNewContent"/> keeps.
+    /// </summary>
     public static SqlQuery AddNewEvents(EventsTable table, string staging, bool deriveUuids, long teamId) => new(nameof(AddNewEvents), $"""
-        INSERT INTO {table.Quoted} ({Columns})
-        SELECT id, event, properties, assumeNotNull(timestamp), ifNull(team_id, {ClusterQueries.P("team_id", "Int64")}), distinct_id
+        INSERT INTO {table.Quoted} ({string.Join(", ", EventQueries.Columns)})
+        SELECT id, event, if(startsWith(event, '$ai_') AND {ContentQueries.CarriesContent("properties")}, {ContentQueries.Stripped("properties")}, properties),
+               assumeNotNull(timestamp), ifNull(team_id, {ClusterQueries.P("team_id", "Int64")}), distinct_id
         FROM (SELECT {Uuid(deriveUuids)} AS id, * FROM `{staging}`)
         WHERE id IS NOT NULL AND id NOT IN (
             SELECT uuid FROM {table.Quoted}
+            WHERE timestamp >= (SELECT min(timestamp) FROM `{staging}`) AND timestamp <= (SELECT max(timestamp) FROM `{staging}`)
+        )
+        ORDER BY row
+        LIMIT 1 BY id
+        """, new Dictionary<string, object?> { ["team_id"] = teamId }) { Writes = true };
+
+    /// <summary>
+    /// Keeps the content of the staged events that ai_events does not hold yet: events with their heavy properties
+    /// (whole, as PostHog's ingestion writes them) and rows of an ai_events export (their content columns), each uuid once.
+    /// </summary>
+    public static SqlQuery AddNewContent(EventsTable table, string staging, bool deriveUuids, long teamId) => new(nameof(AddNewContent), $"""
+        INSERT INTO {table.AiEvents.Quoted} ({ContentQueries.AiColumns})
+        SELECT {ContentQueries.AiRowOf("id", "properties", h => $"coalesce({h.Column}, nullIf(JSONExtractRaw(properties, '{h.Property}'), ''))")}
+        FROM (
+            SELECT {Uuid(deriveUuids)} AS id, * EXCEPT (team_id, timestamp), assumeNotNull(timestamp) AS timestamp, ifNull(team_id, {ClusterQueries.P("team_id", "Int64")}) AS team_id
+            FROM `{staging}`
+        )
+        WHERE id IS NOT NULL AND startsWith(event, '$ai_') AND (trace_id IS NOT NULL OR {ContentQueries.CarriesContent("properties")})
+          AND id NOT IN (
+            SELECT uuid FROM {table.AiEvents.Quoted}
             WHERE timestamp >= (SELECT min(timestamp) FROM `{staging}`) AND timestamp <= (SELECT max(timestamp) FROM `{staging}`)
         )
         ORDER BY row

@@ -57,16 +57,19 @@ public static class TraceQueries
     {
         var parameters = Bounds(since, until, teamId);
         parameters["trace_ids"] = traceIds.ToArray();
+        // Today's PostHog keeps the content in ai_events (ContentQueries); events written before the split keep it in events.
+        var split = table.Content is { } content && content != ContentColumns.None;
         return new SqlQuery<TraceEventRow>(nameof(TraceEvents), $"""
             SELECT
-                ifNull(e_trace, '') AS trace_id, uuid, event, timestamp, team_id AS team,
+                ifNull(e_trace, '') AS trace_id, e.uuid AS uuid, event, timestamp, team_id AS team,
                 e_span_id AS span_id, e_parent_id AS parent_id, e_span_name AS span_name, e_trace_name AS trace_name,
                 e_model AS model, e_provider AS provider, e_latency AS latency, e_cost AS cost,
                 e_input_tokens AS input_tokens, e_output_tokens AS output_tokens,
                 ifNull(e_is_error, '') = 'true' AS is_error, d_error AS error, d_error_normalized AS error_normalized,
                 d_http_status AS http_status, e_cache_read AS cache_read, e_cache_write AS cache_write, d_ttft AS ttft,
-                if({Priced}, JSONExtractRaw(properties, '$ai_input'), JSONExtractRaw(properties, '$ai_input_state')) AS input,
-                if({Priced}, JSONExtractRaw(properties, '$ai_output_choices'), JSONExtractRaw(properties, '$ai_output_state')) AS output,
+                if({Priced}, {ContentQueries.Content(table, "$ai_input")}, {ContentQueries.Content(table, "$ai_input_state")}) AS input,
+                if({Priced}, {ContentQueries.Content(table, "$ai_output_choices")}, {ContentQueries.Content(table, "$ai_output_state")}) AS output,
+                {(split ? "ifNull(c.c_found, 0)" : "0")} AS content_row,
                 if({Summary}, d_summary_title, NULL) AS summary_title, if({Summary}, d_summary_flow, NULL) AS summary_flow,
                 s_bullets AS summary_bullets, s_notes AS summary_notes
             FROM (
@@ -76,7 +79,8 @@ public static class TraceQueries
                 FROM {table.Quoted}
                 WHERE {Where(teamId is not null, TraceEventsAndSummaries)}
                   AND {TraceIdIn(table)}
-            )
+            ) AS e
+            {(split ? ContentQueries.JoinContent(table, P("trace_ids", "Array(String)"), P("since", "DateTime64(6, 'UTC')"), P("until", "DateTime64(6, 'UTC')"), teamId is not null) : "")}
             ORDER BY trace_id, timestamp, event = '$ai_trace' DESC
             """, parameters, r => new TraceEventRow(r.GetStringOrEmpty("trace_id"), r.GetInt64("team"), r.GetString("trace_name"), new TraceEvent
             {
@@ -99,10 +103,13 @@ public static class TraceQueries
                 Error = ErrorText.Line(r.GetText("error"), r.GetText("error_normalized"), Status(r)),
                 ErrorDetail = r.GetText("error"),
                 HttpStatus = Status(r),
-                Input = MessageText.FromJson(r.GetString("input")),
-                Output = MessageText.FromJson(r.GetString("output")),
+                Input = MessageText.FromJson(r.GetString("input"), out var badInput),
+                Output = MessageText.FromJson(r.GetString("output"), out var badOutput),
             })
             {
+                ContentRow = r.GetInt64("content_row") == 1,
+                HasContent = r.GetString("input") is { Length: > 0 } || r.GetString("output") is { Length: > 0 },
+                MalformedContent = badInput || badOutput,
                 Summary = r.GetStringOrEmpty("event") == "$ai_trace_summary"
                     ? TraceSummary.From(r.GetString("summary_title"), r.GetString("summary_flow"), r.GetString("summary_bullets"), r.GetString("summary_notes"), r.GetDateTime("timestamp"))
                     : null,

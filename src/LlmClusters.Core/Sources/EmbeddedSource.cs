@@ -63,9 +63,14 @@ public sealed class EmbeddedSource : IAnalyticsSource
     // The rows travel as a bound parameter (see EventQueries.InsertEventRows): chDB would read a piped stdin as insert data.
     public SqlQuery InsertStatement(IReadOnlyList<string> jsonRows) => EventQueries.InsertEventRows(Table, jsonRows);
 
-    public Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken) =>
-        IsReadOnly ? throw WriteRefused()
-        : jsonRows.Count == 0 ? Task.CompletedTask : this.QueryAsync(InsertStatement(jsonRows), cancellationToken);
+    public async Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken, ContentPlacement placement = ContentPlacement.Split)
+    {
+        if (IsReadOnly) throw WriteRefused();
+        if (jsonRows.Count == 0) return;
+        // The content first: a reader that finds the stripped event then finds its content too.
+        if (placement == ContentPlacement.Split) await this.QueryAsync(ContentQueries.InsertAiEventRows(Table, jsonRows), cancellationToken).ConfigureAwait(false);
+        await this.QueryAsync(EventQueries.InsertEventRows(Table, jsonRows, stripContent: placement != ContentPlacement.EventsOnly), cancellationToken).ConfigureAwait(false);
+    }
 
     public ReadOnlySourceException WriteRefused() =>
         new($"The data folder '{Folder}' cannot be written, so it was opened for reading only. Copy it to a folder you can write and connect to that (Connect-LlmAnalytics -Path) to add data.");

@@ -67,6 +67,9 @@ public interface IAnalyticsSource : IDisposable
     /// <summary>The statement that appends these rows, as this source sends it.</summary>
     SqlQuery InsertStatement(IReadOnlyList<string> jsonRows) => EventQueries.InsertEvents(Table);
 
-    /// <summary>Appends rows, each one JSON object, to the events table.</summary>
-    Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken);
+    /// <summary>
+    /// Appends rows, each one JSON object of an event with all its properties, to the events table; a source that
+    /// places content (the module's store) writes it where <paramref name="placement"/> says, any other writes it whole.
+    /// </summary>
+    Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken, ContentPlacement placement = ContentPlacement.Split);
 }

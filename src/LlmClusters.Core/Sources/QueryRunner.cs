@@ -75,14 +75,15 @@ public sealed class QueryRunner
     public async Task<TRow> SingleAsync<TRow>(SqlQuery<TRow> query, CancellationToken cancellationToken) =>
         (await ListAsync(query, cancellationToken).ConfigureAwait(false)).Single();
 
-    public async Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken)
+    /// <summary>Appends events, each a JSON object with all its properties, their content placed as <paramref name="placement"/> says (see <see cref="ContentPlacement"/>).</summary>
+    public async Task InsertJsonRowsAsync(IReadOnlyList<string> jsonRows, CancellationToken cancellationToken, ContentPlacement placement = ContentPlacement.Split)
     {
         var insert = Source.InsertStatement(jsonRows);
         _observer?.QueryStarting(insert, Source.Location);
         var clock = Stopwatch.StartNew();
         try
         {
-            await Source.InsertJsonRowsAsync(jsonRows, cancellationToken).ConfigureAwait(false);
+            await Source.InsertJsonRowsAsync(jsonRows, cancellationToken, placement).ConfigureAwait(false);
         }
         finally
         {
@@ -108,14 +109,51 @@ public sealed class QueryRunner
     /// </summary>
     public async Task<EventsTable> DescribedTableAsync(CancellationToken cancellationToken)
     {
-        if (Source.ChoosesColumns) return Source.Table;
         if (Source.DescribedTable is { } known) return known;
+        if (Source.ChoosesColumns) return Source.Table;
         var columns = await ListAsync(EventQueries.PropertyColumnsOf(Source.Table), cancellationToken).ConfigureAwait(false);
         var table = Source.Table with
         {
             Columns = (columns.Contains(new("mat_$ai_trace_id", "Nullable(String)")) ? PropertyColumns.TraceId : PropertyColumns.None) |
                       (columns.Contains(new("properties_group_ai", "Map(String, String)")) ? PropertyColumns.AiGroup : PropertyColumns.None),
         };
+        Source.DescribedTable = table;
+        return table;
+    }
+
+    /// <summary>
+    /// The events table described (<see cref="DescribedTableAsync"/>) with the heavy columns of the ai_events table
+    /// beside it, where today's PostHog keeps message content (<see cref="EventsTable.Content"/>): asked of the
+    /// database once per source, and only by the reads that show content. PostHog's API is asked whether it knows the
+    /// table at all (its HogQL schema has all of it or none); a ClickHouse server and the store, which columns it has,
+    /// so that an older schema's missing column is read from events instead.
+    /// </summary>
+    public async Task<EventsTable> ContentTableAsync(CancellationToken cancellationToken)
+    {
+        var table = await DescribedTableAsync(cancellationToken).ConfigureAwait(false);
+        if (table.Content is not null) return table;
+        ContentColumns content;
+        if (Source.ChoosesColumns)
+        {
+            try
+            {
+                await SingleAsync(ContentQueries.AiEventsReadable(table), cancellationToken).ConfigureAwait(false);
+                content = ContentColumns.All;
+            }
+            catch (AnalyticsQueryException)
+            {
+                // A PostHog from before the split: every event still holds its content.
+                content = ContentColumns.None;
+            }
+        }
+        else
+        {
+            var columns = (await ListAsync(ContentQueries.ContentColumnsOf(table), cancellationToken).ConfigureAwait(false)).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            content = columns.Contains("uuid") && columns.Contains("trace_id")
+                ? ContentQueries.Heavy.Where(h => columns.Contains(h.Column)).Aggregate(ContentColumns.None, (all, h) => all | h.Flag)
+                : ContentColumns.None;
+        }
+        table = table with { Content = content };
         Source.DescribedTable = table;
         return table;
     }
@@ -140,6 +178,9 @@ public sealed class QueryRunner
         await QueryAsync(EventQueries.CreateEventsTable(Source.Table), cancellationToken).ConfigureAwait(false);
         // Only the module's own store is upgraded: a ClickHouse server's table (a self-hosted PostHog's own) is read as it is.
         if (!Source.UpgradesInPlace) return;
+        // The store is written as today's PostHog writes (ContentQueries): content in ai_events, the rest in events.
+        await QueryAsync(ContentQueries.CreateAiEventsTable(Source.Table), cancellationToken).ConfigureAwait(false);
+        if (Source.DescribedTable is { Content: ContentColumns.None }) Source.DescribedTable = null;
 
         Source.DescribedTable = null;
         var table = await DescribedTableAsync(cancellationToken).ConfigureAwait(false);

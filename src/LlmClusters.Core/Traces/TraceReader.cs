@@ -27,8 +27,9 @@ public sealed class TraceReader
     /// <summary>The requested traces in order, each with its events; the ones with no event in their bounds are returned as missing.</summary>
     public async Task<(IReadOnlyList<LlmTrace> Traces, IReadOnlyList<TraceRequest> Missing)> ReadAsync(IReadOnlyList<TraceRequest> requests, CancellationToken cancellationToken)
     {
-        var table = await _runner.DescribedTableAsync(cancellationToken).ConfigureAwait(false);
+        var table = await _runner.ContentTableAsync(cancellationToken).ConfigureAwait(false);
         var events = new Dictionary<string, List<(TraceEvent Event, string? TraceName)>>(StringComparer.Ordinal);
+        var content = new Dictionary<string, (bool Found, bool InAiEvents, int Malformed)>(StringComparer.Ordinal);
         var summaries = new Dictionary<string, List<TraceSummary>>(StringComparer.Ordinal);
         var teams = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var batch in requests.DistinctBy(r => r.TraceId).Chunk(BatchSize))
@@ -44,6 +45,8 @@ public sealed class TraceReader
                 }
                 if (!events.TryGetValue(row.TraceId, out var list)) events[row.TraceId] = list = [];
                 list.Add((row.Event, row.TraceName));
+                var seen = content.GetValueOrDefault(row.TraceId);
+                content[row.TraceId] = (seen.Found || row.HasContent, seen.InAiEvents || row.ContentRow, seen.Malformed + (row.MalformedContent ? 1 : 0));
                 if (row.Team is { } team) teams[row.TraceId] = team;
             }
         }
@@ -56,7 +59,14 @@ public sealed class TraceReader
             if (mine is not { Count: > 0 }) { missing.Add(request); continue; }
             // The trace's newest summary in its bounds, as PostHog's page takes the newest (argMax by time).
             var summary = summaries.GetValueOrDefault(request.TraceId)?.Where(w => w.Timestamp >= request.Since && w.Timestamp < request.Until).MaxBy(w => w.Timestamp);
-            traces.Add(Assemble(request.TraceId, mine, request.Team, teams.TryGetValue(request.TraceId, out var team) ? team : null) with { Summary = summary });
+            var found = content.GetValueOrDefault(request.TraceId);
+            if (found.Malformed > 0)
+                _runner.Notice($"Trace {request.TraceId}: the content of {found.Malformed} event{(found.Malformed == 1 ? " is" : "s are")} not valid JSON where it is stored, so it is shown as its raw text.");
+            traces.Add(Assemble(request.TraceId, mine, request.Team, teams.TryGetValue(request.TraceId, out var team) ? team : null) with
+            {
+                Summary = summary,
+                ContentExpired = Expired(table, found.Found, found.InAiEvents, mine),
+            });
         }
         return (traces, missing);
     }
@@ -153,6 +163,15 @@ public sealed class TraceReader
         Providers = new NameList([.. r.Providers]),
         UiUrl = Link(r.TraceId, runTeam, r.Team, r.StartTime),
     };
+
+    /// <summary>
+    /// Is the trace's content gone? Where the source keeps content in ai_events, a trace none of whose events has a row
+    /// there or content in events has lost it to ai_events' retention (or was exported without it): a trace with a
+    /// generation or an embedding always had a prompt, unless the SDK's privacy mode left it out.
+    /// </summary>
+    private static bool Expired(EventsTable table, bool found, bool inAiEvents, List<(TraceEvent Event, string? TraceName)> events) =>
+        table.Content is { } columns && columns != ContentColumns.None && !found && !inAiEvents &&
+        events.Any(e => e.Event.Event is "$ai_generation" or "$ai_embedding");
 
     private static NameList Names(IEnumerable<string?> names) =>
         new(names.OfType<string>().Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());

@@ -35,6 +35,7 @@ public static class TraceTreeRenderer
         }
         lines.Add(line);
         Summary(lines, trace.Summary, detailed || full, full, width);
+        if (trace.ContentExpired) Words(lines, "  ", ContentGone, width);
         var root = trace.Events.FirstOrDefault(e => e.Event == "$ai_trace");
         if (root is not null)
         {
@@ -62,6 +63,22 @@ public static class TraceTreeRenderer
         if (summary.InterestingNotes.Count == 0) return;
         lines.Add("    Notes:");
         foreach (var note in summary.InterestingNotes) lines.Add(Point(note));
+    }
+
+    /// <summary>Said once per trace whose content is gone, instead of an empty prompt under each step.</summary>
+    public const string ContentGone =
+        "Content gone: PostHog keeps prompts and answers in ai_events for 30 days by default, and this trace's are no longer there or in events.";
+
+    /// <summary>A sentence fitted to the width at word breaks, each line after the indent.</summary>
+    private static void Words(List<string> lines, string indent, string text, int width)
+    {
+        var line = "";
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 0 && indent.Length + line.Length + 1 + word.Length > width) { lines.Add(indent + line); line = ""; }
+            line += (line.Length > 0 ? " " : "") + word;
+        }
+        if (line.Length > 0) lines.Add(indent + line);
     }
 
     private static void Write(List<string> lines, List<TraceEvent> level, Dictionary<string, List<TraceEvent>> children, string indent, bool full, int width,

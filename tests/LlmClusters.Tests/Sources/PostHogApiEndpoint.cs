@@ -185,6 +185,8 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
         sql = SqlCalls.Rewrite(sql, "toDateTime", a => $"parseDateTime64BestEffortOrNull({a[0]}, 6, 'UTC')");
         sql = SqlCalls.Rewrite(sql, "parseDateTimeBestEffort", a => $"parseDateTime64BestEffortOrNull({a[0]}, 6, 'UTC')");
         sql = EventsTableReference().Replace(sql, $"FROM (SELECT *, `mat_$ai_trace_id`, properties_group_ai FROM {_table.Quoted} WHERE team_id = {_projectId}) AS events");
+        // HogQL's ai_events is the table beside the events (an older store has none: ClickHouse's Unknown table then, as PostHog's own).
+        sql = AiEventsTableReference().Replace(sql, $"FROM (SELECT * FROM {_table.AiEvents.Quoted} WHERE team_id = {_projectId}) AS ai_events");
 
         var parameters = new List<KeyValuePair<string, string>>();
         sql = Placeholder().Replace(sql, m =>
@@ -349,6 +351,9 @@ public sealed partial class PostHogApiEndpoint : LoopbackHttpServer
 
     [GeneratedRegex(@"\bFROM\s+`?events`?(?![\w`])", RegexOptions.IgnoreCase)]
     private static partial Regex EventsTableReference();
+
+    [GeneratedRegex(@"\bFROM\s+`?ai_events`?(?![\w`])", RegexOptions.IgnoreCase)]
+    private static partial Regex AiEventsTableReference();
 
     [GeneratedRegex(@"\{([A-Za-z_]\w*)\}")]
     private static partial Regex Placeholder();
