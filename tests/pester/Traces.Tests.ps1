@@ -39,6 +39,21 @@ Describe "Get-LlmTrace on $Source" {
         $detailed.Count | Should -Be ($plain.Count + $trace.Summary.Bullets.Count + $(if ($trace.Summary.InterestingNotes.Count) { 1 + $trace.Summary.InterestingNotes.Count } else { 0 }))
     }
 
+    It 'shows prompts kept in ai_events, and says once that a trace''s content is gone' {
+        $whole = $script:Run | Get-LlmCluster -ClusterId 0 | Get-ClusterItem -Top 1 | Get-LlmTrace
+        $whole.ContentExpired | Should -BeFalse
+        @($whole.Events | Where-Object Input).Count | Should -BeGreaterThan 0
+        # The demo's one trace whose content expired: neither events nor ai_events holds its prompts.
+        $gone = Invoke-LlmQuery ("SELECT DISTINCT JSONExtractString(properties, '`$ai_trace_id') AS trace_id FROM events " +
+            "WHERE event = '`$ai_generation' AND NOT JSONHas(properties, '`$ai_input') AND uuid NOT IN (SELECT uuid FROM ai_events)")
+        @($gone).Count | Should -Be 1
+        $trace = Get-LlmTrace -TraceId $gone.trace_id
+        $trace.ContentExpired | Should -BeTrue
+        $lines = @($trace | Format-LlmTrace -Width 80)
+        @($lines | Where-Object { $_ -like '*Content gone*' }).Count | Should -Be 1
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+    }
+
     It 'names a trace it cannot find and still writes the others' {
         $item = $script:Run | Get-LlmCluster -ClusterId 0 | Get-ClusterItem -Top 1
         $found = $item.TraceId, 'no-such-trace' | Get-LlmTrace -Since $item.WindowStart -Until $item.WindowEnd -ErrorVariable missing -ErrorAction SilentlyContinue

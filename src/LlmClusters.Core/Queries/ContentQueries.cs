@@ -105,8 +105,6 @@ public static class ContentQueries
         string.Join(", ", Typed.Select(t => t.Expression.Replace("(properties,", $"({properties},", StringComparison.Ordinal))) + ", " +
         string.Join(", ", Heavy.Select(h => heavy?.Invoke(h) ?? $"nullIf(JSONExtractRaw({properties}, '{h.Property}'), '')"));
 
-    private const string RowStructure = "uuid UUID, event String, properties String, timestamp DateTime64(6, \\'UTC\\'), team_id Int64, distinct_id String";
-
     /// <summary>
     /// Writes the rows' events that carry content to ai_events, whole, as PostHog's ingestion does; the rows travel as
     /// a bound parameter (see <see cref="EventQueries.InsertEventRows"/>).
@@ -114,30 +112,16 @@ public static class ContentQueries
     public static SqlQuery InsertAiEventRows(EventsTable table, IReadOnlyList<string> jsonRows) => new(nameof(InsertAiEventRows), $"""
         INSERT INTO {table.AiEvents.Quoted} ({AiColumns})
         SELECT {AiRowOf("uuid", "properties")}
-        FROM format(JSONEachRow, '{RowStructure}', {P("rows", "String")})
+        FROM format(JSONEachRow, '{EventQueries.RowStructure}', {P("rows", "String")})
         WHERE startsWith(event, '$ai_') AND {CarriesContent("properties")}
         """, new Dictionary<string, object?> { ["rows"] = string.Join('\n', jsonRows) }) { Writes = true };
 
     /// <summary>Which heavy columns does the table beside the events have (none: there is no such table)?</summary>
     public static SqlQuery<TableColumnRow> ContentColumnsOf(EventsTable table) => new(nameof(ContentColumnsOf), $"""
         SELECT name, type FROM system.columns
-        WHERE database = {(table.AiEvents.Database is null ? "currentDatabase()" : P("database", "String"))} AND table = {P("table", "String")}
+        WHERE {EventQueries.InSystemTables(table.AiEvents)}
           AND name IN ('uuid', 'trace_id', {string.Join(", ", Heavy.Select(h => $"'{h.Column}'"))})
-        """, SystemTable(table.AiEvents), r => new TableColumnRow(r.GetStringOrEmpty("name"), r.GetStringOrEmpty("type")));
-
-    private static Dictionary<string, object?> SystemTable(EventsTable table)
-    {
-        var parameters = new Dictionary<string, object?> { ["table"] = table.Database is null ? table.Name : table.Name[(table.Database.Length + 1)..] };
-        if (table.Database is not null) parameters["database"] = table.Database;
-        return parameters;
-    }
-
-    /// <summary>
-    /// Does PostHog know the ai_events table? Its HogQL schema has all of it or none of it (an older PostHog answers
-    /// "Unknown table"), so one row read says which.
-    /// </summary>
-    public static SqlQuery<long> AiEventsReadable(EventsTable table) => new(nameof(AiEventsReadable),
-        $"SELECT count() AS readable FROM (SELECT 1 FROM {table.AiEvents.Quoted} LIMIT 1)", SqlQuery.NoParameters, r => r.GetInt64("readable") ?? 0);
+        """, EventQueries.SystemTableParameters(table.AiEvents), r => new TableColumnRow(r.GetStringOrEmpty("name"), r.GetStringOrEmpty("type")));
 
     /// <summary>
     /// The SQL that joins each event of a trace query (its uuid in <c>e.uuid</c>) to its row of ai_events: one row per

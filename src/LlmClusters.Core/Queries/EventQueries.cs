@@ -63,10 +63,11 @@ public static class EventQueries
               GROUP BY name HAVING count() = 2)
         """, SystemTableParameters(table), r => r.GetInt64("parts") ?? 0);
 
-    private static string InSystemTables(EventsTable table) =>
+    /// <summary>The condition that picks a table's rows out of system.columns or system.parts (bind <see cref="SystemTableParameters"/>).</summary>
+    internal static string InSystemTables(EventsTable table) =>
         $"database = {(table.Database is null ? "currentDatabase()" : ClusterQueries.P("database", "String"))} AND table = {ClusterQueries.P("table", "String")}";
 
-    private static Dictionary<string, object?> SystemTableParameters(EventsTable table)
+    internal static Dictionary<string, object?> SystemTableParameters(EventsTable table)
     {
         var parameters = new Dictionary<string, object?> { ["table"] = table.Database is null ? table.Name : table.Name[(table.Database.Length + 1)..] };
         if (table.Database is not null) parameters["database"] = table.Database;
@@ -85,6 +86,9 @@ public static class EventQueries
     public static SqlQuery MaterializeColumn(EventsTable table, string column) => new(nameof(MaterializeColumn),
         $"ALTER TABLE {table.Quoted} MATERIALIZE COLUMN `{column}` SETTINGS mutations_sync = 2") { Writes = true, TimeLimit = TimeSpan.Zero };
 
+    /// <summary>The structure of the JSON rows a bound insert reads (quoted for a string literal).</summary>
+    internal const string RowStructure = "uuid UUID, event String, properties String, timestamp DateTime64(6, \\'UTC\\'), team_id Int64, distinct_id String";
+
     /// <summary>The head of an insert; the rows follow it as JSON lines, never as SQL.</summary>
     public static SqlQuery InsertEvents(EventsTable table) =>
         new(nameof(InsertEvents), $"INSERT INTO {table.Quoted} ({string.Join(", ", Columns)}) FORMAT JSONEachRow") { Writes = true };
@@ -100,7 +104,7 @@ public static class EventQueries
     public static SqlQuery InsertEventRows(EventsTable table, IReadOnlyList<string> jsonRows, bool stripContent = false) => new(nameof(InsertEventRows), $"""
         INSERT INTO {table.Quoted} ({string.Join(", ", Columns)})
         SELECT uuid, event, {(stripContent ? $"if(startsWith(event, '$ai_') AND {ContentQueries.CarriesContent("properties")}, {ContentQueries.Stripped("properties")}, properties)" : "properties")}, timestamp, team_id, distinct_id
-        FROM format(JSONEachRow, 'uuid UUID, event String, properties String, timestamp DateTime64(6, \'UTC\'), team_id Int64, distinct_id String', {ClusterQueries.P("rows", "String")})
+        FROM format(JSONEachRow, '{RowStructure}', {ClusterQueries.P("rows", "String")})
         """, new Dictionary<string, object?> { ["rows"] = string.Join('\n', jsonRows) }) { Writes = true };
 
     /// <summary>Does the table hold any event at all? (Used to load demo data only into an empty folder.)</summary>

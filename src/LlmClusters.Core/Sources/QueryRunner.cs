@@ -124,28 +124,17 @@ public sealed class QueryRunner
     /// <summary>
     /// The events table described (<see cref="DescribedTableAsync"/>) with the heavy columns of the ai_events table
     /// beside it, where today's PostHog keeps message content (<see cref="EventsTable.Content"/>): asked of the
-    /// database once per source, and only by the reads that show content. PostHog's API is asked whether it knows the
-    /// table at all (its HogQL schema has all of it or none); a ClickHouse server and the store, which columns it has,
-    /// so that an older schema's missing column is read from events instead.
+    /// database once per source, and only by the reads that show content. A ClickHouse server and the store are asked
+    /// which columns it has, so that an older schema's missing column is read from events instead.
     /// </summary>
     public async Task<EventsTable> ContentTableAsync(CancellationToken cancellationToken)
     {
         var table = await DescribedTableAsync(cancellationToken).ConfigureAwait(false);
         if (table.Content is not null) return table;
         ContentColumns content;
-        if (Source.ChoosesColumns)
-        {
-            try
-            {
-                await SingleAsync(ContentQueries.AiEventsReadable(table), cancellationToken).ConfigureAwait(false);
-                content = ContentColumns.All;
-            }
-            catch (AnalyticsQueryException)
-            {
-                // A PostHog from before the split: every event still holds its content.
-                content = ContentColumns.None;
-            }
-        }
+        // Every PostHog since the split knows ai_events, whole (its HogQL schema has all of it or none): it is assumed
+        // there, so that no statement is spent asking, and an older PostHog's refusal is taken back (ContentUnavailable).
+        if (Source.ChoosesColumns) content = ContentColumns.All;
         else
         {
             var columns = (await ListAsync(ContentQueries.ContentColumnsOf(table), cancellationToken).ConfigureAwait(false)).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
@@ -156,6 +145,19 @@ public sealed class QueryRunner
         table = table with { Content = content };
         Source.DescribedTable = table;
         return table;
+    }
+
+    /// <summary>
+    /// Did the source refuse a statement because it has no ai_events (an older PostHog)? Then it is remembered as
+    /// having none, and the caller asks again: its events still hold their content.
+    /// </summary>
+    public bool ContentUnavailable(AnalyticsQueryException e)
+    {
+        if (Source.DescribedTable is not { Content: { } content } table || content == ContentColumns.None
+            || !e.Message.Contains(table.AiEvents.Name, StringComparison.OrdinalIgnoreCase))
+            return false;
+        Source.DescribedTable = table with { Content = ContentColumns.None };
+        return true;
     }
 
     /// <summary>

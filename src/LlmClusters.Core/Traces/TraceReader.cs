@@ -34,8 +34,20 @@ public sealed class TraceReader
         var teams = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var batch in requests.DistinctBy(r => r.TraceId).Chunk(BatchSize))
         {
-            var query = TraceQueries.TraceEvents(table, batch.Select(r => r.TraceId).ToList(), batch.Min(r => r.Since), batch.Max(r => r.Until), _connection.TeamId);
-            await foreach (var row in _runner.ReadAsync(query, cancellationToken).ConfigureAwait(false))
+            IAsyncEnumerable<TraceEventRow> Rows() => _runner.ReadAsync(
+                TraceQueries.TraceEvents(table, batch.Select(r => r.TraceId).ToList(), batch.Min(r => r.Since), batch.Max(r => r.Until), _connection.TeamId), cancellationToken);
+            List<TraceEventRow> rows;
+            try
+            {
+                rows = await Rows().ToListAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (AnalyticsQueryException e) when (_runner.ContentUnavailable(e))
+            {
+                // An older PostHog, without ai_events: its events hold their content.
+                table = await _runner.ContentTableAsync(cancellationToken).ConfigureAwait(false);
+                rows = await Rows().ToListAsync(cancellationToken).ConfigureAwait(false);
+            }
+            foreach (var row in rows)
             {
                 if (row.Summary is { } summary)
                 {

@@ -40,7 +40,7 @@ public static class TraceTreeRenderer
         if (root is not null)
         {
             Failure(lines, "  ", root, full, width);
-            Details(lines, "  ", root, full, width);
+            Details(lines, "  ", root, full, width, trace.ContentExpired);
         }
 
         var nodes = trace.Events.Where(e => e.Event != "$ai_trace").OrderBy(e => e.Timestamp).ToList();
@@ -48,7 +48,7 @@ public static class TraceTreeRenderer
         var children = nodes.Where(e => e.ParentId is not null && spanIds.Contains(e.ParentId) && e.ParentId != e.SpanId)
             .GroupBy(e => e.ParentId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var top = nodes.Where(e => e.ParentId is null || !spanIds.Contains(e.ParentId) || e.ParentId == e.SpanId).ToList();
-        Write(lines, top, children, "", full, width, []);
+        Write(lines, top, children, "", full, width, [], trace.ContentExpired);
         return lines.Select(line => TerminalText.Escape(line)!).ToList();
     }
 
@@ -82,7 +82,7 @@ public static class TraceTreeRenderer
     }
 
     private static void Write(List<string> lines, List<TraceEvent> level, Dictionary<string, List<TraceEvent>> children, string indent, bool full, int width,
-        HashSet<string> seen)
+        HashSet<string> seen, bool contentGone)
     {
         for (var i = 0; i < level.Count; i++)
         {
@@ -91,10 +91,10 @@ public static class TraceTreeRenderer
             lines.Add(indent + (last ? "└─ " : "├─ ") + Describe(node));
             var inner = indent + (last ? "   " : "│  ");
             Failure(lines, inner, node, full, width);
-            Details(lines, inner, node, full, width);
+            Details(lines, inner, node, full, width, contentGone);
             // A span id seen twice would loop forever; real data can be that odd.
             if (node.SpanId is not null && seen.Add(node.SpanId) && children.TryGetValue(node.SpanId, out var kids))
-                Write(lines, kids.OrderBy(k => k.Timestamp).ToList(), children, inner, full, width, seen);
+                Write(lines, kids.OrderBy(k => k.Timestamp).ToList(), children, inner, full, width, seen, contentGone);
         }
     }
 
@@ -134,13 +134,13 @@ public static class TraceTreeRenderer
             Text(lines, indent, "error detail: ", ErrorText.Readable(detail), full: true, width);
     }
 
-    private static void Details(List<string> lines, string indent, TraceEvent e, bool full, int width)
+    private static void Details(List<string> lines, string indent, TraceEvent e, bool full, int width, bool contentGone)
     {
         // A generation without its messages was captured in privacy mode (or its messages were left out): say so,
-        // rather than show a step with nothing in it.
-        var priced = e.Event is "$ai_generation" or "$ai_embedding";
+        // rather than show a step with nothing in it. A trace whose content is gone said so once, above its tree.
+        var priced = e.Event is "$ai_generation" or "$ai_embedding" && !contentGone;
         Text(lines, indent, "in:  ", e.Input ?? (priced ? NotCaptured : null), full, width);
-        Text(lines, indent, "out: ", e.Output ?? (e.Event == "$ai_generation" && !e.IsError ? NotCaptured : null), full, width);
+        Text(lines, indent, "out: ", e.Output ?? (e.Event == "$ai_generation" && !e.IsError && !contentGone ? NotCaptured : null), full, width);
     }
 
     private const string NotCaptured = "(not captured)";

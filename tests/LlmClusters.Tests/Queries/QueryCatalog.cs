@@ -52,7 +52,6 @@ internal static class QueryCatalog
         yield return ("trace events", TraceQueries.TraceEvents(events, s.TraceIds, s.Since, s.Until, teamId));
         yield return ("trace events, content in ai_events", TraceQueries.TraceEvents(events with { Content = ContentColumns.All }, s.TraceIds, s.Since, s.Until, teamId));
         yield return ("trace events, an older ai_events", TraceQueries.TraceEvents(events with { Content = ContentColumns.Input | ContentColumns.InputState }, s.TraceIds, s.Since, s.Until, teamId));
-        yield return ("ai_events readable", ContentQueries.AiEventsReadable(events));
         yield return ("trace totals", TraceQueries.TraceTotals(events, s.TraceIds, s.Since, s.Until, teamId));
         yield return ("recent traces", TraceQueries.RecentTraces(events, s.Since, s.Until, teamId, null, false, 20));
         yield return ("recent failing traces of a model", TraceQueries.RecentTraces(events, s.Since, s.Until, teamId, s.Model, true, 20));
