@@ -59,12 +59,12 @@ public static class ContentQueries
     /// every other value kept as written.
     /// </summary>
     public static string Stripped(string properties) =>
-        $"concat('{{', arrayStringConcat(arrayMap(x -> concat('\"', x.1, '\":', x.2), arrayFilter(x -> x.1 NOT IN ({HeavyList}), " +
+        $"concat('{{', arrayStringConcat(arrayMap(x -> concat(toJSONString(x.1), ':', x.2), arrayFilter(x -> x.1 NOT IN ({HeavyList}), " +
         $"JSONExtractKeysAndValuesRaw({properties}))), ','), '}}')";
 
     private static readonly string HeavyList = string.Join(", ", Heavy.Select(h => $"'{h.Property}'"));
 
-    /// <summary>Does the event carry any heavy property? (Only those are written to ai_events by the module; see <see cref="InsertAiEventRows"/>.)</summary>
+    /// <summary>Does the event carry any heavy property? (An import takes only those as content; see ImportQueries.AddNewContent.)</summary>
     public static string CarriesContent(string properties) => $"arrayExists(k -> k IN ({HeavyList}), JSONExtractKeys({properties}))";
 
     /// <summary>
@@ -106,15 +106,24 @@ public static class ContentQueries
         string.Join(", ", Heavy.Select(h => heavy?.Invoke(h) ?? $"nullIf(JSONExtractRaw({properties}, '{h.Property}'), '')"));
 
     /// <summary>
-    /// Writes the rows' events that carry content to ai_events, whole, as PostHog's ingestion does; the rows travel as
-    /// a bound parameter (see <see cref="EventQueries.InsertEventRows"/>).
+    /// Writes the rows' $ai_ events to ai_events, whole, as PostHog's ingestion does (those without content too, such as
+    /// privacy mode's, so that their row says the content was never there rather than gone); the rows travel as a
+    /// bound parameter (see <see cref="EventQueries.InsertEventRows"/>).
     /// </summary>
     public static SqlQuery InsertAiEventRows(EventsTable table, IReadOnlyList<string> jsonRows) => new(nameof(InsertAiEventRows), $"""
         INSERT INTO {table.AiEvents.Quoted} ({AiColumns})
         SELECT {AiRowOf("uuid", "properties")}
         FROM format(JSONEachRow, '{EventQueries.RowStructure}', {P("rows", "String")})
-        WHERE startsWith(event, '$ai_') AND {CarriesContent("properties")}
+        WHERE startsWith(event, '$ai_')
         """, new Dictionary<string, object?> { ["rows"] = string.Join('\n', jsonRows) }) { Writes = true };
+
+    /// <summary>Gives every $ai_ event already in the events table its row of ai_events (a store made before it had one).</summary>
+    public static SqlQuery CopyEventsToAiEvents(EventsTable table) => new(nameof(CopyEventsToAiEvents), $"""
+        INSERT INTO {table.AiEvents.Quoted} ({AiColumns})
+        SELECT {AiRowOf("uuid", "properties")}
+        FROM {table.Quoted}
+        WHERE startsWith(event, '$ai_')
+        """) { Writes = true };
 
     /// <summary>Which heavy columns does the table beside the events have (none: there is no such table)?</summary>
     public static SqlQuery<TableColumnRow> ContentColumnsOf(EventsTable table) => new(nameof(ContentColumnsOf), $"""
@@ -134,12 +143,12 @@ public static class ContentQueries
         var columns = string.Join(", ", Heavy.Select(h => content.HasFlag(h.Flag) ? $"any({h.Column}) AS c_{h.Column}" : $"nullIf('', '') AS c_{h.Column}"));
         return $"""
             LEFT JOIN (
-                SELECT uuid AS c_uuid, 1 AS c_found, {columns}
+                SELECT team_id AS c_team, uuid AS c_uuid, 1 AS c_found, {columns}
                 FROM {table.AiEvents.Quoted}
                 WHERE trace_id IN {traceIds} AND timestamp >= {since} AND timestamp < {until}
                   {TeamFilter.Condition(teamFilter)}
-                GROUP BY c_uuid
-            ) AS c ON c.c_uuid = e.uuid
+                GROUP BY c_team, c_uuid
+            ) AS c ON c.c_team = e.team_id AND c.c_uuid = e.uuid
             """;
     }
 
@@ -148,6 +157,6 @@ public static class ContentQueries
     {
         var column = Heavy.First(h => h.Property == property).Column;
         var fromEvents = $"nullIf(JSONExtractRaw(e.properties, '{property}'), '')";
-        return table.Content is null or ContentColumns.None ? fromEvents : $"coalesce(c.c_{column}, {fromEvents})";
+        return table.Content is null or ContentColumns.None ? fromEvents : $"coalesce(nullIf(c.c_{column}, ''), {fromEvents})";
     }
 }

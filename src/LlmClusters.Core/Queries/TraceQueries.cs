@@ -49,6 +49,9 @@ public static class TraceQueries
               {TeamFilter.Condition(teamFilter)}
         """;
 
+    // A heavy property written as JSON null (an SDK's privacy mode) is no content.
+    private static bool Written(string? json) => json is { Length: > 0 } && json != "null";
+
     /// <summary>
     /// Every event of these traces between the bounds, in order, with their inputs and outputs; and the summaries PostHog
     /// wrote of them ($ai_trace_summary), in the same statement, with their title, flow, bullets and notes.
@@ -108,7 +111,7 @@ public static class TraceQueries
             })
             {
                 ContentRow = r.GetInt64("content_row") == 1,
-                HasContent = r.GetString("input") is { Length: > 0 } || r.GetString("output") is { Length: > 0 },
+                HasContent = Written(r.GetString("input")) || Written(r.GetString("output")),
                 MalformedContent = badInput || badOutput,
                 Summary = r.GetStringOrEmpty("event") == "$ai_trace_summary"
                     ? TraceSummary.From(r.GetString("summary_title"), r.GetString("summary_flow"), r.GetString("summary_bullets"), r.GetString("summary_notes"), r.GetDateTime("timestamp"))

@@ -153,7 +153,10 @@ public sealed class QueryRunner
     /// </summary>
     public bool ContentUnavailable(AnalyticsQueryException e)
     {
-        if (Source.DescribedTable is not { Content: { } content } table || content == ContentColumns.None
+        // Only PostHog is assumed to have it (the others are asked), and only its refusal of the table itself says it has
+        // none: a server's memory or time limit names the table too.
+        if (!Source.ChoosesColumns || Source.DescribedTable is not { Content: { } content } table || content == ContentColumns.None
+            || !e.Message.Contains("Unknown table", StringComparison.OrdinalIgnoreCase)
             || !e.Message.Contains(table.AiEvents.Name, StringComparison.OrdinalIgnoreCase))
             return false;
         Source.DescribedTable = table with { Content = ContentColumns.None };
@@ -181,9 +184,11 @@ public sealed class QueryRunner
         // Only the module's own store is upgraded: a ClickHouse server's table (a self-hosted PostHog's own) is read as it is.
         if (!Source.UpgradesInPlace) return;
         // The store is written as today's PostHog writes (ContentQueries): content in ai_events, the rest in events.
+        var hadContentTable = (await ListAsync(ContentQueries.ContentColumnsOf(Source.Table), cancellationToken).ConfigureAwait(false)).Count > 0;
         await QueryAsync(ContentQueries.CreateAiEventsTable(Source.Table), cancellationToken).ConfigureAwait(false);
-        if (Source.DescribedTable is { Content: ContentColumns.None }) Source.DescribedTable = null;
-
+        // A store written before it had ai_events keeps its content in events; its LLM events get their rows once (the
+        // events stay whole), so that an event without a row means content that is gone, not a store made earlier.
+        if (!hadContentTable) await QueryAsync(ContentQueries.CopyEventsToAiEvents(Source.Table), cancellationToken).ConfigureAwait(false);
         Source.DescribedTable = null;
         var table = await DescribedTableAsync(cancellationToken).ConfigureAwait(false);
         var unfilled = await SingleAsync(EventQueries.PartsWithoutPropertyColumns(Source.Table), cancellationToken).ConfigureAwait(false);

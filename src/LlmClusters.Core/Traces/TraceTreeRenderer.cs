@@ -67,7 +67,7 @@ public static class TraceTreeRenderer
 
     /// <summary>Said once per trace whose content is gone, instead of an empty prompt under each step.</summary>
     public const string ContentGone =
-        "Content gone: PostHog keeps prompts and answers in ai_events for 30 days by default, and this trace's are no longer there or in events.";
+        "Content gone: PostHog keeps prompts and answers in ai_events for 30 days by default, and this trace's are no longer there or in events (or, in a data folder, were not imported).";
 
     /// <summary>A sentence fitted to the width at word breaks, each line after the indent.</summary>
     private static void Words(List<string> lines, string indent, string text, int width)

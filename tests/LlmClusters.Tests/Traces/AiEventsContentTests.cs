@@ -261,6 +261,86 @@ public sealed class AiEventsContentTests(EngineFixture engine)
         Assert.Equal((long)(Generations(data.Traces) - Generations(before) - Generations([gone])), Convert.ToInt64(placed.Rows.Single()[1], CultureInfo.InvariantCulture));
     }
 
+    private static readonly DateTime At = new(2026, 6, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    private static async Task<LlmTrace> TraceAsync(LlmAnalyticsConnection connection, string traceId)
+    {
+        var (traces, missing) = await new TraceReader(connection).ReadAsync([new TraceRequest(traceId, At.AddHours(-1), At.AddHours(1))], CancellationToken.None);
+        Assert.Empty(missing);
+        return Assert.Single(traces);
+    }
+
+    [Fact]
+    public async Task A_generation_in_privacy_mode_is_not_captured_rather_than_gone()
+    {
+        // Privacy mode leaves the keys out; PostHog writes the event to ai_events all the same.
+        var source = await new EventWriter(engine.NewTable("privacy"))
+            .Add("$ai_generation", At, new Dictionary<string, object?> { ["$ai_trace_id"] = "private", ["$ai_model"] = "gpt-4o", ["$ai_total_cost_usd"] = 0.01 })
+            .WriteAsync();
+        var trace = await TraceAsync(new LlmAnalyticsConnection(source), "private");
+        Assert.False(trace.ContentExpired);
+        var tree = Tree(trace);
+        Assert.DoesNotContain(tree, l => l.Contains("Content gone", StringComparison.Ordinal));
+        Assert.Contains(tree, l => l.Contains("(not captured)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_property_name_with_a_quote_keeps_the_stripped_event_readable()
+    {
+        var source = await new EventWriter(engine.NewTable("quoted_key"))
+            .Add("$ai_generation", At, """{"$ai_trace_id": "quoted", "say \"hi\"\\now": 1, "$ai_total_cost_usd": 0.25, "$ai_input": [{"role": "user", "content": "hello there"}]}""")
+            .WriteAsync();
+        var stored = await source.QueryAsync(new SqlQuery("Stored", $"SELECT properties FROM {source.Table.Quoted}"), CancellationToken.None);
+        using (var properties = JsonDocument.Parse((string)stored.Rows.Single()[0]!))
+        {
+            Assert.Equal(1, properties.RootElement.GetProperty("say \"hi\"\\now").GetInt32());
+            Assert.False(properties.RootElement.TryGetProperty("$ai_input", out _));
+        }
+        var trace = await TraceAsync(new LlmAnalyticsConnection(source), "quoted");
+        Assert.Equal(0.25, Assert.Single(trace.Events).Cost);
+        Assert.Contains(Tree(trace), l => l.Contains("hello there", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Teams_sharing_an_event_uuid_each_read_their_own_content()
+    {
+        var uuid = Guid.NewGuid();
+        EventWriter Generation(EventWriter writer, long team) => writer.Add("$ai_generation", At, new Dictionary<string, object?>
+        {
+            ["$ai_trace_id"] = "shared", ["$ai_input"] = new[] { new { role = "user", content = $"asked by team {team}" } },
+        }, uuid, team);
+        var source = await Generation(Generation(new EventWriter(engine.NewTable("two_teams")), 1), 2).WriteAsync();
+        var runner = new QueryRunner(source);
+        var table = await runner.ContentTableAsync(CancellationToken.None);
+        Assert.Equal(ContentColumns.All, table.Content);
+        // A ClickHouse server read without a team sees both teams' events.
+        var rows = await runner.ListAsync(TraceQueries.TraceEvents(table, ["shared"], At.AddHours(-1), At.AddHours(1), null), CancellationToken.None);
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Contains($"asked by team {r.Team}", r.Event.Input, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_store_made_before_ai_events_gives_its_llm_events_their_rows_once()
+    {
+        var source = engine.NewTable("before_ai_events");
+        var runner = new QueryRunner(source);
+        await runner.EnsureEventsTableAsync(CancellationToken.None);
+        await Run(source, $"DROP TABLE {source.Table.AiEvents.Quoted}");
+        await runner.InsertJsonRowsAsync(
+        [
+            JsonSerializer.Serialize(new { uuid = Guid.NewGuid(), @event = "$ai_generation", properties = JsonSerializer.Serialize(new Dictionary<string, object?> { ["$ai_trace_id"] = "earlier", ["$ai_model"] = "gpt-4o" }),
+                timestamp = At.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture), team_id = 1, distinct_id = "d" }),
+        ], CancellationToken.None, ContentPlacement.EventsOnly);
+
+        var reopened = new QueryRunner(source);
+        await reopened.EnsureEventsTableAsync(CancellationToken.None);
+        await reopened.EnsureEventsTableAsync(CancellationToken.None);
+        var copied = await source.QueryAsync(new SqlQuery("Copied", $"SELECT count() FROM {source.Table.AiEvents.Quoted}"), CancellationToken.None);
+        Assert.Equal(1UL, Convert.ToUInt64(copied.Rows[0][0], CultureInfo.InvariantCulture));
+        // Its privacy-mode generation is not taken for content that is gone.
+        Assert.False((await TraceAsync(new LlmAnalyticsConnection(source), "earlier")).ContentExpired);
+    }
+
     private Sources.PostHogApiEndpoint PostHogOver(EventsTable table) =>
         new(engine.DataPath, table, Team, new Dictionary<string, string[]> { [EngineFixture.PostHogKey] = [Sources.PostHogApiEndpoint.QueryScope] });
 
