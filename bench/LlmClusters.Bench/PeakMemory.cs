@@ -29,6 +29,11 @@ internal sealed class PeakMemory : IDisposable
 
     public long PeakBytes => Math.Max(0, Interlocked.Read(ref _peak) - _start);
 
+    /// <summary>The process's peak resident memory so far (VmHWM: .NET, the engine and everything else together).</summary>
+    public static long ResidentPeakBytes() =>
+        File.ReadLines("/proc/self/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024).FirstOrDefault();
+
     public void Dispose()
     {
         _stop = true;

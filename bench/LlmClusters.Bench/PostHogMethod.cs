@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LlmClusters.Core.Model;
 using LlmClusters.Core.Queries;
 using LlmClusters.Core.Sources;
@@ -6,84 +5,70 @@ using LlmClusters.Core.Sources;
 namespace LlmClusters.Bench;
 
 /// <summary>
-/// PostHog's way of computing cluster metrics (clusterMetricsLoader.ts, by its definitions: generations, embeddings and
-/// spans, the window's end included, latency the longest event), as the baseline: load the run's clusters
-/// to the client, send every item id in an IN list (in chunks of 10,000, as clusterMetricsLoader.ts does), read one
-/// row per item back, and aggregate per cluster on the client. Property values are read as HogQL's properties.$x
-/// compiles them on PostHog's production table: the trace id from mat_$ai_trace_id, the others from the
-/// properties_group_ai map (the bench's table has both, as the module's store does).
+/// PostHog's clusters page's way of computing a trace-level run's metrics (clusterMetricsLoader.ts), the baseline: after
+/// the run's clusters are read (by the module, as Get-LlmCluster -NoMetrics reads them), one statement per 10,000 item
+/// ids, exactly as issue 29 gives it (PostHog's own columns: mat_$ai_trace_id and properties_group_ai), then the
+/// per-cluster averages on the client as the loader takes them. Without the id list, the same statement is the floor:
+/// one scan of every item in the window.
 /// </summary>
 internal sealed class PostHogMethod(QueryRunner runner)
 {
     public const int ChunkSize = 10_000;
 
-    private static string Text(string name) => $"if(has(properties_group_ai, '{name}'), properties_group_ai['{name}'], NULL)";
+    private static string Read(string name) => $"if(has(properties_group_ai, '{name}'), properties_group_ai['{name}'], NULL)";
 
-    private static string Property(string name) => $"toFloat64OrNull({Text(name)})";
+    private string Statement(bool byIds) => $"""
+        SELECT `mat_$ai_trace_id` AS item,
+               sum(toFloat64OrNull({Read("$ai_total_cost_usd")})) AS cost,
+               max(toFloat64OrNull({Read("$ai_latency")})) AS latency,
+               sum(toInt64OrNull({Read("$ai_input_tokens")})) AS input_tokens,
+               sum(toInt64OrNull({Read("$ai_output_tokens")})) AS output_tokens,
+               countIf({Read("$ai_is_error")} = 'true') AS errors
+        FROM {runner.Source.Table.Quoted}
+        WHERE event IN ('$ai_generation', '$ai_embedding', '$ai_span')
+          AND timestamp >= {"{window_start:DateTime64(6, 'UTC')}"} AND timestamp <= {"{window_end:DateTime64(6, 'UTC')}"}
+          {(byIds ? "AND `mat_$ai_trace_id` IN {ids:Array(String)}" : "")}
+        GROUP BY item
+        """;
 
-    private const string TraceId = "ifNull(`mat_$ai_trace_id`, '')";
+    /// <summary>The floor: the same aggregation over every item of the window, no membership.</summary>
+    public Task<QueryResult> FloorAsync(ClusterRun run, CancellationToken cancellationToken) =>
+        runner.QueryAsync(new SqlQuery("PostHogWindowScan", Statement(byIds: false), Window(run)), cancellationToken);
 
+    private static Dictionary<string, object?> Window(ClusterRun run) =>
+        new() { ["window_start"] = run.WindowStart!.Value, ["window_end"] = run.WindowEnd!.Value };
+
+    /// <param name="run">The run as the module read it.</param>
+    /// <param name="items">Its items, as the page loads them with the run's clusters.</param>
+    /// <param name="cancellationToken">Stops the statements.</param>
     public async Task<Dictionary<int, (long Items, long Errors, double? AvgCost, double? TotalCost, double? AvgLatency, double? AvgTokens)>> MeasureAsync(
-        ClusterRunId runId, CancellationToken cancellationToken)
+        RunClusters run, IReadOnlyList<ClusterItem> items, CancellationToken cancellationToken)
     {
-        var payload = await runner.QueryAsync(new SqlQuery("PostHogRunPayload", $"""
-            SELECT JSONExtractRaw(properties, '$ai_clusters') AS clusters,
-                   JSONExtractString(properties, '$ai_window_start') AS window_start, JSONExtractString(properties, '$ai_window_end') AS window_end
-            FROM {runner.Source.Table.Quoted}
-            WHERE event IN ('$ai_trace_clusters', '$ai_generation_clusters') AND timestamp >= {"{day_start:DateTime64(6, 'UTC')}"} AND timestamp < {"{day_end:DateTime64(6, 'UTC')}"}
-              AND JSONExtractString(properties, '$ai_clustering_run_id') = {"{run_id:String}"}
-            LIMIT 1
-            """, new Dictionary<string, object?> { ["day_start"] = runId.DayStart, ["day_end"] = runId.DayStart.AddDays(1).AddHours(6), ["run_id"] = runId.RunId }), cancellationToken);
-        var row = payload.Rows[0];
         var members = new Dictionary<string, int>();
-        using (var document = JsonDocument.Parse((string)row[0]!))
-            foreach (var cluster in document.RootElement.EnumerateArray())
-            {
-                var clusterId = cluster.GetProperty("cluster_id").GetInt32();
-                foreach (var item in cluster.GetProperty("traces").EnumerateObject()) members[item.Name] = clusterId;
-            }
+        foreach (var item in items) members[item.ItemId] = item.ClusterId;
 
-        var byGeneration = runId.Level == ClusterLevel.generation;
         var perItem = new Dictionary<string, (double Cost, double Latency, double Tokens, bool Errored)>();
         foreach (var chunk in members.Keys.Chunk(ChunkSize))
         {
-            var text = byGeneration
-                ? $"""
-                  SELECT toString(uuid) AS item_id, ifNull({Property("$ai_total_cost_usd")}, 0) AS cost, ifNull({Property("$ai_latency")}, 0) AS latency,
-                         ifNull({Property("$ai_input_tokens")}, 0) + ifNull({Property("$ai_output_tokens")}, 0) AS tokens,
-                         ifNull({Text("$ai_is_error")}, '') = 'true' AS errored
-                  FROM {runner.Source.Table.Quoted}
-                  WHERE event = '$ai_generation' AND timestamp >= parseDateTimeBestEffort({"{ws:String}"}) AND timestamp <= parseDateTimeBestEffort({"{we:String}"})
-                    AND toString(uuid) IN {"{ids:Array(String)}"}
-                  """
-                : $"""
-                  SELECT {TraceId} AS item_id,
-                         sum(ifNull({Property("$ai_total_cost_usd")}, 0)) AS cost,
-                         max(ifNull({Property("$ai_latency")}, 0)) AS latency,
-                         sum(ifNull({Property("$ai_input_tokens")}, 0) + ifNull({Property("$ai_output_tokens")}, 0)) AS tokens,
-                         max(ifNull({Text("$ai_is_error")}, '') = 'true') AS errored
-                  FROM {runner.Source.Table.Quoted}
-                  WHERE event IN ('$ai_generation', '$ai_span', '$ai_embedding')
-                    AND timestamp >= parseDateTimeBestEffort({"{ws:String}"}) AND timestamp <= parseDateTimeBestEffort({"{we:String}"})
-                    AND {TraceId} IN {"{ids:Array(String)}"}
-                  GROUP BY item_id
-                  """;
-            var result = await runner.QueryAsync(new SqlQuery("PostHogItemMetricsByIdList", text,
-                new Dictionary<string, object?> { ["ws"] = row[1], ["we"] = row[2], ["ids"] = chunk }), cancellationToken);
+            var parameters = Window(run.Run);
+            parameters["ids"] = chunk;
+            var result = await runner.QueryAsync(new SqlQuery("PostHogItemMetricsByIdList", Statement(byIds: true), parameters), cancellationToken);
             foreach (var r in result.Rows)
-                perItem[(string)r[0]!] = (Convert.ToDouble(r[1]), Convert.ToDouble(r[2]), Convert.ToDouble(r[3]), Convert.ToInt64(r[4]) != 0);
+                perItem[(string)r[0]!] = (Number(r[1]), Number(r[2]), Number(r[3]) + Number(r[4]), Number(r[5]) > 0);
         }
 
-        // aggregateClusterMetrics, on the client.
+        // aggregateClusterMetrics, on the client: means over the items with a value above 0.
         return members.GroupBy(m => m.Value).ToDictionary(g => g.Key, g =>
         {
-            var items = g.Where(m => perItem.ContainsKey(m.Key)).Select(m => perItem[m.Key]).ToList();
-            var costs = items.Where(i => i.Cost > 0).Select(i => i.Cost).ToList();
-            var latencies = items.Where(i => i.Latency > 0).Select(i => i.Latency).ToList();
-            var tokens = items.Where(i => i.Tokens > 0).Select(i => i.Tokens).ToList();
-            return ((long)items.Count, (long)items.Count(i => i.Errored), costs.Count > 0 ? costs.Average() : (double?)null,
+            var measured = g.Where(m => perItem.ContainsKey(m.Key)).Select(m => perItem[m.Key]).ToList();
+            var costs = measured.Where(i => i.Cost > 0).Select(i => i.Cost).ToList();
+            var latencies = measured.Where(i => i.Latency > 0).Select(i => i.Latency).ToList();
+            var tokens = measured.Where(i => i.Tokens > 0).Select(i => i.Tokens).ToList();
+            return ((long)measured.Count, (long)measured.Count(i => i.Errored), costs.Count > 0 ? costs.Average() : (double?)null,
                 costs.Count > 0 ? costs.Sum() : (double?)null, latencies.Count > 0 ? latencies.Average() : (double?)null,
                 tokens.Count > 0 ? tokens.Average() : (double?)null);
         });
     }
+
+    private static double Number(object? value) => value is null ? 0 : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
 }

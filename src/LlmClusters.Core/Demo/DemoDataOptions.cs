@@ -26,6 +26,12 @@ public sealed record DemoDataOptions
     /// <summary>Items at most in the 7-day manual run; by default <see cref="MaxSamples"/>. The benchmark makes it a 100,000-item run.</summary>
     public int? ManualRunMaxSamples { get; init; }
 
+    /// <summary>
+    /// How far into the data the team was switched to PostHog's split (content in ai_events): traces before it carry
+    /// their content in events. The benchmark sets it past the end, so that events are as large as SDKs write them.
+    /// </summary>
+    public TimeSpan SplitAfter { get; init; } = TimeSpan.FromHours(3);
+
     /// <summary>The last whole hour that lies at least 15 minutes back, so every run event is already in the past.</summary>
     public static DateTime DefaultEnd(DateTime utcNow)
     {

@@ -42,11 +42,8 @@ public sealed class DemoGeneration
     /// </summary>
     private ContentPlacement Placement(DemoTrace trace, int index) =>
         index == 1 ? ContentPlacement.Gone
-        : trace.Start < Options.End.AddDays(-Options.Days).Add(SplitAfter) ? ContentPlacement.EventsOnly
+        : trace.Start < Options.End.AddDays(-Options.Days).Add(Options.SplitAfter) ? ContentPlacement.EventsOnly
         : ContentPlacement.Split;
-
-    /// <summary>How far into the window the team was switched to the split.</summary>
-    public static readonly TimeSpan SplitAfter = TimeSpan.FromHours(3);
 
     /// <summary>The traces in time order (as figures only, when streamed) and the runs over them, with the runs' events.</summary>
     public DemoData Finish()
